@@ -1,0 +1,88 @@
+"""
+### groundswell_build
+
+Runs when the land DAG has updated every source family's Asset:
+
+1. `prepare`: every raw table exists (a family that never landed still builds).
+2. `dbt`: the dbt project, one task per model and its tests (astronomer-cosmos,
+   in-process dbt runner).
+3. `validate`: Great Expectations suites (`expectations/`) on a candidate copy of the
+   warehouse; a failure stops here and the published snapshot stays as it was.
+4. `publish`: the validated candidate replaces `published/warehouse.duckdb` atomically.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Asset, dag, task
+from cosmos import (
+    DbtTaskGroup,
+    ExecutionConfig,
+    ProfileConfig,
+    ProjectConfig,
+    RenderConfig,
+)
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+from groundswell import orchestration as orch
+from groundswell.config import get_settings
+from groundswell.sources import FAMILIES
+
+settings = get_settings()
+
+
+@dag(
+    dag_id="groundswell_build",
+    schedule=[Asset(name=f"raw.{family}", uri=orch.asset_uri(family)) for family in FAMILIES],
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=orch.DEFAULT_ARGS,
+    tags=["groundswell", "build"],
+    doc_md=__doc__,
+)
+def groundswell_build():
+    @task(pool=orch.WRITER_POOL)
+    def prepare() -> str:
+        return orch.prepare_warehouse()
+
+    dbt = DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(
+            dbt_project_path=settings.dbt_project_dir,
+            manifest_path=orch.dbt_manifest(settings),
+        ),
+        profile_config=ProfileConfig(
+            profile_name="groundswell",
+            target_name="local",
+            profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=TestBehavior.AFTER_EACH,
+            # A test across two models (a relationship) runs once both are built.
+            should_detach_multiple_parents_tests=True,
+        ),
+        operator_args={"pool": orch.WRITER_POOL, "install_deps": False},
+        default_args=orch.DEFAULT_ARGS,
+    )
+
+    @task(pool=orch.WRITER_POOL)
+    def validate(run_id=None) -> str:
+        return orch.validate(run_id)
+
+    @task
+    def publish(candidate: str) -> str:
+        return orch.publish(candidate)
+
+    prepared = prepare()
+    candidate = validate()
+    prepared >> dbt >> candidate
+    publish(candidate)
+
+
+groundswell_build()

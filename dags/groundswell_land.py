@@ -1,0 +1,54 @@
+"""
+### groundswell_land
+
+Lands every source's file drop for the run's data interval into `raw.*`
+(`$GROUNDSWELL_HOME/landing/<family>/<entity>/dt=YYYY-MM-DD/`), one batch per
+partition: good records to the raw table, bad ones to `raw.quarantine`, a row
+per batch in `raw.load_audit`. Re-running a day replaces that day.
+
+Each source family's task emits its Asset; `groundswell_build` runs on them.
+Trigger with `{"scope": "all"}` to land every partition present (first load, demo).
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
+
+from groundswell.orchestration import DEFAULT_ARGS, WRITER_POOL, asset_uri, land_source
+from groundswell.sources import SOURCES
+
+
+@dag(
+    dag_id="groundswell_land",
+    # Data intervals, not trigger times: the run for day D lands partition dt=D, after D ends.
+    schedule=CronDataIntervalTimetable("0 2 * * *", timezone="UTC"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    params={"scope": Param("interval", enum=["interval", "all"],
+                           description="interval: the run's data interval; all: every partition")},
+    tags=["groundswell", "land"],
+    doc_md=__doc__,
+)
+def groundswell_land():
+    for source in SOURCES.values():
+
+        @task(
+            task_id=f"land_{source.key.replace('-', '_')}",
+            pool=WRITER_POOL,
+            outlets=[Asset(name=f"raw.{source.family}", uri=asset_uri(source.family))],
+        )
+        def land(source_key: str, data_interval_start=None, data_interval_end=None, params=None):
+            return land_source(
+                source_key,
+                data_interval_start.date() if data_interval_start else None,
+                data_interval_end.date() if data_interval_end else None,
+                scope=(params or {}).get("scope", "interval"),
+            )
+
+        land(source.key)
+
+
+groundswell_land()

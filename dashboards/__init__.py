@@ -1,0 +1,1 @@
+"""The executive dashboards (Dash, one page per business question)."""

@@ -1,0 +1,50 @@
+with
+
+source as (
+
+    select * from {{ source('facebook', 'facebook__posts') }}
+
+),
+
+-- Insights grow for days after posting: keep the latest landing of each post.
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by id
+        order by _loaded_at desc, _source_file desc, _record_no desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        id as post_id,
+        page_id,
+        page_name,
+        message,
+        created_time as created_at,
+        status_type,
+        case status_type
+            when 'added_photos' then 'image'
+            when 'added_video' then 'video'
+            when 'shared_story' then 'link'
+            else 'text'
+        end as content_type,
+        permalink_url,
+        reactions_count,
+        comments_count,
+        shares_count,
+        post_impressions,
+        post_impressions_unique,
+        post_clicks,
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,67 @@
+with
+
+source as (
+
+    select * from {{ source('x', 'x__tweets') }}
+
+),
+
+-- A tweet lands again whenever its page is fetched again: keep the latest landing.
+latest as (
+
+    select *
+    from source
+    qualify row_number() over (
+        partition by id
+        order by _loaded_at desc, _source_file desc, _record_no desc
+    ) = 1
+
+),
+
+renamed as (
+
+    select
+        id as tweet_id,
+        author_id,
+        author_username,
+        created_at,
+        conversation_id,
+        in_reply_to_user_id,
+        -- referenced_tweets is [{"type": "replied_to" | "quoted" | "retweeted", "id": ...}]
+        list_filter(
+            from_json(referenced_tweets, '[{"type": "VARCHAR", "id": "VARCHAR"}]'),
+            lambda r: r.type = 'replied_to'
+        )[1].id as replied_to_tweet_id,
+        coalesce(
+            list_contains(
+                list_transform(
+                    from_json(referenced_tweets, '[{"type": "VARCHAR", "id": "VARCHAR"}]'),
+                    lambda r: r.type
+                ),
+                'retweeted'
+            ),
+            false
+        ) as is_retweet,
+        text,
+        lang,
+        case
+            when list_has_any(from_json(media_types, '["VARCHAR"]'), ['video', 'animated_gif'])
+                then 'video'
+            when list_contains(from_json(media_types, '["VARCHAR"]'), 'photo') then 'image'
+            when url_count > 0 then 'link'
+            else 'text'
+        end as content_type,
+        like_count,
+        reply_count,
+        retweet_count,
+        quote_count,
+        bookmark_count,
+        impression_count,
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,295 @@
+"""The ``groundswell`` command: demo, generate, load, build, serve and friends.
+
+Every command calls the same library functions the DAGs call; ``--help`` on
+each says what it reads and writes.  Everything a command writes lands under
+``GROUNDSWELL_HOME`` (default ``./.groundswell``).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from groundswell.config import ConfigError, get_settings
+
+HOME_HELP = "Everything is read from and written under $GROUNDSWELL_HOME (default ./.groundswell)."
+
+
+def _fail_cleanly(func):
+    """Known failures print their message (which says what to do), not a traceback."""
+    from functools import wraps
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        from groundswell.airflow_runner import AirflowRunError
+        from groundswell.landing import LandingError
+        from groundswell.quality import ValidationFailedError
+        from groundswell.sources import UnknownSourceError
+        from groundswell.transform import DbtError
+        from groundswell.warehouse import SnapshotMissingError
+
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, LandingError, UnknownSourceError, SnapshotMissingError,
+                ValidationFailedError, DbtError, AirflowRunError, FileExistsError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+@click.group(epilog=HOME_HELP)
+@click.option("-v", "--verbose", is_flag=True, help="Log progress (INFO) to stderr.")
+@click.version_option(package_name="groundswell")
+def main(verbose: bool) -> None:
+    """groundswell: the analytics warehouse for a company's social media program.
+
+    Land social, care, CRM and cost data; build social ROI, response-time and
+    maturity metrics with dbt; gate them with Great Expectations; serve them
+    to executives with Dash.
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["tiny", "small", "default"]), default="small",
+              show_default=True, help="How much demo data: 14, 90 or 365 days.")
+@click.option("--seed", type=int, default=None, help="Random seed (same seed, same data).")
+@click.option("--no-serve", is_flag=True, help="Stop after publishing instead of serving.")
+@click.option("--port", type=int, default=8050, show_default=True, help="Dashboard port.")
+@_fail_cleanly
+def demo(scale: str, seed: int | None, no_serve: bool, port: int) -> None:
+    """Generate demo data, run the pipeline through real Airflow, publish and serve.
+
+    Runs `airflow dags test` of groundswell_land (every partition) and
+    groundswell_build (dbt, validation gate, publish) with SQLite metadata
+    under $GROUNDSWELL_HOME/airflow, then serves the dashboards without a
+    login on http://localhost:PORT until Ctrl-C.
+    """
+    from groundswell import airflow_runner
+    from groundswell.demo import DEFAULT_SEED, generate
+
+    settings = get_settings()
+    settings.check_project()
+    _reset_demo_warehouse(settings)
+    click.echo(f"[1/4] generating {scale} demo data into {settings.landing_dir}")
+    result = generate(settings.landing_dir, seed=DEFAULT_SEED if seed is None else seed,
+                      scale=scale)
+    click.echo(f"      {result.tweets} tweets, {result.facebook_posts} Facebook posts, "
+               f"{result.deals} deals, {result.cost_lines} cost lines, "
+               f"{result.start_date} to {result.end_date}")
+    click.echo("[2/4] preparing Airflow (SQLite metadata, pool duckdb_writer)")
+    airflow_runner.init(settings)
+    click.echo("[3/4] airflow dags test groundswell_land (every partition)")
+    airflow_runner.dags_test("groundswell_land", settings, conf={"scope": "all"})
+    click.echo("[4/4] airflow dags test groundswell_build (dbt, validation gate, publish)")
+    airflow_runner.dags_test("groundswell_build", settings)
+    _print_published(settings)
+    if not no_serve:
+        _serve(settings, port=port, host="0.0.0.0", demo_mode=True)
+
+
+def _reset_demo_warehouse(settings) -> None:
+    """A demo starts from an empty writer, so a smaller rerun shows only its own data."""
+    from groundswell.demo.generator import DEMO_MARKER
+
+    if settings.warehouse_path.exists() and not (settings.landing_dir / DEMO_MARKER).exists():
+        raise FileExistsError(
+            f"{settings.home} holds a warehouse the demo did not make: run the demo with another "
+            "GROUNDSWELL_HOME (e.g. GROUNDSWELL_HOME=./demo-home groundswell demo)"
+        )
+    for path in (settings.warehouse_path, Path(f"{settings.warehouse_path}.wal")):
+        path.unlink(missing_ok=True)
+
+
+@main.command()
+@click.option("--airflow", "with_airflow", is_flag=True,
+              help="Also create the embedded Airflow metadata (SQLite) and the writer pool.")
+@_fail_cleanly
+def init(with_airflow: bool) -> None:
+    """Prepare $GROUNDSWELL_HOME: raw tables, the dbt manifest the DAGs render from.
+
+    Idempotent; docker-compose's airflow-init service runs it after
+    `airflow db migrate`.
+    """
+    from groundswell import airflow_runner, transform
+    from groundswell.orchestration import prepare_warehouse
+
+    settings = get_settings()
+    settings.check_project()
+    click.echo(f"warehouse: {prepare_warehouse()}")
+    click.echo(f"dbt manifest: {transform.parse(settings)}")
+    if with_airflow:
+        airflow_runner.init(settings)
+        click.echo(f"airflow metadata: {settings.airflow_home}")
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["tiny", "small", "default"]), default="tiny",
+              show_default=True)
+@click.option("--seed", type=int, default=None, help="Random seed (same seed, same bytes).")
+@click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Last day of data (default 2026-10-31).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Landing folder to write (default $GROUNDSWELL_HOME/landing).")
+@_fail_cleanly
+def generate(scale: str, seed: int | None, end_date, out: Path | None) -> None:
+    """Write deterministic demo file drops in real raw shapes.
+
+    X API v2 tweet pages (owned posts and threaded customer conversations),
+    Facebook Graph API page posts, CRM deal exports and program cost lines,
+    one dt=YYYY-MM-DD folder per day.  A few records are malformed on purpose.
+    """
+    from groundswell.demo import DEFAULT_END_DATE, DEFAULT_SEED
+    from groundswell.demo import generate as run
+
+    settings = get_settings()
+    result = run(out or settings.landing_dir, seed=DEFAULT_SEED if seed is None else seed,
+                 scale=scale, end_date=end_date.date() if end_date else DEFAULT_END_DATE)
+    click.echo(f"wrote {result.files} files to {result.out_dir}: {result.tweets} tweets, "
+               f"{result.facebook_posts} Facebook posts, {result.deals} deals, "
+               f"{result.cost_lines} cost lines ({result.malformed} malformed on purpose), "
+               f"{result.start_date} to {result.end_date}")
+
+
+@main.command()
+@click.argument("source", metavar="SOURCE")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_fail_cleanly
+def load(source: str, paths: tuple[Path, ...]) -> None:
+    """Land files of SOURCE into raw.* as one batch.
+
+    PATHS are files or folders (searched recursively for the source's files).
+    Landing the same files again replaces them; bad records go to
+    raw.quarantine with the reason.  `groundswell sources` lists SOURCE names.
+    """
+    from groundswell.landing import land_files
+
+    result = land_files(source, paths, get_settings())
+    click.echo(f"{result.table}: received {result.received}, landed {result.landed}, "
+               f"quarantined {result.quarantined} (batch {result.batch_id}, "
+               f"{len(result.files)} files)")
+    if result.quarantined:
+        click.echo("  see: select reason, payload from raw.quarantine "
+                   f"where batch_id = '{result.batch_id}'")
+
+
+@main.command()
+def sources() -> None:
+    """List the sources `groundswell load` accepts, with their raw tables and shapes."""
+    from groundswell.sources import SOURCES
+
+    for s in SOURCES.values():
+        click.echo(f"{s.key:16} -> {s.qualified_table:28} {s.shape}")
+
+
+@main.command()
+@click.option("--select", default=None, help="dbt selection (default: the whole project).")
+@_fail_cleanly
+def build(select: str | None) -> None:
+    """dbt build, then the validation gate, then publish the snapshot.
+
+    Without Airflow: the same steps as the groundswell_build DAG.  A failed
+    dbt test or expectation stops before publish; the snapshot dashboards read
+    stays as it was.
+    """
+    from groundswell import transform
+    from groundswell.quality import gate, read_report
+    from groundswell.warehouse import publish
+
+    settings = get_settings()
+    click.echo("dbt build")
+    transform.build(settings, select=select)
+    click.echo("validation gate")
+    candidate = gate(settings, run_id="cli")
+    target = publish(candidate, settings, report=read_report(candidate))
+    _print_published(settings, target)
+
+
+def _print_published(settings, target: Path | None = None) -> None:
+    from groundswell.warehouse import published
+
+    with published(settings) as con:
+        posts = con.execute("select count(*) from marts.fct_post_performance").fetchone()[0]
+    click.echo(f"published {target or settings.published_path} "
+               f"(marts.fct_post_performance: {posts} posts)")
+    click.echo('  query it: groundswell sql "select * from marts.fct_post_performance limit 5"')
+
+
+@main.command()
+@click.argument("query")
+@click.option("--max-rows", type=int, default=40, show_default=True)
+@_fail_cleanly
+def sql(query: str, max_rows: int) -> None:
+    """Run a read-only SQL QUERY on the published snapshot and print the result.
+
+    The snapshot is opened read-only, exactly as the dashboards open it, so a
+    running pipeline is never disturbed.  Any DuckDB client can do the same:
+    duckdb.connect("$GROUNDSWELL_HOME/published/warehouse.duckdb", read_only=True).
+    """
+    import duckdb
+
+    from groundswell.warehouse import published
+
+    with published(get_settings()) as con:
+        try:
+            rel = con.sql(query)
+        except duckdb.Error as exc:
+            raise click.ClickException(str(exc)) from exc
+        if rel is None:
+            return
+        rel.show(max_rows=max_rows)
+
+
+@main.command()
+@click.option("--port", type=int, default=8050, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0: every interface).")
+@click.option("--demo", "demo_mode", is_flag=True,
+              help="No login: for local demos only.")
+@click.option("--workers", type=int, default=2, show_default=True)
+@_fail_cleanly
+def serve(port: int, host: str, demo_mode: bool, workers: int) -> None:
+    """Serve the executive dashboards on the published snapshot.
+
+    Asks for a login (GROUNDSWELL_DASHBOARD_USER / GROUNDSWELL_DASHBOARD_PASSWORD)
+    unless --demo.  The snapshot is opened read-only per request, so a running
+    pipeline never blocks the dashboards and a new snapshot shows on reload.
+    """
+    _serve(get_settings(), port=port, host=host, demo_mode=demo_mode, workers=workers)
+
+
+def _serve(settings, port: int, host: str, demo_mode: bool, workers: int = 2) -> None:
+    if not demo_mode and not settings.dashboard_password:
+        raise ConfigError(
+            "the dashboards need a login: set GROUNDSWELL_DASHBOARD_PASSWORD (and optionally "
+            "GROUNDSWELL_DASHBOARD_USER), or pass --demo for a local demo without one"
+        )
+    settings.apply()
+    from groundswell.web import run_server
+
+    url_host = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
+    click.echo(f"serving dashboards on http://{url_host}:{port} (Ctrl-C to stop)")
+    run_server(settings, host=host, port=port, demo_mode=demo_mode, workers=workers)
+
+
+@main.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def clean(yes: bool) -> None:
+    """Delete $GROUNDSWELL_HOME: warehouse, snapshots, landing files, Airflow metadata, logs."""
+    settings = get_settings()
+    if not settings.home.exists():
+        click.echo(f"{settings.home} does not exist")
+        return
+    if yes or click.confirm(f"delete {settings.home} and everything in it?"):
+        shutil.rmtree(settings.home)
+        click.echo(f"deleted {settings.home}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

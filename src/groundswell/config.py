@@ -1,0 +1,137 @@
+"""Settings, read once from the environment (prefix ``GROUNDSWELL_``).
+
+Every path the product writes lives under ``GROUNDSWELL_HOME`` so a run can be
+inspected, moved or deleted as one folder.  Secrets never come from files in
+the repository: only from the environment (or, inside Airflow, connections).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The checkout this package runs from: dags/, dbt/ and expectations/ sit beside src/.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(RuntimeError):
+    """A setting or path is wrong; the message says how to fix it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GROUNDSWELL_", extra="ignore")
+
+    home: Path = Field(
+        default=Path(".groundswell"),
+        description="Folder holding everything a run writes (warehouse, snapshots, logs).",
+    )
+    project_root: Path = Field(default=PROJECT_ROOT, description="The groundswell checkout.")
+    dashboard_user: str = Field(default="executive", description="Dashboard login name.")
+    dashboard_password: str | None = Field(
+        default=None, description="Dashboard login password; required unless serving --demo."
+    )
+
+    @field_validator("home", "project_root")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    # Paths derived from home: one place names them all.
+    @cached_property
+    def warehouse_path(self) -> Path:
+        """The writer database: only pipeline tasks open it."""
+        return self.home / "warehouse.duckdb"
+
+    @cached_property
+    def published_dir(self) -> Path:
+        return self.home / "published"
+
+    @cached_property
+    def published_path(self) -> Path:
+        """The read-only snapshot dashboards and analysts open."""
+        return self.published_dir / "warehouse.duckdb"
+
+    @cached_property
+    def landing_dir(self) -> Path:
+        return self.home / "landing"
+
+    @cached_property
+    def airflow_home(self) -> Path:
+        return self.home / "airflow"
+
+    @cached_property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    @cached_property
+    def gx_dir(self) -> Path:
+        """Great Expectations project: validation results and Data Docs."""
+        return self.home / "gx"
+
+    @cached_property
+    def dbt_project_dir(self) -> Path:
+        return self.project_root / "dbt"
+
+    @cached_property
+    def dbt_target_dir(self) -> Path:
+        return self.home / "dbt" / "target"
+
+    @cached_property
+    def dags_dir(self) -> Path:
+        return self.project_root / "dags"
+
+    @cached_property
+    def expectations_dir(self) -> Path:
+        return self.project_root / "expectations"
+
+    def check_project(self) -> None:
+        """Fail early, with a fix, when the checkout is incomplete."""
+        for needed in (self.dbt_project_dir / "dbt_project.yml", self.dags_dir):
+            if not needed.exists():
+                raise ConfigError(
+                    f"{needed} is missing: groundswell runs from its source checkout. "
+                    "Set GROUNDSWELL_PROJECT_ROOT to the folder holding dbt/ and dags/."
+                )
+
+    def runtime_env(self) -> dict[str, str]:
+        """Environment for dbt, Airflow and child processes, derived from these settings."""
+        logs = self.logs_dir
+        return {
+            "GROUNDSWELL_HOME": str(self.home),
+            "GROUNDSWELL_PROJECT_ROOT": str(self.project_root),
+            "GROUNDSWELL_WAREHOUSE_PATH": str(self.warehouse_path),
+            "DBT_PROFILES_DIR": str(self.dbt_project_dir),
+            "DBT_TARGET_PATH": str(self.dbt_target_dir),
+            "DBT_LOG_PATH": str(logs / "dbt"),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+            "DO_NOT_TRACK": "1",
+            "GX_ANALYTICS_ENABLED": "False",
+            "AIRFLOW_HOME": str(self.airflow_home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_dir),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+            # Two cores here; `airflow standalone` would otherwise start 32 workers.
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": os.environ.get(
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+                f"sqlite:///{self.airflow_home / 'airflow.db'}",
+            ),
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(logs / "airflow"),
+            "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+            "AIRFLOW__COSMOS__CACHE_DIR": str(self.home / "cosmos"),
+            "SCARF_ANALYTICS": "false",
+        }
+
+    def apply(self) -> Settings:
+        """Export the runtime environment into this process (for in-process dbt and GX)."""
+        os.environ.update(self.runtime_env())
+        return self
+
+
+def get_settings() -> Settings:
+    """Settings from the current environment (cheap: no I/O)."""
+    return Settings()

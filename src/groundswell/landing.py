@@ -1,0 +1,200 @@
+"""Landing: one batch of files into ``raw.*`` in one transaction.
+
+Good records go to the source's raw table with lineage columns, bad ones to
+``raw.quarantine`` with the reason and the original payload, and one row to
+``raw.load_audit`` with received = landed + quarantined.  Landing a file
+again replaces what it landed before, so re-running a day never duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from groundswell.config import Settings, get_settings
+from groundswell.progress import track
+from groundswell.sources import SOURCES, Source, get_source
+from groundswell.sources.base import LINEAGE_COLUMNS
+from groundswell.warehouse import utcnow, writer
+
+log = logging.getLogger(__name__)
+
+
+class LandingError(RuntimeError):
+    """Files could not be landed; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    batch_id: str
+    source: str
+    table: str
+    files: tuple[str, ...]
+    received: int
+    landed: int
+    quarantined: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def resolve_files(source: Source, paths: Iterable[Path | str]) -> list[Path]:
+    """Files to land: given files as they are, folders searched for the source's pattern."""
+    files: set[Path] = set()
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise LandingError(f"{path} does not exist: give a file or a folder of {source.key} files")
+        if path.is_dir():
+            found = sorted(p for p in path.rglob(source.file_pattern) if p.is_file())
+            if not found:
+                raise LandingError(
+                    f"{path} holds no {source.file_pattern} files for {source.key}: "
+                    f"expected {source.shape}"
+                )
+            files.update(p.resolve() for p in found)
+        else:
+            files.add(path.resolve())
+    return sorted(files)
+
+
+def batch_id_for(source: Source, files: Sequence[Path]) -> str:
+    """The same files always make the same batch id, so landing them again replaces them."""
+    digest = hashlib.sha256()
+    digest.update(source.key.encode())
+    for f in files:
+        digest.update(b"\0" + str(f).encode())
+    return f"{source.key}-{digest.hexdigest()[:16]}"
+
+
+def land_files(
+    source_key: str,
+    paths: Iterable[Path | str],
+    settings: Settings | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> LoadResult:
+    """Land the given files (or folders) of one source as one batch."""
+    source = get_source(source_key)
+    files = resolve_files(source, paths)
+    if not files:
+        raise LandingError(f"no files given for {source.key}")
+    if con is None:
+        with writer(settings or get_settings()) as own:
+            return _land(own, source, files)
+    return _land(con, source, files)
+
+
+def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> LoadResult:
+    batch_id = batch_id_for(source, files)
+    file_names = [str(f) for f in files]
+    started = utcnow()
+    field_cols = ", ".join(f'"{f.name}"' for f in source.fields)
+    lineage_cols = ", ".join(name for name, _ in LINEAGE_COLUMNS)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        source.load_records(con, files, "_records")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {source.checked_sql('_records')}")
+        # Replace whatever this batch, or any of its files, landed before.
+        con.execute(
+            f"DELETE FROM {source.qualified_table} "
+            "WHERE _batch_id = ? OR list_contains(?::VARCHAR[], _source_file)",
+            [batch_id, file_names],
+        )
+        con.execute(
+            "DELETE FROM raw.quarantine WHERE source = ? "
+            "AND (batch_id = ? OR list_contains(?::VARCHAR[], source_file))",
+            [source.key, batch_id, file_names],
+        )
+        con.execute(
+            f"INSERT INTO {source.qualified_table} ({field_cols}, {lineage_cols}) "
+            f"SELECT {field_cols}, ?, _source_file, _record_no, ? "
+            "FROM _checked WHERE _reject_reason IS NULL ORDER BY _source_file, _record_no",
+            [batch_id, started],
+        )
+        con.execute(
+            "INSERT INTO raw.quarantine "
+            "SELECT ?, ?, ?, _source_file, _record_no, _reject_reason, "
+            "coalesce(payload::VARCHAR, _raw_text), ? "
+            "FROM _checked WHERE _reject_reason IS NOT NULL ORDER BY _source_file, _record_no",
+            [batch_id, source.key, source.qualified_table, started],
+        )
+        received, landed, quarantined = con.execute(
+            "SELECT count(*), count(*) FILTER (_reject_reason IS NULL), "
+            "count(*) FILTER (_reject_reason IS NOT NULL) FROM _checked"
+        ).fetchone()
+        con.execute(
+            "INSERT INTO raw.load_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [batch_id, source.key, source.qualified_table, len(files), file_names,
+             received, landed, quarantined, started, utcnow()],
+        )
+        con.execute("DROP TABLE _checked; DROP TABLE _records")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    result = LoadResult(batch_id, source.key, source.qualified_table, tuple(file_names),
+                        received, landed, quarantined)
+    log.info("landed %s: %s", source.key, result)
+    return result
+
+
+def partition_dir(settings: Settings, source: Source, day: date) -> Path:
+    return settings.landing_dir / source.drop_dir / f"dt={day.isoformat()}"
+
+
+def partitions(settings: Settings, source: Source) -> list[date]:
+    """Dated partitions present in the source's drop folder."""
+    root = settings.landing_dir / source.drop_dir
+    days = []
+    for d in root.glob("dt=*"):
+        try:
+            days.append(date.fromisoformat(d.name.removeprefix("dt=")))
+        except ValueError:
+            log.warning("ignoring %s: partition folders are named dt=YYYY-MM-DD", d)
+    return sorted(days)
+
+
+def land_interval(
+    source_key: str,
+    start: date | None = None,
+    end: date | None = None,
+    settings: Settings | None = None,
+) -> list[LoadResult]:
+    """Land each dated partition of a source with ``start <= day < end`` (all when open).
+
+    One batch per partition: a re-run of a day replaces that day.  Days with no
+    partition folder are skipped (the source sent nothing for them).
+    """
+    settings = settings or get_settings()
+    source = get_source(source_key)
+    days = [
+        d for d in partitions(settings, source)
+        if (start is None or d >= start) and (end is None or d < end)
+    ]
+    results = []
+    with writer(settings) as con:
+        for day in track(days, f"landing {source.key}"):
+            folder = partition_dir(settings, source, day)
+            files = sorted(p for p in folder.glob(source.file_pattern) if p.is_file())
+            if files:
+                results.append(_land(con, source, files))
+    if not days:
+        log.info("no %s partitions between %s and %s in %s", source.key, start, end,
+                 settings.landing_dir / source.drop_dir)
+    return results
+
+
+def land_day(source_key: str, day: date, settings: Settings | None = None) -> list[LoadResult]:
+    return land_interval(source_key, day, day + timedelta(days=1), settings)
+
+
+def land_everything(settings: Settings | None = None) -> list[LoadResult]:
+    """Every partition of every source (the demo and a first backfill)."""
+    settings = settings or get_settings()
+    return [r for key in SOURCES for r in land_interval(key, settings=settings)]

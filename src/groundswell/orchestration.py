@@ -1,0 +1,91 @@
+"""What the DAG files share: assets, defaults, the writer pool and the task bodies.
+
+DAG files only wire these together; the CLI and the tests call the same
+functions, so nothing runs under Airflow that cannot be run without it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+from groundswell.config import Settings, get_settings
+
+#: Every task that opens the writer database runs in this pool of one slot:
+#: DuckDB allows a single writing process per file.
+WRITER_POOL = "duckdb_writer"
+WRITER_POOL_DESCRIPTION = "DuckDB allows one writer per file: every task that writes it"
+
+DEFAULT_ARGS = {
+    "owner": "groundswell",
+    "retries": 2,
+    # Embedded runs (`groundswell demo`, the tests) shorten this so a failure ends in seconds.
+    "retry_delay": timedelta(seconds=int(os.environ.get("GROUNDSWELL_RETRY_DELAY_SECONDS", 300))),
+    "retry_exponential_backoff": True,
+}
+
+
+def asset_uri(family: str) -> str:
+    return f"groundswell://warehouse/raw/{family}"
+
+
+def land_source(source_key: str, start: date | None, end: date | None,
+                scope: str = "interval") -> dict:
+    """Land one source's partitions in ``[start, end)`` (``scope="all"``: every partition)."""
+    from groundswell.landing import land_interval
+
+    if scope == "all":
+        start = end = None
+    elif scope != "interval":
+        raise ValueError(f"scope must be 'interval' or 'all', not {scope!r}")
+    results = land_interval(source_key, start, end)
+    return {
+        "source": source_key,
+        "batches": len(results),
+        "received": sum(r.received for r in results),
+        "landed": sum(r.landed for r in results),
+        "quarantined": sum(r.quarantined for r in results),
+    }
+
+
+def prepare_warehouse() -> str:
+    """Create every raw table so dbt finds its sources whatever has landed."""
+    from groundswell.warehouse import writer
+
+    settings = get_settings()
+    with writer(settings):
+        pass
+    return str(settings.warehouse_path)
+
+
+def validate(run_id: str | None = None) -> str:
+    """The gate: a validated candidate snapshot's path, or an exception that stops publish."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from groundswell.quality import ValidationFailedError, gate
+
+    try:
+        return str(gate(run_id=run_id))
+    except ValidationFailedError as exc:
+        # The data will not change by retrying: fail now, keep the published snapshot.
+        raise AirflowFailException(str(exc)) from exc
+
+
+def publish(candidate: str) -> str:
+    from groundswell.quality import read_report
+    from groundswell.warehouse import publish as swap
+
+    path = Path(candidate)
+    return str(swap(path, report=read_report(path)))
+
+
+def dbt_manifest(settings: Settings | None = None) -> Path:
+    """The manifest Cosmos renders the dbt task group from, parsed once when missing."""
+    from groundswell.transform import manifest_path, parse
+
+    settings = settings or get_settings()
+    path = manifest_path(settings)
+    if not path.exists():
+        parse(settings)
+    return path

@@ -1,0 +1,115 @@
+"""X (Twitter) API v2 tweets: the brand's own posts and customer conversations.
+
+Files are response pages of the v2 tweet endpoints (user timeline, mentions,
+recent search) requested with ``expansions=author_id,attachments.media_keys``
+and ``tweet.fields=created_at,conversation_id,in_reply_to_user_id,
+referenced_tweets,public_metrics,entities,lang``::
+
+    {"data": [tweet, ...],
+     "includes": {"users": [...], "media": [...]},
+     "meta": {"result_count": n, "next_token": "..."}}
+
+Owned posts and conversation messages are the same object in the API, so they
+land in one table; staging tells them apart (who wrote it, what it replies to).
+The reader joins each tweet to its author and media from ``includes`` of the
+same page, as a client of the API would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from groundswell.sources.base import Field, Source, file_list_sql
+
+
+def _tweet_records_sql(files: Sequence[Path]) -> str:
+    return f"""
+  WITH pages AS (
+    -- doc is NULL for a file that is not JSON, so no JSON function ever sees it
+    SELECT filename AS _source_file, content, json_valid(content) AS ok,
+           CASE WHEN json_valid(content) THEN content END AS doc
+    FROM read_text({file_list_sql(files)})
+  ),
+  good AS (
+    SELECT _source_file, content, doc,
+           from_json(json_extract(doc, '$.data'), '["JSON"]') AS recs
+    FROM pages WHERE ok
+  ),
+  tweets AS (
+    SELECT _source_file, u.i AS _record_no, u.r AS tweet
+    FROM good, unnest(recs) WITH ORDINALITY AS u(r, i)
+    WHERE recs IS NOT NULL
+  ),
+  users AS (
+    SELECT DISTINCT ON (_source_file, u.id) _source_file, u.id, to_json(u) AS author
+    FROM good,
+         unnest(from_json(json_extract(doc, '$.includes.users'),
+                '[{{"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR"}}]')) AS t(u)
+  ),
+  media AS (
+    SELECT DISTINCT ON (_source_file, m.media_key) _source_file, m.media_key, m.type
+    FROM good,
+         unnest(from_json(json_extract(doc, '$.includes.media'),
+                '[{{"media_key": "VARCHAR", "type": "VARCHAR"}}]')) AS t(m)
+  ),
+  tweet_media AS (
+    SELECT t._source_file, t._record_no, to_json(list(m.type ORDER BY k.n)) AS media_types
+    FROM tweets t,
+         unnest(from_json(json_extract(t.tweet, '$.attachments.media_keys'), '["VARCHAR"]'))
+           WITH ORDINALITY AS k(key, n)
+    JOIN media m ON m._source_file = t._source_file AND m.media_key = k.key
+    GROUP BY ALL
+  )
+  SELECT t._source_file, t._record_no,
+         json_merge_patch(t.tweet, json_object('author', u.author, 'media_types', tm.media_types))
+           AS payload,
+         NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_text
+  FROM tweets t
+  LEFT JOIN users u
+    ON u._source_file = t._source_file AND u.id = json_extract_string(t.tweet, '$.author_id')
+  LEFT JOIN tweet_media tm
+    ON tm._source_file = t._source_file AND tm._record_no = t._record_no
+  UNION ALL
+  SELECT _source_file, 0, NULL::JSON, 'file has no "data" array: not an API response page', content
+  FROM good WHERE recs IS NULL
+  UNION ALL
+  SELECT _source_file, 0, NULL::JSON, 'file is not valid JSON', content
+  FROM pages WHERE NOT ok
+"""
+
+
+TWEETS = Source(
+    key="x-tweets",
+    family="x",
+    entity="tweets",
+    description="Tweets of the brand's accounts and of the customers who write to them.",
+    shape="X API v2 tweet objects (GET /2/users/:id/tweets, /2/users/:id/mentions, "
+    "/2/tweets/search/recent) with includes.users and includes.media",
+    file_pattern="*.json",
+    format="api_pages",
+    records_sql=_tweet_records_sql,
+    natural_key=("id",),
+    fields=(
+        Field("id", "VARCHAR", required=True, doc="tweet id (string, as the API sends it)"),
+        Field("text", "VARCHAR", doc="tweet text"),
+        Field("author_id", "VARCHAR", required=True, doc="user id of the author"),
+        Field("author_username", "VARCHAR", path="$.author.username",
+              doc="author's @handle, from includes.users"),
+        Field("created_at", "TIMESTAMP", required=True, doc="when it was posted, UTC"),
+        Field("conversation_id", "VARCHAR", doc="id of the tweet that started the thread"),
+        Field("in_reply_to_user_id", "VARCHAR", doc="user the tweet replies to"),
+        Field("referenced_tweets", "JSON",
+              doc='[{"type": "replied_to"|"quoted"|"retweeted", "id": ...}]'),
+        Field("lang", "VARCHAR"),
+        Field("retweet_count", "BIGINT", path="$.public_metrics.retweet_count"),
+        Field("reply_count", "BIGINT", path="$.public_metrics.reply_count"),
+        Field("like_count", "BIGINT", path="$.public_metrics.like_count"),
+        Field("quote_count", "BIGINT", path="$.public_metrics.quote_count"),
+        Field("bookmark_count", "BIGINT", path="$.public_metrics.bookmark_count"),
+        Field("impression_count", "BIGINT", path="$.public_metrics.impression_count"),
+        Field("media_types", "JSON", doc='types of attached media, e.g. ["photo"], from includes.media'),
+        Field("url_count", "INTEGER", sql="json_array_length(payload, '$.entities.urls')",
+              doc="links in the text (entities.urls)"),
+    ),
+)

@@ -1,0 +1,72 @@
+"""dbt, run in-process with dbt's programmatic runner (the same one Cosmos uses)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from groundswell.config import Settings, get_settings
+from groundswell.warehouse import writer
+
+log = logging.getLogger(__name__)
+
+
+class DbtError(RuntimeError):
+    """A dbt command failed; dbt's own log says which node and why."""
+
+
+def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bool = True) -> object:
+    """Run one dbt command against the writer database of ``settings``."""
+    settings = (settings or get_settings()).apply()
+    settings.check_project()
+    if touches_db:
+        # Every raw table exists before dbt looks at its sources, landed or not.
+        with writer(settings):
+            pass
+    from dbt.cli.main import dbtRunner  # heavy import: only when transforming
+
+    try:
+        result = dbtRunner().invoke(
+            [*args, "--project-dir", str(settings.dbt_project_dir),
+             "--profiles-dir", str(settings.dbt_project_dir)]
+        )
+    finally:
+        _release_duckdb()
+    if not result.success:
+        raise DbtError(
+            f"dbt {' '.join(args)} failed"
+            + (f": {result.exception}" if result.exception else "")
+            + f" (log: {settings.logs_dir / 'dbt' / 'dbt.log'})"
+        )
+    return result.result
+
+
+def _release_duckdb() -> None:
+    """Close the database dbt-duckdb keeps open in this process after a run.
+
+    dbt-duckdb caches one DuckDB instance per process; left open, it holds the
+    writer's lock and makes any later connection with another configuration
+    (a read-only one, say) fail in this process.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+        DuckDBConnectionManager._ENV = None
+
+
+def build(settings: Settings | None = None, select: str | None = None) -> None:
+    """``dbt seed``, ``run`` and ``test`` of the whole project (or a selection), in DAG order."""
+    run_dbt(["build", *(["--select", select] if select else [])], settings)
+
+
+def parse(settings: Settings | None = None) -> Path:
+    """Write ``manifest.json``: Cosmos renders the build DAG from it."""
+    settings = settings or get_settings()
+    run_dbt(["parse"], settings, touches_db=False)
+    return manifest_path(settings)
+
+
+def manifest_path(settings: Settings) -> Path:
+    return settings.dbt_target_dir / "manifest.json"

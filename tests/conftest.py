@@ -1,0 +1,87 @@
+"""Shared fixtures: isolated GROUNDSWELL_HOMEs with tiny demo data, landed, built, published.
+
+Everything runs on the real components (DuckDB files, dbt, GX, Airflow subprocesses);
+fixtures only choose where their files go.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from groundswell.config import PROJECT_ROOT, Settings
+
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+# Airflow reads its home once, when first imported: never let that be ~/airflow.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="groundswell-test-airflow-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(PROJECT_ROOT / "dags"))
+
+
+def make_settings(home: Path) -> Settings:
+    return Settings(home=home)
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """An empty GROUNDSWELL_HOME for this test, exported to the code under test."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("GROUNDSWELL_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def settings(home) -> Settings:
+    return make_settings(home)
+
+
+@pytest.fixture(scope="session")
+def published_home(tmp_path_factory) -> Path:
+    """A home with tiny demo data landed, built by dbt, validated and published (no Airflow)."""
+    from groundswell import transform
+    from groundswell.demo import generate
+    from groundswell.landing import land_everything
+    from groundswell.quality import gate, read_report
+    from groundswell.warehouse import publish
+
+    path = tmp_path_factory.mktemp("published") / "home"
+    old = os.environ.get("GROUNDSWELL_HOME")
+    os.environ["GROUNDSWELL_HOME"] = str(path)
+    try:
+        s = make_settings(path)
+        generate(s.landing_dir, scale="tiny")
+        land_everything(s)
+        transform.build(s)
+        candidate = gate(s, run_id="fixture")
+        publish(candidate, s, report=read_report(candidate))
+    finally:
+        if old is None:
+            os.environ.pop("GROUNDSWELL_HOME", None)
+        else:
+            os.environ["GROUNDSWELL_HOME"] = old
+    return path
+
+
+@pytest.fixture
+def use_published_home(published_home, monkeypatch) -> Settings:
+    monkeypatch.setenv("GROUNDSWELL_HOME", str(published_home))
+    return make_settings(published_home)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of ../shared/data, or a clean skip where this checkout has none."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not present beside this checkout")
+    return path

@@ -1,0 +1,71 @@
+"""Every DAG imports, is tagged, retries, and writes DuckDB only through the one-slot pool."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from groundswell.orchestration import WRITER_POOL
+
+EXPECTED = {"groundswell_land", "groundswell_build"}
+
+
+@pytest.fixture(scope="module")
+def dagbag(tmp_path_factory):
+    from groundswell.config import Settings
+
+    home = tmp_path_factory.mktemp("dagbag") / "home"
+    settings = Settings(home=home)
+    old = dict(os.environ)
+    os.environ.update(settings.runtime_env())
+    try:
+        from airflow.dag_processing.dagbag import DagBag
+
+        yield DagBag(dag_folder=str(settings.dags_dir))
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+
+
+def test_dags_import_without_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert EXPECTED <= set(dagbag.dag_ids)
+
+
+def test_dags_are_tagged_documented_and_retry(dagbag):
+    for dag_id in EXPECTED:
+        dag = dagbag.dags[dag_id]
+        assert "groundswell" in dag.tags
+        assert dag.doc_md and dag_id in dag.doc_md
+        for task in dag.tasks:
+            assert task.retries >= 2, f"{dag_id}.{task.task_id} retries {task.retries}"
+
+
+def test_every_task_that_writes_duckdb_is_in_the_writer_pool(dagbag):
+    land = dagbag.dags["groundswell_land"]
+    assert all(t.pool == WRITER_POOL for t in land.tasks)
+    build = dagbag.dags["groundswell_build"]
+    writers = [t for t in build.tasks if t.task_id != "publish"]
+    assert writers and all(t.pool == WRITER_POOL for t in writers)
+
+
+def test_build_is_scheduled_on_the_land_assets(dagbag):
+    land = dagbag.dags["groundswell_land"]
+    emitted = {o.uri for t in land.tasks for o in t.outlets}
+    build = dagbag.dags["groundswell_build"]
+    condition = build.timetable.asset_condition
+    # Every family must have landed (AssetAll): one build per land run, not one per source.
+    assert type(condition).__name__ == "AssetAll"
+    consumed = {a.uri for a in condition.objects}
+    assert emitted and emitted == consumed
+
+
+def test_dbt_runs_as_one_task_per_model_and_tests_after_it(dagbag):
+    build = dagbag.dags["groundswell_build"]
+    ids = set(build.task_ids)
+    assert {"dbt.fct_post_performance.run", "dbt.fct_post_performance.test",
+            "dbt.stg_x__tweets.run", "prepare", "validate", "publish"} <= ids
+    validate = build.get_task("validate")
+    assert "publish" in validate.downstream_task_ids
+    assert any(t.startswith("dbt.") for t in validate.upstream_task_ids)

@@ -1,0 +1,89 @@
+"""The Overview page in headless Chromium: it shows the snapshot and follows the filters."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboards import queries
+from groundswell.warehouse import published
+from tests.conftest import free_port, make_settings
+
+GS = str(Path(sys.executable).parent / "groundswell")
+
+
+@pytest.fixture(scope="module")
+def server(published_home):
+    port = free_port()
+    env = dict(os.environ, GROUNDSWELL_HOME=str(published_home))
+    proc = subprocess.Popen([GS, "serve", "--demo", "--port", str(port), "--workers", "1"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/healthz", timeout=2)
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError(proc.stdout.read().decode()) from None
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def expected_posts(published_home, brands):
+    with published(make_settings(published_home)) as con:
+        opts = queries.overview_options(con)
+        return queries.kpis(con, opts.first_date, opts.last_date, brands)["posts"]
+
+
+def test_overview_shows_kpis_and_follows_the_brand_filter(server, published_home, page):
+    page.goto(server + "/")
+    value = page.locator("#kpi-posts-value")
+    total = expected_posts(published_home, [])
+    value.filter(has_text=str(total)).wait_for(timeout=30_000)
+    assert page.locator("#overview-engagements .js-plotly-plot").count() == 1
+    assert "X" in page.locator("#overview-engagements").inner_text()
+
+    # Pick one brand in the dropdown: the cards recompute for that brand only.
+    page.locator("#overview-brands").click()
+    page.get_by_role("option", name="Northwind Air").click()
+    northwind = expected_posts(published_home, ["Northwind Air"])
+    assert 0 < northwind < total
+    value.filter(has_text=str(northwind)).wait_for(timeout=30_000)
+
+    # Switch the grain to days: the trend redraws with one point per day.
+    page.get_by_label("day").check()
+    page.wait_for_function(
+        "() => { const g = document.querySelector('#overview-engagements .js-plotly-plot');"
+        " return g && g.data && g.data[0].x.length > 7; }", timeout=30_000)
+
+
+def test_the_page_says_what_to_do_when_nothing_is_published(tmp_path, page):
+    port = free_port()
+    env = dict(os.environ, GROUNDSWELL_HOME=str(tmp_path / "empty"))
+    proc = subprocess.Popen([GS, "serve", "--demo", "--port", str(port), "--workers", "1"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        page.goto(f"http://127.0.0.1:{port}/")
+        alert = page.locator("#overview-missing")
+        alert.wait_for(timeout=30_000)
+        assert "groundswell build" in alert.inner_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -1,0 +1,88 @@
+"""Query and figure functions, called directly on a real published snapshot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboards import figures, queries
+from groundswell.warehouse import published
+
+
+@pytest.fixture
+def con(use_published_home):
+    with published(use_published_home) as c:
+        yield c
+
+
+@pytest.fixture
+def posts(con) -> pd.DataFrame:
+    return con.execute("select * from marts.fct_post_performance").df()
+
+
+def test_kpis_equal_an_independent_pandas_computation(con, posts):
+    opts = queries.overview_options(con)
+    brand = opts.brands[0]
+    mine = posts[(posts.brand == brand)]
+    got = queries.kpis(con, opts.first_date, opts.last_date, [brand])
+    assert got["posts"] == len(mine)
+    assert got["impressions"] == mine.impressions.sum()
+    assert got["engagements"] == mine.engagements.sum()
+    rated = mine[mine.impressions > 0]
+    assert got["engagement_rate"] == pytest.approx(rated.engagements.sum() / rated.impressions.sum())
+
+
+def test_no_brand_filter_means_every_brand(con, posts):
+    opts = queries.overview_options(con)
+    assert queries.kpis(con, opts.first_date, opts.last_date, [])["posts"] == len(posts)
+    assert len(opts.brands) == 2
+
+
+def test_an_empty_period_has_no_rate_and_an_empty_figure(con):
+    got = queries.kpis(con, date(2001, 1, 1), date(2001, 1, 31))
+    assert got == {"posts": 0, "impressions": 0, "engagements": 0, "engagement_rate": None}
+    df = queries.engagement_by_platform(con, date(2001, 1, 1), date(2001, 1, 31))
+    fig = figures.engagement_trend(df)
+    assert fig.data == () and fig.layout.annotations[0].text == "No posts in this period"
+
+
+def test_weekly_trend_sums_to_the_period_total(con):
+    opts = queries.overview_options(con)
+    df = queries.engagement_by_platform(con, opts.first_date, opts.last_date, None, "week")
+    assert set(df.platform) == {"x", "facebook"}
+    assert all(pd.Timestamp(d).day_of_week == 0 for d in df.period_start)  # ISO weeks: Mondays
+    total = queries.kpis(con, opts.first_date, opts.last_date)
+    assert df.engagements.sum() == total["engagements"]
+
+
+def test_grain_is_an_allowlisted_identifier(con):
+    with pytest.raises(ValueError, match="grain must be one of"):
+        queries.engagement_by_platform(con, date(2026, 1, 1), date(2026, 2, 1), None,
+                                       "week_start; drop table marts.dim_date")
+
+
+def test_brand_values_travel_as_parameters(con):
+    got = queries.kpis(con, date(2000, 1, 1), date(2030, 1, 1), ["x' or '1'='1"])
+    assert got["posts"] == 0
+
+
+def test_previous_period_has_the_same_length():
+    assert queries.previous_period(date(2026, 10, 18), date(2026, 10, 31)) == (
+        date(2026, 10, 4), date(2026, 10, 17))
+
+
+@pytest.mark.parametrize(("current", "previous", "points", "text"), [
+    (110, 100, False, "+10.0% vs previous period"),
+    (5, 0, False, "new vs previous period"),
+    (0.031, 0.025, True, "+0.60 pp vs previous period"),
+    (3, None, False, "no previous period"),
+])
+def test_change_labels(current, previous, points, text):
+    assert figures.fmt_change(current, previous, points=points) == text
+
+
+def test_count_format():
+    assert [figures.fmt_count(v) for v in (950, 1234, 2_500_000, None)] == [
+        "950", "1.2k", "2.5M", "–"]

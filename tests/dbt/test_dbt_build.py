@@ -1,0 +1,74 @@
+"""dbt on tiny data: the marts hold exactly what the landed files say."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from groundswell import transform
+from groundswell.demo.brands import BRANDS
+from groundswell.warehouse import connect
+
+
+def owned_posts_in_files(landing) -> dict[str, dict]:
+    """Owned posts counted straight from the file drops, independently of SQL."""
+    brand_x_ids = {b.x_user_id: b.name for b in BRANDS}
+    posts = {}
+    for page_path in (landing / "x/tweets").rglob("*.json"):
+        for t in json.loads(page_path.read_text())["data"]:
+            if t["author_id"] in brand_x_ids and not t.get("referenced_tweets"):
+                m = t["public_metrics"]
+                posts[t["id"]] = {
+                    "platform": "x", "brand": brand_x_ids[t["author_id"]],
+                    "impressions": m["impression_count"],
+                    "engagements": m["like_count"] + m["reply_count"] + m["retweet_count"]
+                    + m["quote_count"],
+                }
+    for page_path in (landing / "facebook/posts").rglob("*.json"):
+        for p in json.loads(page_path.read_text())["data"]:
+            insights = {i["name"]: i["values"][0]["value"] for i in p["insights"]["data"]}
+            posts[p["id"]] = {
+                "platform": "facebook", "brand": p["from"]["name"],
+                "impressions": insights["post_impressions"],
+                "engagements": p["reactions"]["summary"]["total_count"]
+                + p["comments"]["summary"]["total_count"] + p["shares"]["count"],
+            }
+    return posts
+
+
+def test_fct_post_performance_matches_the_files(use_published_home):
+    settings = use_published_home
+    expected = owned_posts_in_files(settings.landing_dir)
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        rows = con.execute(
+            "select post_id, platform, brand, impressions, engagements, engagement_rate "
+            "from marts.fct_post_performance").fetchall()
+    finally:
+        con.close()
+    assert len(rows) == len(expected) > 50
+    for post_id, platform, brand, impressions, engagements, rate in rows:
+        want = expected[post_id]
+        assert (platform, brand, impressions, engagements) == (
+            want["platform"], want["brand"], want["impressions"], want["engagements"])
+        assert rate == pytest.approx(engagements / impressions)
+
+
+def test_every_model_builds_before_any_source_has_landed(settings):
+    transform.build(settings)
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        assert con.execute("select count(*) from marts.fct_post_performance").fetchone()[0] == 0
+        assert con.execute("select count(*) from marts.dim_date").fetchone()[0] > 7000
+    finally:
+        con.close()
+
+
+def test_unit_tests_run_and_pass(use_published_home):
+    # `dbt test --select test_type:unit` fails the call if any unit test fails.
+    results = transform.run_dbt(["test", "--select", "test_type:unit"], use_published_home)
+    names = {r.node.name for r in results}
+    assert {"fct_post_performance_engagement_rate_edge_cases",
+            "stg_x__tweets_keeps_latest_landing_and_types_content",
+            "dim_date_iso_weeks_and_quarters"} <= names

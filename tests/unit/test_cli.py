@@ -1,0 +1,52 @@
+"""The command line: --help everywhere, errors that say what to do."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from groundswell.cli import main
+
+COMMANDS = ["demo", "generate", "load", "build", "serve", "sources", "init", "clean", "sql"]
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_command_has_help(command):
+    result = CliRunner().invoke(main, [command, "--help"] if command else ["--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+    if command is None:
+        for name in COMMANDS:
+            assert name in result.output
+
+
+def test_generate_then_load_reports_counts(home, tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "drop"
+    result = runner.invoke(main, ["generate", "--scale", "tiny", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 malformed" not in result.output and "malformed on purpose" in result.output
+    result = runner.invoke(main, ["load", "program-costs", str(out / "costs")])
+    assert result.exit_code == 0, result.output
+    assert "raw.costs__program_costs: received 56, landed 55, quarantined 1" in result.output
+    assert "select reason, payload from raw.quarantine" in result.output
+
+
+def test_unknown_source_lists_the_known_ones(home, tmp_path):
+    result = CliRunner().invoke(main, ["load", "myspace", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "unknown source 'myspace'; choose one of: x-tweets, facebook-posts" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_without_a_password_explains_the_choice(home, monkeypatch):
+    monkeypatch.delenv("GROUNDSWELL_DASHBOARD_PASSWORD", raising=False)
+    result = CliRunner().invoke(main, ["serve"])
+    assert result.exit_code == 1
+    assert "set GROUNDSWELL_DASHBOARD_PASSWORD" in result.output and "--demo" in result.output
+
+
+def test_build_before_anything_landed_still_publishes_an_empty_snapshot(home):
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert "marts.fct_post_performance: 0 posts" in result.output

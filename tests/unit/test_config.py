@@ -1,0 +1,29 @@
+"""Settings: everything under GROUNDSWELL_HOME, and a clear error for a broken checkout."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundswell.config import ConfigError, Settings
+
+
+def test_paths_live_under_home(tmp_path):
+    s = Settings(home=tmp_path / "h")
+    for path in (s.warehouse_path, s.published_path, s.landing_dir, s.airflow_home, s.logs_dir,
+                 s.gx_dir, s.dbt_target_dir):
+        assert path.is_relative_to(tmp_path / "h")
+    env = s.runtime_env()
+    assert env["GROUNDSWELL_WAREHOUSE_PATH"] == str(tmp_path / "h" / "warehouse.duckdb")
+    assert env["AIRFLOW_HOME"] == str(tmp_path / "h" / "airflow")
+    assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
+    assert env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
+
+
+def test_home_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("GROUNDSWELL_HOME", str(tmp_path / "x"))
+    assert Settings().home == tmp_path / "x"
+
+
+def test_a_checkout_without_dbt_says_how_to_fix_it(tmp_path):
+    with pytest.raises(ConfigError, match="GROUNDSWELL_PROJECT_ROOT"):
+        Settings(home=tmp_path, project_root=tmp_path).check_project()

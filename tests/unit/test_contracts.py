@@ -1,0 +1,43 @@
+"""Raw contracts and the dbt sources describe the same tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from groundswell.sources import SOURCES
+
+DBT = Path(__file__).resolve().parents[2] / "dbt"
+
+
+def dbt_sources() -> dict[str, dict]:
+    tables = {}
+    for path in (DBT / "models" / "staging").rglob("_*__sources.yml"):
+        for source in yaml.safe_load(path.read_text())["sources"]:
+            assert source["schema"] == "raw"
+            assert source["config"]["loaded_at_field"] == "_loaded_at"
+            assert source["config"]["freshness"]["error_after"]
+            for table in source["tables"]:
+                tables[table["name"]] = table
+    return tables
+
+
+def test_every_raw_table_is_a_dbt_source_with_freshness():
+    declared = dbt_sources()
+    assert set(declared) == {s.table for s in SOURCES.values()}
+
+
+def test_columns_documented_in_dbt_exist_in_the_contract():
+    declared = dbt_sources()
+    for source in SOURCES.values():
+        contract = {f.name for f in source.fields}
+        for column in declared[source.table].get("columns", []):
+            assert column["name"] in contract, (source.table, column["name"])
+
+
+def test_natural_keys_are_required_fields():
+    for source in SOURCES.values():
+        fields = {f.name: f for f in source.fields}
+        for key in source.natural_key:
+            assert fields[key].required, (source.key, key)
