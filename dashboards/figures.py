@@ -57,3 +57,11 @@ def engagement_trend(df: pd.DataFrame, metric: str = "engagements") -> go.Figure
                       legend={"orientation": "h", "y": -0.15}, template="plotly_white",
                       yaxis={"tickformat": ".1%" if metric == "engagement_rate" else ",~s"})
     return fig
+
+
+def grid_rows(df: pd.DataFrame) -> list[dict]:
+    """Rows for an AG Grid: timestamps as text, missing values as null."""
+    out = df.copy()
+    for col in out.select_dtypes(include=["datetime", "datetimetz"]).columns:
+        out[col] = out[col].dt.strftime("%Y-%m-%d %H:%M")
+    return out.astype(object).where(out.notna(), None).to_dict("records")

@@ -97,3 +97,20 @@ def engagement_by_platform(con: duckdb.DuckDBPyConnection, start: date, end: dat
         """,
         params,
     ).df()
+
+
+def top_posts(con: duckdb.DuckDBPyConnection, start: date, end: date,
+              brands: list[str] | None = None, limit: int = 100) -> pd.DataFrame:
+    """The period's posts with the most engagements (ties: the newer first)."""
+    where, params = _where(start, end, brands)
+    return con.execute(
+        f"""
+        select post_id, platform, brand, posted_at, content_type, impressions, engagements,
+               engagement_rate
+        from marts.fct_post_performance
+        where {where}
+        order by engagements desc, posted_at desc, post_id
+        limit ?
+        """,
+        [*params, int(limit)],
+    ).df()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
@@ -67,7 +68,36 @@ def layout(**_query) -> html.Div:
             dbc.Col(dcc.Graph(id="overview-engagements"), md=6),
             dbc.Col(dcc.Graph(id="overview-rate"), md=6),
         ]),
+        dbc.Row([
+            dbc.Col(html.H4("Top posts"), md=9),
+            dbc.Col(dbc.Button("Export CSV", id="overview-export", size="sm",
+                               color="secondary", className="float-end"), md=3),
+        ], className="mt-3 align-items-center"),
+        dag.AgGrid(
+            id="overview-top-posts",
+            columnDefs=TOP_POST_COLUMNS,
+            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            csvExportParams={"fileName": "groundswell-top-posts.csv"},
+            dashGridOptions={"pagination": True, "paginationPageSize": 20},
+            style={"height": "480px"},
+        ),
     ])
+
+
+TOP_POST_COLUMNS = [
+    {"field": "posted_at", "headerName": "Posted (UTC)"},
+    {"field": "brand"},
+    {"field": "platform"},
+    {"field": "content_type", "headerName": "Type"},
+    {"field": "impressions", "type": "numericColumn",
+     "valueFormatter": {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}},
+    {"field": "engagements", "type": "numericColumn",
+     "valueFormatter": {"function": "d3.format(',')(params.value)"}},
+    {"field": "engagement_rate", "headerName": "Engagement rate", "type": "numericColumn",
+     "valueFormatter": {"function": "params.value == null ? '–' : "
+                                   "d3.format('.2%')(params.value)"}},
+    {"field": "post_id", "headerName": "Post id"},
+]
 
 
 @callback(
@@ -76,6 +106,7 @@ def layout(**_query) -> html.Div:
     Output("kpi-engagements-value", "children"), Output("kpi-engagements-change", "children"),
     Output("kpi-rate-value", "children"), Output("kpi-rate-change", "children"),
     Output("overview-engagements", "figure"), Output("overview-rate", "figure"),
+    Output("overview-top-posts", "rowData"),
     Input("overview-dates", "start_date"), Input("overview-dates", "end_date"),
     Input("overview-brands", "value"), Input("overview-grain", "value"),
 )
@@ -87,6 +118,7 @@ def update(start_date: str, end_date: str, brands: list[str] | None, grain: str)
         now = queries.kpis(con, start, end, brands)
         before = queries.kpis(con, *queries.previous_period(start, end), brands)
         trend = queries.engagement_by_platform(con, start, end, brands, grain)
+        top = queries.top_posts(con, start, end, brands)
     had_before = before["posts"] > 0
     prev = before if had_before else dict.fromkeys(before)
     return (
@@ -99,4 +131,11 @@ def update(start_date: str, end_date: str, brands: list[str] | None, grain: str)
         figures.fmt_change(now["engagement_rate"], prev["engagement_rate"], points=True),
         figures.engagement_trend(trend, "engagements"),
         figures.engagement_trend(trend, "engagement_rate"),
+        figures.grid_rows(top),
     )
+
+
+@callback(Output("overview-top-posts", "exportDataAsCsv"), Input("overview-export", "n_clicks"),
+          prevent_initial_call=True)
+def export(_clicks: int) -> bool:
+    return True

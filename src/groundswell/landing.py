@@ -100,17 +100,24 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
     try:
         source.load_records(con, files, "_records")
         con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {source.checked_sql('_records')}")
-        # Replace whatever this batch, or any of its files, landed before.
-        con.execute(
-            f"DELETE FROM {source.qualified_table} "
-            "WHERE _batch_id = ? OR list_contains(?::VARCHAR[], _source_file)",
-            [batch_id, file_names],
-        )
-        con.execute(
-            "DELETE FROM raw.quarantine WHERE source = ? "
-            "AND (batch_id = ? OR list_contains(?::VARCHAR[], source_file))",
+        # Replace whatever this batch, or any of its files, landed before. The audit (small)
+        # says whether there is anything to replace, sparing a scan of the raw table.
+        landed_before = con.execute(
+            "SELECT count(*) FROM raw.load_audit WHERE source = ? "
+            "AND (batch_id = ? OR list_has_any(files, ?::VARCHAR[]))",
             [source.key, batch_id, file_names],
-        )
+        ).fetchone()[0]
+        if landed_before:
+            con.execute(
+                f"DELETE FROM {source.qualified_table} "
+                "WHERE _batch_id = ? OR list_contains(?::VARCHAR[], _source_file)",
+                [batch_id, file_names],
+            )
+            con.execute(
+                "DELETE FROM raw.quarantine WHERE source = ? "
+                "AND (batch_id = ? OR list_contains(?::VARCHAR[], source_file))",
+                [source.key, batch_id, file_names],
+            )
         con.execute(
             f"INSERT INTO {source.qualified_table} ({field_cols}, {lineage_cols}) "
             f"SELECT {field_cols}, ?, _source_file, _record_no, ? "

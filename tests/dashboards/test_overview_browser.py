@@ -61,6 +61,16 @@ def test_overview_shows_kpis_and_follows_the_brand_filter(server, published_home
     assert 0 < northwind < total
     value.filter(has_text=str(northwind)).wait_for(timeout=30_000)
 
+    # The top posts grid follows too, and exports what it shows as CSV.
+    page.locator("#overview-top-posts .ag-row").first.wait_for(timeout=30_000)
+    assert "Contoso Mobile" not in page.locator("#overview-top-posts").inner_text()
+    with page.expect_download() as download:
+        page.locator("#overview-export").click()
+    assert download.value.suggested_filename == "groundswell-top-posts.csv"
+    exported = Path(download.value.path()).read_text()
+    assert exported.splitlines()[0].lstrip("\ufeff").startswith('"Posted (UTC)","Brand","Platform"')
+    assert len(exported.splitlines()) == min(northwind, 100) + 1
+
     # Switch the grain to days: the trend redraws with one point per day.
     page.get_by_label("day").check()
     page.wait_for_function(

@@ -86,3 +86,13 @@ def test_change_labels(current, previous, points, text):
 def test_count_format():
     assert [figures.fmt_count(v) for v in (950, 1234, 2_500_000, None)] == [
         "950", "1.2k", "2.5M", "–"]
+
+
+def test_top_posts_are_ordered_by_engagements_and_grid_ready(con, posts):
+    opts = queries.overview_options(con)
+    top = queries.top_posts(con, opts.first_date, opts.last_date, None, limit=5)
+    assert list(top.engagements) == sorted(posts.engagements, reverse=True)[:5]
+    rows = figures.grid_rows(top)
+    assert len(rows) == 5 and isinstance(rows[0]["posted_at"], str)
+    assert all(r["engagement_rate"] is None or isinstance(r["engagement_rate"], float)
+               for r in rows)

@@ -84,7 +84,7 @@ class Source:
     fields: tuple[Field, ...]
     natural_key: tuple[str, ...]
     format: str  # "api_pages" (JSON API response pages) or "csv" (export with header)
-    records_sql: Callable[[Sequence[Path]], str] | None = None  # api_pages readers
+    enrich: Callable[[str], str] | None = None  # api_pages: fold page-level data into records
     freshness_hours: int = 36
     extra_doc: str = ""
     examples: tuple[str, ...] = field(default=())
@@ -110,10 +110,8 @@ class Source:
         )
         if self.format == "csv":
             load_csv_records(con, files, into)
-        elif self.records_sql is not None:
-            con.execute(f"INSERT INTO {into} {self.records_sql(files)}")
         else:
-            con.execute(f"INSERT INTO {into} {api_pages_sql(files)}")
+            con.execute(f"INSERT INTO {into} {api_pages_sql(files, self.enrich)}")
 
     def ddl(self) -> str:
         cols = [f'"{f.name}" {f.type}' for f in self.fields]
@@ -158,12 +156,18 @@ FROM typed
 """
 
 
-def api_pages_sql(files: Sequence[Path], data_path: str = "$.data") -> str:
+def api_pages_sql(files: Sequence[Path], enrich: Callable[[str], str] | None = None) -> str:
     """Records of JSON API response pages (`{"data": [...], ...}`), one page per file.
+
+    ``enrich``, given the name of the CTE ``records(_source_file, _record_no,
+    payload)``, returns a query of the same columns: a source uses it to fold
+    what the page carries beside ``data`` (``includes``) into each record; the
+    CTE ``good`` (the readable pages, with ``doc``) is in scope.
 
     A file that is not JSON, or has no ``data`` array, becomes one record
     carrying the parse error and the file's text, so nothing is dropped.
     """
+    records = enrich("records") if enrich else "SELECT * FROM records"
     return f"""
   WITH pages AS (
     -- doc is NULL for a file that is not JSON, so no JSON function ever sees it
@@ -173,13 +177,17 @@ def api_pages_sql(files: Sequence[Path], data_path: str = "$.data") -> str:
   ),
   good AS (
     SELECT _source_file, content, doc,
-           from_json(json_extract(doc, {quote_literal(data_path)}), '["JSON"]') AS recs
+           from_json(json_extract(doc, '$.data'), '["JSON"]') AS recs
     FROM pages WHERE ok
-  )
-  SELECT _source_file, u.i AS _record_no, u.r AS payload,
-         NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_text
-  FROM good, unnest(recs) WITH ORDINALITY AS u(r, i)
-  WHERE recs IS NOT NULL
+  ),
+  records AS (
+    SELECT _source_file, u.i AS _record_no, u.r AS payload
+    FROM good, unnest(recs) WITH ORDINALITY AS u(r, i)
+    WHERE recs IS NOT NULL
+  ),
+  enriched AS ({records})
+  SELECT _source_file, _record_no, payload, NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_text
+  FROM enriched
   UNION ALL
   SELECT _source_file, 0, NULL::JSON,
          'file has no "data" array: not an API response page', content

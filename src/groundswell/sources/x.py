@@ -17,31 +17,13 @@ same page, as a client of the API would.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
-
-from groundswell.sources.base import Field, Source, file_list_sql
+from groundswell.sources.base import Field, Source
 
 
-def _tweet_records_sql(files: Sequence[Path]) -> str:
+def _with_authors_and_media(records: str) -> str:
+    """Each tweet with its author (``$.author``) and media types (``$.media_types``)."""
     return f"""
-  WITH pages AS (
-    -- doc is NULL for a file that is not JSON, so no JSON function ever sees it
-    SELECT filename AS _source_file, content, json_valid(content) AS ok,
-           CASE WHEN json_valid(content) THEN content END AS doc
-    FROM read_text({file_list_sql(files)})
-  ),
-  good AS (
-    SELECT _source_file, content, doc,
-           from_json(json_extract(doc, '$.data'), '["JSON"]') AS recs
-    FROM pages WHERE ok
-  ),
-  tweets AS (
-    SELECT _source_file, u.i AS _record_no, u.r AS tweet
-    FROM good, unnest(recs) WITH ORDINALITY AS u(r, i)
-    WHERE recs IS NOT NULL
-  ),
-  users AS (
+  WITH users AS (
     SELECT DISTINCT ON (_source_file, u.id) _source_file, u.id, to_json(u) AS author
     FROM good,
          unnest(from_json(json_extract(doc, '$.includes.users'),
@@ -55,27 +37,20 @@ def _tweet_records_sql(files: Sequence[Path]) -> str:
   ),
   tweet_media AS (
     SELECT t._source_file, t._record_no, to_json(list(m.type ORDER BY k.n)) AS media_types
-    FROM tweets t,
-         unnest(from_json(json_extract(t.tweet, '$.attachments.media_keys'), '["VARCHAR"]'))
+    FROM {records} t,
+         unnest(from_json(json_extract(t.payload, '$.attachments.media_keys'), '["VARCHAR"]'))
            WITH ORDINALITY AS k(key, n)
     JOIN media m ON m._source_file = t._source_file AND m.media_key = k.key
     GROUP BY ALL
   )
   SELECT t._source_file, t._record_no,
-         json_merge_patch(t.tweet, json_object('author', u.author, 'media_types', tm.media_types))
-           AS payload,
-         NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_text
-  FROM tweets t
+         json_merge_patch(t.payload, json_object('author', u.author, 'media_types', tm.media_types))
+           AS payload
+  FROM {records} t
   LEFT JOIN users u
-    ON u._source_file = t._source_file AND u.id = json_extract_string(t.tweet, '$.author_id')
+    ON u._source_file = t._source_file AND u.id = json_extract_string(t.payload, '$.author_id')
   LEFT JOIN tweet_media tm
     ON tm._source_file = t._source_file AND tm._record_no = t._record_no
-  UNION ALL
-  SELECT _source_file, 0, NULL::JSON, 'file has no "data" array: not an API response page', content
-  FROM good WHERE recs IS NULL
-  UNION ALL
-  SELECT _source_file, 0, NULL::JSON, 'file is not valid JSON', content
-  FROM pages WHERE NOT ok
 """
 
 
@@ -88,7 +63,7 @@ TWEETS = Source(
     "/2/tweets/search/recent) with includes.users and includes.media",
     file_pattern="*.json",
     format="api_pages",
-    records_sql=_tweet_records_sql,
+    enrich=_with_authors_and_media,
     natural_key=("id",),
     fields=(
         Field("id", "VARCHAR", required=True, doc="tweet id (string, as the API sends it)"),
@@ -100,7 +75,7 @@ TWEETS = Source(
         Field("conversation_id", "VARCHAR", doc="id of the tweet that started the thread"),
         Field("in_reply_to_user_id", "VARCHAR", doc="user the tweet replies to"),
         Field("referenced_tweets", "JSON",
-              doc='[{"type": "replied_to"|"quoted"|"retweeted", "id": ...}]'),
+              doc='list of {"type", "id"}; type is replied_to, quoted or retweeted'),
         Field("lang", "VARCHAR"),
         Field("retweet_count", "BIGINT", path="$.public_metrics.retweet_count"),
         Field("reply_count", "BIGINT", path="$.public_metrics.reply_count"),
@@ -108,7 +83,9 @@ TWEETS = Source(
         Field("quote_count", "BIGINT", path="$.public_metrics.quote_count"),
         Field("bookmark_count", "BIGINT", path="$.public_metrics.bookmark_count"),
         Field("impression_count", "BIGINT", path="$.public_metrics.impression_count"),
-        Field("media_types", "JSON", doc='types of attached media, e.g. ["photo"], from includes.media'),
+        Field("media_types", "JSON",
+              doc='types of the attached media (e.g. ["photo"]): attachments.media_keys looked up in '
+                  "includes.media"),
         Field("url_count", "INTEGER", sql="json_array_length(payload, '$.entities.urls')",
               doc="links in the text (entities.urls)"),
     ),
