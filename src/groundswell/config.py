@@ -97,38 +97,48 @@ class Settings(BaseSettings):
                     "Set GROUNDSWELL_PROJECT_ROOT to the folder holding dbt/ and dags/."
                 )
 
-    def runtime_env(self) -> dict[str, str]:
-        """Environment for dbt, Airflow and child processes, derived from these settings."""
-        logs = self.logs_dir
+    def tool_env(self) -> dict[str, str]:
+        """Environment dbt and Great Expectations read, in this process or a child."""
         return {
             "GROUNDSWELL_HOME": str(self.home),
             "GROUNDSWELL_PROJECT_ROOT": str(self.project_root),
             "GROUNDSWELL_WAREHOUSE_PATH": str(self.warehouse_path),
             "DBT_PROFILES_DIR": str(self.dbt_project_dir),
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
-            "DBT_LOG_PATH": str(logs / "dbt"),
+            "DBT_LOG_PATH": str(self.logs_dir / "dbt"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
             "DO_NOT_TRACK": "1",
             "GX_ANALYTICS_ENABLED": "False",
+        }
+
+    def runtime_env(self) -> dict[str, str]:
+        """Environment for Airflow and the task processes it starts (plus ``tool_env``)."""
+        return self.tool_env() | {
             "AIRFLOW_HOME": str(self.airflow_home),
             "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_dir),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
             # Two cores here; `airflow standalone` would otherwise start 32 workers.
             "AIRFLOW__CORE__PARALLELISM": "4",
+            # An operator's own metadata DB (Postgres) wins over the embedded SQLite file.
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": os.environ.get(
                 "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
                 f"sqlite:///{self.airflow_home / 'airflow.db'}",
             ),
-            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(logs / "airflow"),
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(self.logs_dir / "airflow"),
             "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
             "AIRFLOW__COSMOS__CACHE_DIR": str(self.home / "cosmos"),
             "SCARF_ANALYTICS": "false",
         }
 
     def apply(self) -> Settings:
-        """Export the runtime environment into this process (for in-process dbt and GX)."""
-        os.environ.update(self.runtime_env())
+        """Export ``tool_env`` into this process, for in-process dbt and GX.
+
+        Airflow's variables are left alone: they belong to the Airflow processes
+        (``airflow_runner``), and exporting them here would leak one home's
+        metadata database into every later child process.
+        """
+        os.environ.update(self.tool_env())
         return self
 
 

@@ -72,3 +72,41 @@ def test_land_dag_lands_only_its_data_interval(demo_home):
     # The run at 02:00 on the 21st covers [20th 02:00, 21st 02:00): the 20th's partition.
     assert {Path(f).parent.name for _, f in new} == {"dt=2026-10-20"}
     assert rows_after == rows_before  # the day was replaced, not added again
+
+
+def test_build_dag_stops_at_the_gate_and_the_old_snapshot_stays(demo_home, tmp_path):
+    """Runs last: it lands a bad batch into the demo's warehouse."""
+    import json
+
+    from groundswell.airflow_runner import AirflowRunError, dags_test
+    from groundswell.config import Settings
+    from groundswell.landing import land_files
+
+    settings = Settings(home=demo_home)
+    published = settings.published_path
+    con = connect(published, read_only=True)
+    before = con.execute("select snapshot_at, (select count(*) from marts.fct_post_performance) "
+                         "from meta.snapshot").fetchone()
+    con.close()
+
+    page = json.loads(next((settings.landing_dir / "x/tweets").rglob("timeline-*.json")).read_text())
+    for t in page["data"]:
+        t["id"] = "8" + t["id"][1:]
+        t["public_metrics"]["like_count"] = -5
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(page))
+    land_files("x-tweets", [bad], settings)
+
+    with pytest.raises(AirflowRunError, match="ended failed"):
+        dags_test("groundswell_build", settings)
+    log = (demo_home / "logs" / "airflow-dags-test-groundswell_build.log").read_text()
+    assert "validation gate failed; publish stopped" in log
+    assert "[DAG TEST] end task task_id=publish" not in log
+    con = connect(published, read_only=True)
+    try:
+        after = con.execute("select snapshot_at, (select count(*) from marts.fct_post_performance) "
+                            "from meta.snapshot").fetchone()
+    finally:
+        con.close()
+    assert after == before
+    assert not list(settings.published_dir.glob(".candidate-*"))

@@ -27,3 +27,13 @@ def test_home_comes_from_the_environment(tmp_path, monkeypatch):
 def test_a_checkout_without_dbt_says_how_to_fix_it(tmp_path):
     with pytest.raises(ConfigError, match="GROUNDSWELL_PROJECT_ROOT"):
         Settings(home=tmp_path, project_root=tmp_path).check_project()
+
+
+def test_apply_exports_no_airflow_settings(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # undone after the test
+    os.environ.pop("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", None)
+    Settings(home=tmp_path).apply()
+    assert os.environ["GROUNDSWELL_WAREHOUSE_PATH"] == str(tmp_path / "warehouse.duckdb")
+    assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ
