@@ -8,12 +8,7 @@ source as (
 
 latest as (
 
-    select *
-    from source
-    qualify row_number() over (
-        partition by cost_id
-        order by _loaded_at desc, _source_file desc, _record_no desc
-    ) = 1
+    {{ latest_landing('source', 'cost_id') }}
 
 ),
 

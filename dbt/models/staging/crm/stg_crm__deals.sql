@@ -9,12 +9,7 @@ source as (
 -- A deal is exported again when it moves: a closed row outranks an open one, then the latest.
 latest as (
 
-    select *
-    from source
-    qualify row_number() over (
-        partition by deal_id
-        order by closed_at desc nulls last, _loaded_at desc, _source_file desc, _record_no desc
-    ) = 1
+    {{ latest_landing('source', 'deal_id', order_first='closed_at desc nulls last') }}
 
 ),
 

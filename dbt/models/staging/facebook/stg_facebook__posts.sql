@@ -9,12 +9,7 @@ source as (
 -- Insights grow for days after posting: keep the latest landing of each post.
 latest as (
 
-    select *
-    from source
-    qualify row_number() over (
-        partition by id
-        order by _loaded_at desc, _source_file desc, _record_no desc
-    ) = 1
+    {{ latest_landing('source', 'id') }}
 
 ),
 

@@ -9,12 +9,7 @@ source as (
 -- A tweet lands again whenever its page is fetched again: keep the latest landing.
 latest as (
 
-    select *
-    from source
-    qualify row_number() over (
-        partition by id
-        order by _loaded_at desc, _source_file desc, _record_no desc
-    ) = 1
+    {{ latest_landing('source', 'id') }}
 
 ),
 
