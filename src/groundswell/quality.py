@@ -88,7 +88,8 @@ def validate_snapshot(path: Path, settings: Settings | None = None,
     context = gx.get_context(mode="file", project_root_dir=str(settings.home))
     context.variables.progress_bars = {"globally": False}
     datasource = context.data_sources.add_or_update_pandas("warehouse")
-    definitions = []
+    report: dict = {"snapshot": str(path), "validated_at": utcnow().isoformat() + "Z",
+                    "data_docs": str(data_docs_index(settings)), "suites": []}
     for suite in suites:
         try:
             asset = datasource.get_asset(suite.name)
@@ -102,11 +103,6 @@ def validate_snapshot(path: Path, settings: Settings | None = None,
             gx.ExpectationSuite(name=suite.name, expectations=suite.expectations(),
                                 notes=suite.description or None)
         )
-        definitions.append((suite, batch, gx_suite))
-
-    report: dict = {"snapshot": str(path), "validated_at": utcnow().isoformat() + "Z",
-                    "data_docs": str(data_docs_index(settings)), "suites": []}
-    for suite, batch, gx_suite in definitions:
         vd = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=f"gate:{suite.name}", data=batch, suite=gx_suite)
         )
