@@ -55,16 +55,16 @@ def run_stage(stage: str, scale: str, arg: str | None) -> dict:
         return {"fct_post_performance_rows": posts,
                 "warehouse_mb": round(settings.warehouse_path.stat().st_size / 2**20, 1)}
     if stage == "validate":
-        from groundswell.quality import gate, read_report
+        from groundswell.quality import gate
+        from groundswell.warehouse import read_report
 
         candidate = gate(settings, run_id="bench")
         rows = sum(s["rows"] for s in read_report(candidate)["suites"])
         return {"candidate": str(candidate), "rows_validated": rows}
     if stage == "publish":
-        from groundswell.quality import read_report
         from groundswell.warehouse import publish
 
-        target = publish(Path(arg), settings, report=read_report(Path(arg)))
+        target = publish(Path(arg), settings)
         return {"snapshot_mb": round(target.stat().st_size / 2**20, 1)}
     raise ValueError(stage)
 

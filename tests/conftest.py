@@ -46,7 +46,7 @@ def published_home(tmp_path_factory) -> Path:
     from groundswell import transform
     from groundswell.demo import generate
     from groundswell.landing import land_everything
-    from groundswell.quality import gate, read_report
+    from groundswell.quality import gate
     from groundswell.warehouse import publish
 
     path = tmp_path_factory.mktemp("published") / "home"
@@ -58,7 +58,7 @@ def published_home(tmp_path_factory) -> Path:
         land_everything(s)
         transform.build(s)
         candidate = gate(s, run_id="fixture")
-        publish(candidate, s, report=read_report(candidate))
+        publish(candidate, s)
     finally:
         if old is None:
             os.environ.pop("GROUNDSWELL_HOME", None)

@@ -198,7 +198,7 @@ def build(select: str | None) -> None:
     stays as it was.
     """
     from groundswell import transform
-    from groundswell.quality import gate, read_report
+    from groundswell.quality import gate
     from groundswell.warehouse import publish
 
     settings = get_settings()
@@ -206,7 +206,7 @@ def build(select: str | None) -> None:
     transform.build(settings, select=select)
     click.echo("validation gate")
     candidate = gate(settings, run_id="cli")
-    target = publish(candidate, settings, report=read_report(candidate))
+    target = publish(candidate, settings)
     _print_published(settings, target)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -39,9 +39,6 @@ class LoadResult:
     received: int
     landed: int
     quarantined: int
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def resolve_files(source: Source, paths: Iterable[Path | str]) -> list[Path]:
@@ -195,10 +192,6 @@ def land_interval(
         log.info("no %s partitions between %s and %s in %s", source.key, start, end,
                  settings.landing_dir / source.drop_dir)
     return results
-
-
-def land_day(source_key: str, day: date, settings: Settings | None = None) -> list[LoadResult]:
-    return land_interval(source_key, day, day + timedelta(days=1), settings)
 
 
 def land_everything(settings: Settings | None = None) -> list[LoadResult]:

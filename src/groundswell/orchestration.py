@@ -73,11 +73,9 @@ def validate(run_id: str | None = None) -> str:
 
 
 def publish(candidate: str) -> str:
-    from groundswell.quality import read_report
     from groundswell.warehouse import publish as swap
 
-    path = Path(candidate)
-    return str(swap(path, report=read_report(path)))
+    return str(swap(Path(candidate)))
 
 
 def dbt_manifest(settings: Settings | None = None) -> Path:

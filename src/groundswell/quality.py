@@ -158,8 +158,3 @@ def gate(settings: Settings | None = None, run_id: str | None = None) -> Path:
     candidate_report_path(candidate).write_text(json.dumps(report, indent=2, default=str))
     log.info("validation passed: %s", [(s["name"], s["rows"]) for s in report["suites"]])
     return candidate
-
-
-def read_report(candidate: Path) -> dict:
-    path = candidate_report_path(candidate)
-    return json.loads(path.read_text()) if path.exists() else {}

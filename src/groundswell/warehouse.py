@@ -141,9 +141,19 @@ def discard_candidate(candidate: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def publish(candidate: Path, settings: Settings | None = None, report: dict | None = None) -> Path:
-    """Swap a validated candidate in as the published snapshot (atomic rename)."""
+def read_report(candidate: Path) -> dict:
+    """The gate's report left beside a candidate ({} when there is none)."""
+    path = candidate_report_path(candidate)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def publish(candidate: Path, settings: Settings | None = None) -> Path:
+    """Swap a validated candidate in as the published snapshot (atomic rename).
+
+    The gate's report beside the candidate goes into ``published/manifest.json``.
+    """
     settings = settings or get_settings()
+    report = read_report(candidate)
     if not candidate.exists():
         raise FileNotFoundError(
             f"candidate snapshot {candidate} is gone: run the validation gate again to take a new one"
@@ -153,7 +163,7 @@ def publish(candidate: Path, settings: Settings | None = None, report: dict | No
     manifest = {
         "published_at": utcnow().isoformat(timespec="seconds") + "Z",
         "snapshot": str(target),
-        "validation": report or {},
+        "validation": report,
     }
     tmp = settings.published_dir / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, indent=2, default=str))
