@@ -8,6 +8,11 @@ per batch in `raw.load_audit`. Re-running a day replaces that day.
 
 Each source family's task emits its Asset; `groundswell_build` runs on them.
 Trigger with `{"scope": "all"}` to land every partition present (first load, demo).
+
+Sources with an API reader (X, Facebook Pages) are fetched first for the same
+interval when their credentials are configured (`GROUNDSWELL_X_BEARER_TOKEN` or
+the connection `groundswell_x`, ...); without credentials the fetch is skipped
+and whatever was dropped lands.
 """
 
 from __future__ import annotations
@@ -15,8 +20,11 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
-from groundswell.orchestration import DEFAULT_ARGS, WRITER_POOL, asset_uri, land_source
+from groundswell.orchestration import DEFAULT_ARGS, WRITER_POOL, asset_uri, fetch_source, land_source
+from groundswell.readers import READERS
 from groundswell.sources import SOURCES
+
+FETCHED_BY = {reader.source_key: name for name, reader in READERS.items()}
 
 
 @dag(
@@ -39,6 +47,8 @@ def groundswell_land():
             task_id=f"land_{source.key.replace('-', '_')}",
             pool=WRITER_POOL,
             outlets=[Asset(name=f"raw.{source.family}", uri=asset_uri(source.family))],
+            # Land what was dropped even when the API fetch was skipped (no credentials).
+            trigger_rule="none_failed",
         )
         def land(source_key: str, data_interval_start=None, data_interval_end=None, params=None):
             return land_source(
@@ -48,7 +58,18 @@ def groundswell_land():
                 scope=(params or {}).get("scope", "interval"),
             )
 
-        land(source.key)
+        landed = land(source.key)
+        if source.key in FETCHED_BY:
+
+            @task(task_id=f"fetch_{FETCHED_BY[source.key]}", max_active_tis_per_dag=1)
+            def fetch(reader_name: str, data_interval_start=None, data_interval_end=None, params=None):
+                if (params or {}).get("scope") == "all":
+                    from airflow.sdk.exceptions import AirflowSkipException
+
+                    raise AirflowSkipException("scope=all lands what is present; it fetches nothing")
+                return fetch_source(reader_name, data_interval_start, data_interval_end)
+
+            fetch(FETCHED_BY[source.key]) >> landed
 
 
 groundswell_land()

@@ -28,6 +28,7 @@ def _fail_cleanly(func):
         from groundswell.airflow_runner import AirflowRunError
         from groundswell.landing import LandingError
         from groundswell.quality import ValidationFailedError
+        from groundswell.readers.http import ReaderError
         from groundswell.sources import UnknownSourceError
         from groundswell.transform import DbtError
         from groundswell.warehouse import SnapshotMissingError
@@ -35,7 +36,7 @@ def _fail_cleanly(func):
         try:
             return func(*args, **kwargs)
         except (ConfigError, LandingError, UnknownSourceError, SnapshotMissingError,
-                ValidationFailedError, DbtError, AirflowRunError, FileExistsError) as exc:
+                ValidationFailedError, DbtError, AirflowRunError, FileExistsError, ReaderError) as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
@@ -79,9 +80,7 @@ def demo(scale: str, seed: int | None, no_serve: bool, port: int) -> None:
     click.echo(f"[1/4] generating {scale} demo data into {settings.landing_dir}")
     result = generate(settings.landing_dir, seed=DEFAULT_SEED if seed is None else seed,
                       scale=scale)
-    click.echo(f"      {result.tweets} tweets, {result.facebook_posts} Facebook posts, "
-               f"{result.deals} deals, {result.cost_lines} cost lines, "
-               f"{result.start_date} to {result.end_date}")
+    click.echo(f"      {result.start_date} to {result.end_date}: {result.summary()}")
     click.echo("[2/4] preparing Airflow (SQLite metadata, pool duckdb_writer)")
     airflow_runner.init(settings)
     click.echo("[3/4] airflow dags test groundswell_land (every partition)")
@@ -129,8 +128,9 @@ def init(with_airflow: bool) -> None:
 
 
 @main.command()
-@click.option("--scale", type=click.Choice(["tiny", "small", "default"]), default="tiny",
-              show_default=True)
+@click.option("--scale", type=click.Choice(["tiny", "small", "default", "large"]), default="tiny",
+              show_default=True, help="tiny: 14 days, seconds; small: 90 days (the demo); default: a year; "
+              "large: a year at benchmark volume (10M+ customer messages, 50M+ mentions; an hour, ~40 GB).")
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same bytes).")
 @click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Last day of data (default 2026-10-31).")
@@ -140,9 +140,11 @@ def init(with_airflow: bool) -> None:
 def generate(scale: str, seed: int | None, end_date, out: Path | None) -> None:
     """Write deterministic demo file drops in real raw shapes.
 
-    X API v2 tweet pages (owned posts and threaded customer conversations),
-    Facebook Graph API page posts, CRM deal exports and program cost lines,
-    one dt=YYYY-MM-DD folder per day.  A few records are malformed on purpose.
+    Every source family of docs/sources.md (X, Facebook, Instagram, LinkedIn,
+    YouTube API pages; listening mentions; CRM, web sessions, costs, community,
+    survey exports), one dt=YYYY-MM-DD folder per day, with the same customers
+    across families, injected crisis episodes (landing/_demo/episodes.json) and
+    business units at every maturity stage.  A few records are malformed on purpose.
     """
     from groundswell.demo import DEFAULT_END_DATE, DEFAULT_SEED
     from groundswell.demo import generate as run
@@ -150,10 +152,9 @@ def generate(scale: str, seed: int | None, end_date, out: Path | None) -> None:
     settings = get_settings()
     result = run(out or settings.landing_dir, seed=DEFAULT_SEED if seed is None else seed,
                  scale=scale, end_date=end_date.date() if end_date else DEFAULT_END_DATE)
-    click.echo(f"wrote {result.files} files to {result.out_dir}: {result.tweets} tweets, "
-               f"{result.facebook_posts} Facebook posts, {result.deals} deals, "
-               f"{result.cost_lines} cost lines ({result.malformed} malformed on purpose), "
-               f"{result.start_date} to {result.end_date}")
+    click.echo(f"wrote {result.files} files to {result.out_dir}, {result.start_date} to {result.end_date}: "
+               f"{result.summary()} ({result.malformed} malformed on purpose, "
+               f"{len(result.episodes)} crisis episodes injected)")
 
 
 @main.command()
@@ -166,25 +167,78 @@ def load(source: str, paths: tuple[Path, ...]) -> None:
     PATHS are files or folders (searched recursively for the source's files).
     Landing the same files again replaces them; bad records go to
     raw.quarantine with the reason.  `groundswell sources` lists SOURCE names.
-    """
-    from groundswell.landing import land_files
 
-    result = land_files(source, paths, get_settings())
-    click.echo(f"{result.table}: received {result.received}, landed {result.landed}, "
-               f"quarantined {result.quarantined} (batch {result.batch_id}, "
-               f"{len(result.files)} files)")
-    if result.quarantined:
-        click.echo("  see: select reason, payload from raw.quarantine "
-                   f"where batch_id = '{result.batch_id}'")
+    \b
+    Imports of real data:
+      groundswell load twcs twcs.csv                 Kaggle "Customer Support on Twitter"
+      groundswell load airline-sentiment Tweets.csv  Kaggle "Twitter US Airline Sentiment"
+      groundswell load fivetran DIR                  every Fivetran connector table in DIR
+    """
+    from groundswell.landing import land_files, land_group
+    from groundswell.sources import SOURCE_GROUPS
+
+    if source in SOURCE_GROUPS:
+        if len(paths) != 1:
+            raise click.UsageError(f"`load {source}` takes one folder holding the {source} tables")
+        results = land_group(source, paths[0], get_settings())
+    else:
+        results = [land_files(source, paths, get_settings())]
+    for result in results:
+        click.echo(f"{result.table}: received {result.received}, landed {result.landed}, "
+                   f"quarantined {result.quarantined} (batch {result.batch_id}, "
+                   f"{len(result.files)} files)")
+        if result.quarantined:
+            click.echo("  see: select reason, payload from raw.quarantine "
+                       f"where batch_id = '{result.batch_id}'")
+
+
+@main.command()
+@click.argument("reader", type=click.Choice(["x", "facebook"]))
+@click.option("--start", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None,
+              help="Fetch this window (UTC) instead of everything after the saved cursor.")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None,
+              help="End of the window (exclusive); with --start.")
+@click.option("--land", "then_land", is_flag=True, help="Land the fetched pages right away.")
+@_fail_cleanly
+def fetch(reader: str, start, end, then_land: bool) -> None:
+    """Fetch the brand accounts' pages from the X or Facebook API into the landing folder.
+
+    Accounts come from dbt/seeds/brand_accounts.csv; tokens only from the
+    environment (GROUNDSWELL_X_BEARER_TOKEN, GROUNDSWELL_FACEBOOK_ACCESS_TOKEN)
+    or the Airflow connections groundswell_x / groundswell_facebook.  Without
+    --start, fetches what is new since the last run (a cursor per account).
+    """
+    from datetime import UTC
+
+    from groundswell.readers import READERS, fetch_incremental, fetch_interval
+
+    settings = get_settings()
+    if (start is None) != (end is None):
+        raise click.UsageError("give --start and --end together, or neither")
+    if start is not None:
+        result = fetch_interval(reader, start.replace(tzinfo=UTC), end.replace(tzinfo=UTC), settings)
+    else:
+        result = fetch_incremental(reader, settings)
+    click.echo(f"fetched {result.records} records in {result.pages} pages into "
+               f"{len(result.files)} files (partition dt={result.partition})")
+    if then_land and result.files:
+        from groundswell.landing import land_files
+
+        landed = land_files(READERS[reader].source_key, result.files, settings)
+        click.echo(f"{landed.table}: received {landed.received}, landed {landed.landed}, "
+                   f"quarantined {landed.quarantined}")
 
 
 @main.command()
 def sources() -> None:
     """List the sources `groundswell load` accepts, with their raw tables and shapes."""
-    from groundswell.sources import SOURCES
+    from groundswell.sources import SOURCE_GROUPS, SOURCES
 
     for s in SOURCES.values():
-        click.echo(f"{s.key:16} -> {s.qualified_table:28} {s.shape}")
+        click.echo(f"{s.key:34} -> {s.qualified_table:52} {s.format}")
+    for group, keys in SOURCE_GROUPS.items():
+        click.echo(f"{group:34} -> the {len(keys)} {group}-* tables found in a folder")
+    click.echo("Contracts and file shapes: docs/sources.md")
 
 
 @main.command()

@@ -19,8 +19,8 @@ import duckdb
 
 from groundswell.config import Settings, get_settings
 from groundswell.progress import track
-from groundswell.sources import SOURCES, Source, get_source
-from groundswell.sources.base import LINEAGE_COLUMNS
+from groundswell.sources import SOURCE_GROUPS, SOURCES, Source, get_source
+from groundswell.sources.base import LINEAGE_COLUMNS, quote_ident, quote_literal
 from groundswell.warehouse import utcnow, writer
 
 log = logging.getLogger(__name__)
@@ -87,16 +87,37 @@ def land_files(
     return _land(con, source, files)
 
 
+def land_group(
+    group: str, folder: Path | str, settings: Settings | None = None
+) -> list[LoadResult]:
+    """Land every table of a source group (``fivetran``) found in ``folder``, one batch per table.
+
+    Only the folder itself is searched (a connector's export is one flat folder);
+    tables that are absent are skipped, and a folder with none of them is an error.
+    """
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise LandingError(f"{folder} is not a folder: give the folder holding the {group} tables")
+    sources = [get_source(key) for key in SOURCE_GROUPS[group]]
+    found = [(s, sorted(p.resolve() for p in folder.glob(s.file_pattern) if p.is_file())) for s in sources]
+    found = [(s, files) for s, files in found if files]
+    if not found:
+        patterns = ", ".join(s.file_pattern for s in sources)
+        raise LandingError(f"{folder} holds none of the {group} tables: expected files like {patterns}")
+    with writer(settings or get_settings()) as con:
+        return [_land(con, source, files) for source, files in found]
+
+
 def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> LoadResult:
     batch_id = batch_id_for(source, files)
     file_names = [str(f) for f in files]
     started = utcnow()
-    field_cols = ", ".join(f'"{f.name}"' for f in source.fields)
-    lineage_cols = ", ".join(name for name, _ in LINEAGE_COLUMNS)
+    fields = ", ".join(quote_ident(f.name) for f in source.fields)
+    lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
     con.execute("BEGIN TRANSACTION")
     try:
-        source.load_records(con, files, "_records")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {source.checked_sql('_records')}")
+        _check(con, source, files, started)
+        _set_aside_duplicates(con, source)
         # Replace whatever this batch, or any of its files, landed before. The audit (small)
         # says whether there is anything to replace, sparing a scan of the raw table.
         landed_before = con.execute(
@@ -116,15 +137,14 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
                 [source.key, batch_id, file_names],
             )
         con.execute(
-            f"INSERT INTO {source.qualified_table} ({field_cols}, {lineage_cols}) "
-            f"SELECT {field_cols}, ?, _source_file, _record_no, ? "
+            f"INSERT INTO {source.qualified_table} ({fields}, {lineage}) "
+            f"SELECT {fields}, _extras, ?, _source_file, _record_no, ? "
             "FROM _checked WHERE _reject_reason IS NULL ORDER BY _source_file, _record_no",
             [batch_id, started],
         )
         con.execute(
             "INSERT INTO raw.quarantine "
-            "SELECT ?, ?, ?, _source_file, _record_no, _reject_reason, "
-            "coalesce(payload::VARCHAR, _raw_text), ? "
+            "SELECT ?, ?, ?, _source_file, _record_no, _reject_reason, _payload, ? "
             "FROM _checked WHERE _reject_reason IS NOT NULL ORDER BY _source_file, _record_no",
             [batch_id, source.key, source.qualified_table, started],
         )
@@ -137,7 +157,7 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
             [batch_id, source.key, source.qualified_table, len(files), file_names,
              received, landed, quarantined, started, utcnow()],
         )
-        con.execute("DROP TABLE _checked; DROP TABLE _records")
+        con.execute("DROP TABLE _checked")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -146,6 +166,77 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
                         received, landed, quarantined)
     log.info("landed %s: %s", source.key, result)
     return result
+
+
+def _check(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path], now) -> None:
+    """Fill the temp table ``_checked`` with every record of ``files``, typed and judged."""
+    columns = [(f.name, f.type) for f in source.fields] + [
+        ("_source_file", "VARCHAR"), ("_record_no", "BIGINT"), ("_extras", "JSON"),
+        ("_reject_reason", "VARCHAR"), ("_payload", "VARCHAR")]
+    con.execute("CREATE OR REPLACE TEMP TABLE _checked ("
+                + ", ".join(f"{quote_ident(n)} {t}" for n, t in columns) + ")")
+    now_sql = f"TIMESTAMP '{now.isoformat(sep=' ')}'"
+    for query, path in source.checked_queries(con, files, now_sql):
+        _drop_rejects(con)
+        con.execute(f"INSERT INTO _checked {query}")
+        if path is not None and _has_rejects(con):
+            # Lines DuckDB's reader could not read (column count, quoting, encoding): kept
+            # with their line number, the reader's error and the line's text.
+            label = "CSV line " if source.format == "csv" else "line "
+            # A line can fail more than once (a column missing twice): one record, its first error.
+            con.execute(
+                "INSERT INTO _checked (_source_file, _record_no, _reject_reason, _payload) "
+                f"SELECT DISTINCT ON (line) ?, line, '{label}' || line || ': ' || error_message, csv_line "
+                "FROM _rejects_errors ORDER BY line, column_idx",
+                [str(path)],
+            )
+        _drop_rejects(con)
+
+
+def _has_rejects(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_rejects_errors'").fetchone()[0])
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DROP TABLE IF EXISTS _rejects_errors; DROP TABLE IF EXISTS _rejects_scans")
+
+
+def _set_aside_duplicates(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """A key seen twice in one batch lands once: the first record, by file and position.
+
+    Later copies go to quarantine saying which record was kept, with the record
+    as checked (its typed fields and extras) as the payload.  Across batches
+    the raw table keeps every landing; staging keeps the latest.
+    """
+    key = ", ".join(quote_ident(k) for k in source.natural_key)
+    duplicated = con.execute(
+        f"SELECT count(*) FROM (SELECT {key} FROM _checked WHERE _reject_reason IS NULL "
+        f"GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchone()[0]
+    if not duplicated:
+        return
+    order = f"{source.keep_first_by}, " if source.keep_first_by else ""
+    key_text = " || '/' || ".join(f"{quote_ident(k)}::VARCHAR" for k in source.natural_key)
+    record = ", ".join(f"{quote_literal(f.name)}: {quote_ident(f.name)}" for f in source.fields)
+    con.execute(f"""
+        UPDATE _checked SET
+          _reject_reason = 'duplicate {'/'.join(source.natural_key)} ' || d.key_text
+            || ' within the batch: kept record ' || d.first_no || ' of ' || d.first_file,
+          _payload = to_json({{{record}, '_extras': _extras}})::VARCHAR
+        FROM (
+          SELECT rowid AS rid, {key_text} AS key_text,
+                 first_value(_source_file) OVER w AS first_file,
+                 first_value(_record_no) OVER w AS first_no,
+                 row_number() OVER w AS n
+          FROM _checked
+          WHERE _reject_reason IS NULL
+            AND ({key}) IN (SELECT ({key}) FROM _checked WHERE _reject_reason IS NULL
+                            GROUP BY ALL HAVING count(*) > 1)
+          WINDOW w AS (PARTITION BY {key} ORDER BY {order}_source_file, _record_no)
+        ) d
+        WHERE _checked.rowid = d.rid AND d.n > 1
+    """)
 
 
 def partition_dir(settings: Settings, source: Source, day: date) -> Path:

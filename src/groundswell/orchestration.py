@@ -7,7 +7,7 @@ functions, so nothing runs under Airflow that cannot be run without it.
 from __future__ import annotations
 
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from groundswell.config import Settings, get_settings
@@ -47,6 +47,27 @@ def land_source(source_key: str, start: date | None, end: date | None,
         "landed": sum(r.landed for r in results),
         "quarantined": sum(r.quarantined for r in results),
     }
+
+
+def fetch_source(reader_name: str, start: datetime, end: datetime) -> dict:
+    """Fetch one reader's API pages for ``[start, end)`` into the landing folder.
+
+    Without credentials (no env var, no Airflow connection) the task is
+    skipped, not failed: a deployment that receives its files as drops has no
+    reason to configure API tokens, and landing runs either way.
+    """
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from groundswell.readers import READERS, fetch_interval
+    from groundswell.readers.http import MissingCredentialsError
+
+    try:
+        READERS[reader_name].connect().close()
+    except MissingCredentialsError as exc:
+        raise AirflowSkipException(f"{exc}; landing what was dropped by other means") from exc
+    result = fetch_interval(reader_name, start, end)
+    return {"reader": reader_name, "partition": result.partition.isoformat(), "pages": result.pages,
+            "records": result.records}
 
 
 def prepare_warehouse() -> str:

@@ -89,6 +89,9 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
     for source in SOURCES.values():
         con.execute(source.ddl())
+        # A contract that gained a column since the table was made: add it (NULL for old rows).
+        for name, typ in source.columns():
+            con.execute(f"ALTER TABLE {source.qualified_table} ADD COLUMN IF NOT EXISTS \"{name}\" {typ}")
 
 
 @contextmanager

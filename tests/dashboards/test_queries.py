@@ -51,7 +51,7 @@ def test_an_empty_period_has_no_rate_and_an_empty_figure(con):
 def test_weekly_trend_sums_to_the_period_total(con):
     opts = queries.overview_options(con)
     df = queries.engagement_by_platform(con, opts.first_date, opts.last_date, None, "week")
-    assert set(df.platform) == {"x", "facebook"}
+    assert set(df.platform) == {"x", "facebook", "instagram", "linkedin", "youtube"}
     assert all(pd.Timestamp(d).day_of_week == 0 for d in df.period_start)  # ISO weeks: Mondays
     total = queries.kpis(con, opts.first_date, opts.last_date)
     assert df.engagements.sum() == total["engagements"]

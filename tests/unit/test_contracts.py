@@ -17,15 +17,22 @@ def dbt_sources() -> dict[str, dict]:
         for source in yaml.safe_load(path.read_text())["sources"]:
             assert source["schema"] == "raw"
             assert source["config"]["loaded_at_field"] == "_loaded_at"
-            assert source["config"]["freshness"]["error_after"]
             for table in source["tables"]:
-                tables[table["name"]] = table
+                freshness = table.get("config", {}).get("freshness", source["config"]["freshness"])
+                tables[table["name"]] = table | {"freshness": freshness}
     return tables
 
 
-def test_every_raw_table_is_a_dbt_source_with_freshness():
+def test_every_raw_table_is_a_dbt_source_with_the_contracts_freshness():
     declared = dbt_sources()
     assert set(declared) == {s.table for s in SOURCES.values()}
+    for source in SOURCES.values():
+        freshness = declared[source.table]["freshness"]
+        if source.freshness_hours is None:
+            assert freshness is None, source.key
+        else:
+            assert freshness["warn_after"] == {"count": source.freshness_hours, "period": "hour"}
+            assert freshness["error_after"]["count"] == 2 * source.freshness_hours
 
 
 def test_columns_documented_in_dbt_exist_in_the_contract():

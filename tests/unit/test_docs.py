@@ -9,12 +9,14 @@ from groundswell.sources import SOURCES
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def test_sources_doc_lists_every_contract_column():
+def test_sources_doc_carries_the_contracts_as_the_code_has_them():
+    from groundswell.sources.docs import BEGIN, END, render
+
     text = (DOCS / "sources.md").read_text()
+    section = BEGIN + text.split(BEGIN, 1)[1].split(END, 1)[0] + END
+    assert section == render(), "docs/sources.md is stale: run `python -m groundswell.sources.docs`"
     for source in SOURCES.values():
-        header = f"### `{source.key}` → `{source.qualified_table}`"
-        assert header in text
-        section = text.split(header, 1)[1].split("\n### ", 1)[0]
+        assert f"### `{source.key}` → `{source.qualified_table}`" in section
         for field in source.fields:
             assert f"| `{field.name}` | {field.type} |" in section, (source.key, field.name)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from groundswell.demo import generate
+from groundswell.demo.generator import DEMO_SOURCES
 from groundswell.landing import LandingError, land_everything, land_files, land_interval
 from groundswell.sources import SOURCES, UnknownSourceError
 from groundswell.warehouse import connect
@@ -48,7 +49,7 @@ def tweet(i: int, **extra) -> dict:
 def test_demo_data_lands_with_every_record_accounted_for(settings):
     generate(settings.landing_dir, scale="tiny")
     results = land_everything(settings)
-    assert {r.source for r in results} == set(SOURCES)
+    assert {r.source for r in results} == set(DEMO_SOURCES)
     for r in results:
         assert r.received == r.landed + r.quarantined
     audit = query(settings, "select sum(received), sum(landed), sum(quarantined) from raw.load_audit")

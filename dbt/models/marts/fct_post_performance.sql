@@ -12,6 +12,7 @@ final as (
     select
         post_id,
         platform,
+        source_system,
         brand,
         account_id,
         account_handle,

@@ -4,15 +4,29 @@ Same seed, scale and end date: the same bytes, file for file.  Everything is
 drawn from one ``random.Random(seed)`` in a fixed order and written with fixed
 JSON and CSV formatting, so a test can compare two runs byte for byte.
 
-What it writes under ``landing/`` (one ``dt=YYYY-MM-DD`` folder per day):
+What it writes under ``landing/`` (one ``dt=YYYY-MM-DD`` folder per day), for
+every source family of docs/sources.md except the imports of public data:
 
 - ``x/tweets``: X API v2 pages: each brand's timeline (its posts, with
   public_metrics and media) and its mentions (customer messages and the
   brand's threaded replies), at most 100 tweets a page, like the API.
-- ``facebook/posts``: Graph API page-feed pages with reaction, comment and
-  share summaries and lifetime insights.
-- ``crm/deals``: a daily CRM export of the deals created or closed that day.
-- ``costs/program_costs``: the day's cost lines.
+- ``facebook/posts``, ``facebook/comments``, ``facebook/messages``: Graph API
+  page feeds with insights, comment threads with the Page's replies, and
+  Messenger conversations.
+- ``instagram/media``, ``linkedin/posts`` + ``linkedin/share_statistics``,
+  ``youtube/videos`` + ``youtube/video_analytics``: the other platforms' APIs.
+- ``listening/mentions`` and ``web/sessions``: the high-volume families,
+  written by DuckDB (volume.py), with injected crisis episodes recorded in
+  ``_demo/episodes.json``.
+- ``crm/*``: contacts and accounts (a full export on the first day), deals and
+  orders daily; ``costs/program_costs``: the day's cost lines.
+- ``community/*``: threads, replies (some accepted as solutions), ideas.
+- ``survey/maturity_responses``: each business unit's answers, once a quarter.
+
+Customers are shared: the same customer numbers appear in X conversations,
+Facebook comments, mentions, CRM contacts, web sessions and the community
+(families.py).  Business units sit at different maturity stages (brands.py):
+their activity and survey answers follow the stage.
 
 A few records are malformed on purpose, as real feeds are (a tweet whose
 ``created_at`` is not a time, a cost line whose amount is "TBD"): they must
@@ -27,13 +41,17 @@ import json
 import math
 import random
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from groundswell.demo.brands import BRANDS, DemoBrand
+from groundswell.demo import volume
+from groundswell.demo.brands import BRANDS, COMPETITORS, DemoBrand
+from groundswell.demo.families import FamiliesMixin
 from groundswell.progress import track
+from groundswell.sources import SOURCES
 
 DEMO_MARKER = ".groundswell-demo"
 DEFAULT_SEED = 20261123
@@ -46,24 +64,39 @@ class Scale:
     days: int
     x_posts_per_day: float  # per brand
     facebook_posts_per_day: float  # per brand
-    conversations_per_day: float  # inbound customer messages per brand
+    conversations_per_day: float  # inbound customer messages on X per brand
     deals_per_day: float
+    customers: int = 5000
+    other_posts_per_day: float = 1.0  # Instagram per account; LinkedIn and YouTube a fraction of it
+    mentions_factor: float = 1.0  # listening volume, times each brand's base daily mentions
+    sessions_per_day: float = 1000
+    community_threads_per_day: float = 10
 
 
+# tiny runs in seconds (tests), small is the demo, default a year, large the benchmarks' volume:
+# 2 brands x 13,700 inbound messages a day x 365 days > 10M customer messages; 50M+ mentions.
 SCALES: dict[str, Scale] = {
-    "tiny": Scale(days=14, x_posts_per_day=3, facebook_posts_per_day=1.5,
-                  conversations_per_day=8, deals_per_day=3),
-    "small": Scale(days=90, x_posts_per_day=4, facebook_posts_per_day=2,
-                   conversations_per_day=60, deals_per_day=8),
-    "default": Scale(days=365, x_posts_per_day=6, facebook_posts_per_day=2,
-                     conversations_per_day=300, deals_per_day=20),
+    "tiny": Scale(days=14, x_posts_per_day=3, facebook_posts_per_day=1.5, conversations_per_day=8,
+                  deals_per_day=3, customers=2000, other_posts_per_day=1, mentions_factor=0.2,
+                  sessions_per_day=150, community_threads_per_day=4),
+    "small": Scale(days=90, x_posts_per_day=4, facebook_posts_per_day=2, conversations_per_day=60,
+                   deals_per_day=8, customers=5000, other_posts_per_day=1.5, mentions_factor=1,
+                   sessions_per_day=1500, community_threads_per_day=12),
+    "default": Scale(days=365, x_posts_per_day=6, facebook_posts_per_day=2, conversations_per_day=300,
+                     deals_per_day=20, customers=20000, other_posts_per_day=2, mentions_factor=4,
+                     sessions_per_day=6000, community_threads_per_day=40),
+    "large": Scale(days=365, x_posts_per_day=8, facebook_posts_per_day=3, conversations_per_day=13700,
+                   deals_per_day=200, customers=500000, other_posts_per_day=3, mentions_factor=140,
+                   sessions_per_day=100000, community_threads_per_day=400),
 }
+# Mentions a day per listened brand at mentions_factor 1 (ours first, then competitors).
+BASE_DAILY_MENTIONS = (420.0, 360.0, 300.0, 280.0)
 
 CONTENT_TYPES = ("text", "image", "video", "link")
 # Expected engagements per impression by content type: video and images earn more.
 ENGAGEMENT_BASE = {"text": 0.018, "image": 0.032, "video": 0.045, "link": 0.012}
 CAMPAIGNS = ("always-on", "summer-sale", "product-launch", "care-promise")
-CHANNELS = ("x", "facebook")
+CHANNELS = ("x", "facebook", "instagram", "linkedin", "youtube")
 DEPARTMENTS = ("marketing", "sales", "service")
 DEAL_STAGES_OPEN = ("prospecting", "qualified", "proposal")
 LEAD_SOURCES = ("social", "web", "email", "event", "referral")
@@ -129,24 +162,33 @@ class GenerateResult:
     malformed: int
     start_date: date
     end_date: date
+    records: dict[str, int]  # per family/entity written
+    episodes: list[volume.Episode]
+
+    def summary(self) -> str:
+        return ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in self.records.items() if n)
 
 
-class DemoGenerator:
+class DemoGenerator(FamiliesMixin):
     def __init__(self, seed: int = DEFAULT_SEED, scale: str = "tiny",
                  end_date: date = DEFAULT_END_DATE) -> None:
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}; choose one of: {', '.join(SCALES)}")
+        self.seed = seed
         self.rng = random.Random(seed)
         self.scale = SCALES[scale]
         self.end_date = end_date
         self.start_date = end_date - timedelta(days=self.scale.days - 1)
         self.ids = _Ids()
-        self.customers = [str(2_000_000_000 + i) for i in range(5000)]
+        # Customer i tweets as user 2000000000 + i (families.py has every other key of customer i).
+        self.customers = [str(2_000_000_000 + i) for i in range(self.scale.customers)]
+        self.campaigns = CAMPAIGNS
         self.open_deals: list[dict] = []
-        self.deal_seq = 0
-        self.cost_seq = 0
-        self.counts = {"tweets": 0, "facebook_posts": 0, "deals": 0, "cost_lines": 0,
-                       "malformed": 0, "files": 0}
+        self.deal_seq = self.cost_seq = self.order_seq = 0
+        self.thread_seq = self.reply_seq = self.idea_seq = 0
+        self.youtube_videos: list[tuple[str, int]] = []
+        self.counts: dict[str, int] = Counter()
+        self.landing = Path(".")
         # Carried across midnight: replies land in the partition of the day they are written.
         self.pending_tweets: dict[date, list[tuple[DemoBrand, dict]]] = {}
 
@@ -175,7 +217,8 @@ class DemoGenerator:
     # -- X ---------------------------------------------------------------------------------
     def _owned_tweets(self, brand: DemoBrand, day: date) -> list[dict]:
         tweets = []
-        for _ in range(self._poisson(self.scale.x_posts_per_day)):
+        activity = self._activity(brand.main_unit, day)
+        for _ in range(self._poisson(self.scale.x_posts_per_day * max(0.2, activity))):
             ts = self._time_on(day, peak_hour=14)
             ctype = self.rng.choices(CONTENT_TYPES, weights=(4, 3, 2, 2))[0]
             topic = self.rng.choice(TOPICS)
@@ -212,6 +255,8 @@ class DemoGenerator:
 
     def _conversations(self, brand: DemoBrand, day: date) -> None:
         """Inbound messages of the day and the replies they get, filed by the day written."""
+        # A more mature unit answers more of its customers (seed 001: heard, then ignored, is worse).
+        answer_rate = 0.4 + 0.5 * self._activity(brand.main_unit, day)
         for _ in range(self._poisson(self.scale.conversations_per_day)):
             ts = self._time_on(day, peak_hour=13)
             customer = self.rng.choice(self.customers)
@@ -228,7 +273,7 @@ class DemoGenerator:
             self._file(brand, ts.date(), inbound)
             parent, parent_author, when = inbound, customer, ts
             for turn in range(3):
-                if self.rng.random() > (0.85 if turn == 0 else 0.6):
+                if self.rng.random() > (answer_rate if turn == 0 else 0.6):
                     break  # not every customer is answered; not every answer is followed up
                 # Replies are slower at night: the care team works 08:00-20:00.
                 minutes = self.rng.lognormvariate(3.4, 1.1)
@@ -324,8 +369,8 @@ class DemoGenerator:
 
     # -- CRM and costs ------------------------------------------------------------------
     DEAL_COLUMNS = ("deal_id", "deal_name", "account_id", "contact_id", "stage", "amount",
-                    "currency", "created_at", "closed_at", "owner_department", "lead_source",
-                    "utm_campaign")
+                    "currency", "created_at", "closed_at", "owner_department", "business_unit",
+                    "lead_source", "utm_campaign")
 
     def _deals(self, day: date) -> list[dict]:
         rows = []
@@ -348,13 +393,14 @@ class DemoGenerator:
                 "deal_name": f"{self.rng.choice(['Fleet', 'Team', 'Enterprise', 'Family'])} "
                              f"plan #{self.deal_seq}",
                 "account_id": f"A{self.rng.randrange(1, 800):05d}",
-                "contact_id": f"C{self.rng.randrange(1, 5000):06d}",
+                "contact_id": f"C{self.rng.randrange(self.scale.customers):06d}",
                 "stage": self.rng.choice(DEAL_STAGES_OPEN),
                 "amount": f"{self.rng.lognormvariate(8.5, 0.9):.2f}",
                 "currency": "USD",
                 "created_at": created.strftime("%Y-%m-%d %H:%M:%S"),
                 "closed_at": "",
                 "owner_department": self.rng.choices(DEPARTMENTS, weights=(2, 6, 2))[0],
+                "business_unit": self.rng.choice(("northwind-cargo", "contoso-business")),
                 "lead_source": source,
                 "utm_campaign": self.rng.choice(CAMPAIGNS) if source == "social" else "",
             }
@@ -362,30 +408,38 @@ class DemoGenerator:
             self.open_deals.append(deal)
         return rows
 
-    COST_COLUMNS = ("cost_id", "cost_date", "channel", "campaign", "department", "cost_kind",
-                    "hours", "hourly_rate", "amount", "currency")
+    COST_COLUMNS = ("cost_id", "cost_date", "channel", "campaign", "department", "business_unit",
+                    "cost_kind", "hours", "hourly_rate", "amount", "currency")
 
     def _costs(self, day: date) -> list[dict]:
         rows = []
 
         def line(channel: str, campaign: str, department: str, kind: str, amount: float,
-                 hours: float | None = None, rate: float | None = None) -> None:
+                 hours: float | None = None, rate: float | None = None, unit: str = "") -> None:
             self.cost_seq += 1
             rows.append({"cost_id": f"K{self.cost_seq:08d}", "cost_date": day.isoformat(),
                          "channel": channel, "campaign": campaign, "department": department,
+                         "business_unit": unit,
                          "cost_kind": kind, "hours": "" if hours is None else f"{hours:.2f}",
                          "hourly_rate": "" if rate is None else f"{rate:.2f}",
                          "amount": f"{amount:.2f}", "currency": "USD"})
 
         for channel in CHANNELS:
             campaign = self.rng.choice(CAMPAIGNS)
-            line(channel, campaign, "marketing", "paid_media", self.rng.uniform(150, 900))
+            unit = "northwind-passenger" if self.rng.random() < 0.5 else "contoso-consumer"
+            line(channel, campaign, "marketing", "paid_media", self.rng.uniform(150, 900), unit=unit)
         hours = round(self.rng.uniform(12, 30) * 2) / 2
         line("x", "care-promise", "service", "staff_hours", hours * 38.0, hours, 38.0)
         hours = round(self.rng.uniform(4, 10) * 2) / 2
         line("all", "always-on", "marketing", "staff_hours", hours * 45.0, hours, 45.0)
+        hours = round(self.rng.uniform(2, 6) * 2) / 2  # social selling on LinkedIn
+        line("linkedin", "always-on", "sales", "staff_hours", hours * 55.0, hours, 55.0,
+             unit=self.rng.choice(("northwind-cargo", "contoso-business")))
+        hours = round(self.rng.uniform(3, 8) * 2) / 2  # community moderation and answers
+        line("community", "always-on", "service", "staff_hours", hours * 35.0, hours, 35.0)
         if day.day == 1:
             line("all", "always-on", "marketing", "tools", 1200.0)
+            line("community", "always-on", "service", "tools", 800.0)
             line("all", "always-on", "sales", "agency", 4000.0)
         return rows
 
@@ -400,9 +454,13 @@ class DemoGenerator:
     # -- driver ---------------------------------------------------------------------------
     def generate(self, landing_dir: Path) -> GenerateResult:
         prepare_landing(landing_dir)
+        self.landing = landing_dir
         days = [self.start_date + timedelta(days=i) for i in range(self.scale.days)]
         for index, day in enumerate(track(days, "generating demo data")):
             part = f"dt={day.isoformat()}"
+            if index == 0:
+                self._crm_snapshot(part)
+            fb_by_brand: dict[str, list[dict]] = {}
             for brand in BRANDS:
                 owned = self._owned_tweets(brand, day)
                 for n, page in enumerate(self._x_pages(owned, brand), start=1):
@@ -411,6 +469,7 @@ class DemoGenerator:
                                 f"timeline-{brand.x_handle}-p{n}.json", _dumps(page))
                 self._conversations(brand, day)
                 fb = self._facebook_posts(brand, day)
+                fb_by_brand[brand.name] = fb
                 if fb:
                     self.counts["facebook_posts"] += len(fb)
                     page = {"data": fb, "paging": {"cursors": {"before": "QVFIUj", "after": "QVFIUk"}}}
@@ -427,10 +486,15 @@ class DemoGenerator:
                     self.counts["tweets"] += len(page["data"])
                     self._write(landing_dir / "x/tweets" / part /
                                 f"mentions-{brand.x_handle}-p{n}.json", _dumps(page))
+            self._facebook_conversations(day, part, fb_by_brand)
+            self._instagram(day, part)
+            self._linkedin(day, part)
+            self._youtube(day, part)
             deals = self._deals(day)
             self.counts["deals"] += len(deals)
             self._write(landing_dir / "crm/deals" / part / "deals.csv",
                         self._csv(self.DEAL_COLUMNS, deals))
+            self._orders(day, part)
             costs = self._costs(day)
             if index == 5:
                 costs[0]["amount"] = "TBD"  # a malformed record, on purpose
@@ -438,14 +502,35 @@ class DemoGenerator:
             self.counts["cost_lines"] += len(costs)
             self._write(landing_dir / "costs/program_costs" / part / "costs.csv",
                         self._csv(self.COST_COLUMNS, costs))
+            self._community(day, part)
+            self._survey(day, part)
         # Replies written after the last day are outside the window: like a real export, dropped.
+        listened = [volume.ListenedBrand(b.name, b.x_handle, b.industry, b.campaign_hashtag, daily, True)
+                    for b, daily in zip(BRANDS, BASE_DAILY_MENTIONS, strict=False)]
+        listened += [volume.ListenedBrand(name, handle, industry, tag, daily, False)
+                     for (name, handle, industry, tag), daily
+                     in zip(COMPETITORS, BASE_DAILY_MENTIONS[len(BRANDS):], strict=False)]
+        episodes = volume.plan_episodes(self.seed, listened, self.start_date, self.scale.days)
+        self.counts["mentions"] = volume.write_mentions(
+            landing_dir, self.seed, listened, self.start_date, self.scale.days, self.scale.mentions_factor,
+            self.scale.customers, episodes)
+        self.counts["web_sessions"] = volume.write_sessions(
+            landing_dir, self.seed, self.start_date, self.scale.days, self.scale.sessions_per_day,
+            self.scale.customers, CAMPAIGNS)
+        volume.write_episodes(landing_dir, episodes)
+        self.counts["files"] += 2 * self.scale.days + 1
         c = self.counts
+        records = {k: v for k, v in sorted(c.items()) if k not in ("files", "malformed")}
         return GenerateResult(landing_dir, c["files"], c["tweets"], c["facebook_posts"],
                               c["deals"], c["cost_lines"], c["malformed"], self.start_date,
-                              self.end_date)
+                              self.end_date, records, episodes)
 
 
-DEMO_DROP_DIRS = ("x/tweets", "facebook/posts", "crm/deals", "costs/program_costs")
+# The demo writes every source but the imports of public data and connector tables.
+IMPORT_FAMILIES = ("twcs", "airline_sentiment", "fivetran")
+DEMO_SOURCES = tuple(key for key, s in SOURCES.items() if s.family not in IMPORT_FAMILIES)
+# Every folder the demo writes: those of the sources it generates, and its own records.
+DEMO_DROP_DIRS = (*sorted({SOURCES[key].drop_dir for key in DEMO_SOURCES}), "_demo")
 
 
 def prepare_landing(landing_dir: Path) -> None:

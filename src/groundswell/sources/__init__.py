@@ -2,19 +2,50 @@
 
 from __future__ import annotations
 
+from groundswell.sources import (
+    community,
+    costs,
+    crm,
+    facebook,
+    fivetran,
+    instagram,
+    kaggle,
+    linkedin,
+    listening,
+    survey,
+    web,
+    x,
+    youtube,
+)
 from groundswell.sources.base import Field, Source
-from groundswell.sources.costs import PROGRAM_COSTS
-from groundswell.sources.crm import DEALS
-from groundswell.sources.facebook import POSTS as FACEBOOK_POSTS
-from groundswell.sources.x import TWEETS
 
-SOURCES: dict[str, Source] = {s.key: s for s in (TWEETS, FACEBOOK_POSTS, DEALS, PROGRAM_COSTS)}
+SOURCES: dict[str, Source] = {
+    s.key: s
+    for s in (
+        # owned posts and conversations, from the platforms' APIs
+        x.TWEETS, facebook.POSTS, facebook.COMMENTS, facebook.MESSAGES, instagram.MEDIA,
+        linkedin.POSTS, linkedin.SHARE_STATISTICS, youtube.VIDEOS, youtube.VIDEO_ANALYTICS,
+        # listening
+        listening.MENTIONS,
+        # business systems
+        crm.CONTACTS, crm.ACCOUNTS, crm.DEALS, crm.ORDERS, web.SESSIONS, costs.PROGRAM_COSTS,
+        community.THREADS, community.REPLIES, community.IDEAS, survey.SURVEY,
+        # imports of public datasets and of connector tables
+        kaggle.TWCS, kaggle.AIRLINE_SENTIMENT, *fivetran.FIVETRAN_SOURCES,
+    )
+}
 FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(s.family for s in SOURCES.values()))
+
+# `groundswell load fivetran DIR` lands every connector table found in DIR.
+SOURCE_GROUPS: dict[str, tuple[str, ...]] = {
+    "fivetran": tuple(s.key for s in fivetran.FIVETRAN_SOURCES),
+}
 
 
 class UnknownSourceError(KeyError):
     def __str__(self) -> str:
-        return f"unknown source {self.args[0]!r}; choose one of: {', '.join(SOURCES)}"
+        return (f"unknown source {self.args[0]!r}; choose one of: "
+                f"{', '.join([*SOURCES, *SOURCE_GROUPS])}")
 
 
 def get_source(key: str) -> Source:
@@ -24,4 +55,4 @@ def get_source(key: str) -> Source:
         raise UnknownSourceError(key) from None
 
 
-__all__ = ["FAMILIES", "SOURCES", "Field", "Source", "UnknownSourceError", "get_source"]
+__all__ = ["FAMILIES", "SOURCES", "SOURCE_GROUPS", "Field", "Source", "UnknownSourceError", "get_source"]

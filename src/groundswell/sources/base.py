@@ -1,33 +1,58 @@
 """Raw contracts: what a source's records must hold, checked in DuckDB SQL.
 
-A source turns its files into one relation of records ``(_source_file,
-_record_no, payload, _parse_error)`` where ``payload`` is the record as JSON
-text.  Its contract then projects typed columns out of the payload; a record
-that misses a required field, carries a value of the wrong type or could not
-be parsed at all goes to quarantine with the first reason found.  All of this
-is one SQL statement per batch, so landing a million records never loops in
-Python.
+A source reads its files as one relation of records and projects typed columns
+out of each record; a record that misses a required field, carries a value of
+the wrong type or could not be parsed at all goes to quarantine with the first
+reason found, and the fields the contract does not know are kept in
+``_extras``.  All of this is one SQL statement per file (per batch for API
+pages), so landing millions of records never loops in Python and never holds a
+file in Python memory: DuckDB streams it.
+
+Three file formats cover what sources send:
+
+- ``api_pages``: one JSON API response page per file, ``{"data": [record, ...], ...}``;
+- ``jsonl``: one JSON object per line (webhook and connector drops, large exports);
+- ``csv``: an export with a header row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 # The three departments that share social's costs and value (DOMAIN.md, question 1).
 DEPARTMENTS = ("marketing", "sales", "service")
 
 LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_extras", "JSON"),
     ("_batch_id", "VARCHAR"),
     ("_source_file", "VARCHAR"),
     ("_record_no", "BIGINT"),
     ("_loaded_at", "TIMESTAMP"),
 )
 
+# Timestamp layouts that DuckDB's cast does not read, tried in order after it.
+TIMESTAMP_FORMATS = (
+    "%Y-%m-%d %H:%M:%S %z",  # Crowdflower/Kaggle exports: 2015-02-24 11:35:52 -0800
+    "%a %b %d %H:%M:%S %z %Y",  # Twitter v1.1 created_at: Tue Oct 31 22:10:47 +0000 2017
+)
+
+# A record may be stamped a little ahead of the landing clock (clock skew); more is an error.
+FUTURE_TOLERANCE = "INTERVAL 1 HOUR"
+
 
 def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def file_list_sql(files: Sequence[Path]) -> str:
@@ -38,36 +63,49 @@ def file_list_sql(files: Sequence[Path]) -> str:
 class Field:
     """One typed column of a raw table.
 
-    ``path`` is a JSON path into the payload; ``sql`` replaces it with an
-    expression over ``payload`` (a JSON value) when the value needs digging out
-    of a list.  The text found is cast with ``try_cast`` to ``type``:
-    TIMESTAMP values are converted to UTC from whatever offset they carry.
+    JSON sources: ``path`` is a dotted JSON path into the record (default
+    ``$.<name>``).  CSV sources: ``column`` is the header name (default
+    ``name``).  ``sql`` replaces either with an expression (over ``payload``,
+    the record as JSON, or ``t``, the CSV row) when the value needs digging out
+    of a list or cleaning.  The text found is cast with ``try_cast`` to
+    ``type``; TIMESTAMP values are converted to UTC from whatever offset they
+    carry, and taken as UTC when they carry none.
     """
 
     name: str
     type: str
     path: str | None = None
+    column: str | tuple[str, ...] | None = None  # CSV header; a tuple lists accepted spellings
     sql: str | None = None
     required: bool = False
     choices: tuple[str, ...] = ()  # allowed values, compared case-insensitively
+    not_future: bool = False  # an event time: later than the landing clock is an error
+    pattern: str | None = None  # a regular expression the text must match in full
+    keys: tuple[str, ...] = ()  # top-level JSON keys an ``sql`` expression consumes
     doc: str = ""
 
-    def text_sql(self) -> str:
-        if self.sql is not None:
-            return f"({self.sql})"
+    @property
+    def json_path(self) -> tuple[str, ...]:
         path = self.path or f"$.{self.name}"
-        return f"json_extract_string(payload, {quote_literal(path)})"
+        if not path.startswith("$."):
+            raise ValueError(f"{self.name}: JSON paths are dotted from $, got {path}")
+        return tuple(path[2:].split("."))
 
     @property
     def text_column(self) -> str:
-        return f'"{self.name}__text"'
+        return quote_ident(f"{self.name}__text")
 
     def typed_sql(self, text: str) -> str:
         if self.type == "TIMESTAMP":
-            # Offsets like +0000 or Z are honoured; stored as naive UTC (the session runs in UTC).
-            return f"(try_cast({text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC')"
+            formats = "[" + ", ".join(quote_literal(f) for f in TIMESTAMP_FORMATS) + "]"
+            return (f"(coalesce(try_cast({text} AS TIMESTAMPTZ), try_strptime({text}, {formats})) "
+                    "AT TIME ZONE 'UTC')")
         if self.type == "VARCHAR":
             return text
+        if self.type == "BOOLEAN":
+            # Exports write booleans every way: true/True/TRUE/1/yes.
+            return (f"(CASE lower({text}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'yes' THEN true "
+                    "WHEN 'false' THEN false WHEN '0' THEN false WHEN 'no' THEN false END)")
         return f"try_cast({text} AS {self.type})"
 
 
@@ -83,11 +121,22 @@ class Source:
     file_pattern: str  # glob for files inside a drop folder
     fields: tuple[Field, ...]
     natural_key: tuple[str, ...]
-    format: str  # "api_pages" (JSON API response pages) or "csv" (export with header)
+    format: str  # "api_pages", "jsonl" or "csv"
     enrich: Callable[[str], str] | None = None  # api_pages: fold page-level data into records
-    freshness_hours: int = 36
+    records_path: str = "$.data"  # api_pages: where a page keeps its records
+    csv_options: str = ""  # extra read_csv options, e.g. "new_line = '\\n'"
+    ignore_columns: tuple[str, ...] = ()  # CSV columns that carry nothing (a pandas index)
+    # Text fields may hold a bare CR, which DuckDB's CSV reader takes for a line end.
+    csv_bare_cr: bool = False
+    # Of several records with one key in a batch, the first by this order lands (then by position).
+    keep_first_by: str = ""
+    freshness_hours: int | None = 36  # None: a one-off import, never stale
     extra_doc: str = ""
-    examples: tuple[str, ...] = field(default=())
+    example: str = ""  # a minimal valid file for docs/sources.md (else built from the contract)
+
+    def __post_init__(self) -> None:
+        if self.format not in ("api_pages", "jsonl", "csv"):
+            raise ValueError(f"{self.key}: unknown format {self.format}")
 
     @property
     def table(self) -> str:
@@ -102,126 +151,326 @@ class Source:
         """Folder under ``$GROUNDSWELL_HOME/landing`` where dated partitions arrive."""
         return f"{self.family}/{self.entity}"
 
-    def load_records(self, con, files: Sequence[Path], into: str) -> None:
-        """Create the temporary records table ``into`` from ``files``."""
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {into} (_source_file VARCHAR, _record_no BIGINT, "
-            "payload JSON, _parse_error VARCHAR, _raw_text VARCHAR)"
-        )
-        if self.format == "csv":
-            load_csv_records(con, files, into)
-        else:
-            con.execute(f"INSERT INTO {into} {api_pages_sql(files, self.enrich)}")
+    def columns(self) -> list[tuple[str, str]]:
+        """The raw table's columns: the contract's fields, then lineage."""
+        return [(f.name, f.type) for f in self.fields] + list(LINEAGE_COLUMNS)
 
     def ddl(self) -> str:
-        cols = [f'"{f.name}" {f.type}' for f in self.fields]
-        cols += [f"{name} {typ}" for name, typ in LINEAGE_COLUMNS]
+        cols = [f"{quote_ident(name)} {typ}" for name, typ in self.columns()]
         return f"CREATE TABLE IF NOT EXISTS {self.qualified_table} (\n  " + ",\n  ".join(cols) + "\n)"
 
-    def checked_sql(self, records: str) -> str:
-        """Every record of the table ``records`` typed, and for bad ones ``_reject_reason``."""
-        texts = ",\n  ".join(f'{f.text_sql()} AS "{f.name}__text"' for f in self.fields)
-        typed = ",\n  ".join(f'{f.typed_sql(f.text_column)} AS "{f.name}"' for f in self.fields)
-        checks = ["WHEN _parse_error IS NOT NULL THEN _parse_error"]
+    # -- reading ------------------------------------------------------------------------------
+    def checked_queries(self, con, files: Sequence[Path], now_sql: str) -> Iterator[tuple[str, Path | None]]:
+        """Queries whose union is every record of ``files``, typed and checked.
+
+        Columns: the contract's fields, ``_source_file``, ``_record_no``,
+        ``_extras``, ``_reject_reason`` (NULL for a good record) and
+        ``_payload`` (the original record, for rejected records only).
+        ``now_sql`` is the landing clock, for ``not_future`` checks.  Each
+        query comes with the file it reads when DuckDB's CSV reader may set
+        lines of it aside (to be collected from ``_rejects_errors``).
+        """
+        if self.format == "api_pages":
+            yield self._checked(self._api_pages_records(files), now_sql), None
+            return
+        for path in files:
+            if self.format == "jsonl":
+                yield self._checked(self._jsonl_records(path), now_sql), path
+            elif self.csv_bare_cr:
+                with _bare_cr_escaped(path) as readable:
+                    yield self._checked(self._csv_records(con, path, readable), now_sql,
+                                        "to_json(_raw)::VARCHAR"), path
+            else:
+                # The CSV row travels as a struct and becomes JSON text only if it is rejected.
+                yield self._checked(self._csv_records(con, path), now_sql, "to_json(_raw)::VARCHAR"), path
+
+    def _json_texts(self) -> tuple[str, str, str]:
+        """(parse-once struct expression, per-field texts, extras) for JSON records."""
+        structure: dict = {}
         for f in self.fields:
-            if f.required:
-                checks.append(
-                    f"WHEN {f.text_column} IS NULL THEN "
-                    f"{quote_literal('missing required field ' + f.name)}"
-                )
-            checks.append(
-                f'WHEN {f.text_column} IS NOT NULL AND "{f.name}" IS NULL THEN '
-                f"{quote_literal(f'invalid {f.type} in {f.name}: ')} || CAST({f.text_column} AS VARCHAR)"
-            )
-            if f.choices:
-                allowed = ", ".join(quote_literal(c) for c in f.choices)
-                reason = quote_literal(f"{f.name} is not one of {'/'.join(f.choices)}: ")
-                checks.append(
-                    f"WHEN {f.text_column} IS NOT NULL AND lower({f.text_column}) NOT IN ({allowed}) "
-                    f"THEN {reason} || {f.text_column}"
-                )
+            if f.sql is None:
+                node = structure
+                *parents, leaf = f.json_path
+                for part in parents:
+                    node = node.setdefault(part, {})
+                node[leaf] = "JSON" if f.type == "JSON" else "VARCHAR"
+        doc = f"json_transform(payload, {quote_literal(json.dumps(structure))})"
+        texts = []
+        for f in self.fields:
+            if f.sql is not None:
+                texts.append(f"({f.sql}) AS {f.text_column}")
+            else:
+                access = "doc." + ".".join(quote_ident(p) for p in f.json_path)
+                texts.append(f"{access}::VARCHAR AS {f.text_column}")
+        known = sorted({f.json_path[0] for f in self.fields if f.sql is None}
+                       | {k for f in self.fields for k in f.keys})
+        # Merge-patching a key with null removes it: what is left is what the contract lacks.
+        patch = quote_literal(json.dumps(dict.fromkeys(known)))
+        extras = f"nullif(json_merge_patch(payload, {patch}), '{{}}'::JSON)"
+        return doc, ",\n    ".join(texts), extras
+
+    def _api_pages_records(self, files: Sequence[Path]) -> str:
+        doc, texts, extras = self._json_texts()
+        records = self.enrich("records") if self.enrich else "SELECT * FROM records"
         return f"""
-WITH texts AS (
-  SELECT _source_file, _record_no, payload, _parse_error, _raw_text,
-  {texts}
-  FROM {records}
-),
-typed AS (
-  SELECT *,
-  {typed}
-  FROM texts
-)
-SELECT *, CASE {' '.join(checks)} END AS _reject_reason
-FROM typed
-"""
-
-
-def api_pages_sql(files: Sequence[Path], enrich: Callable[[str], str] | None = None) -> str:
-    """Records of JSON API response pages (`{"data": [...], ...}`), one page per file.
-
-    ``enrich``, given the name of the CTE ``records(_source_file, _record_no,
-    payload)``, returns a query of the same columns: a source uses it to fold
-    what the page carries beside ``data`` (``includes``) into each record; the
-    CTE ``good`` (the readable pages, with ``doc``) is in scope.
-
-    A file that is not JSON, or has no ``data`` array, becomes one record
-    carrying the parse error and the file's text, so nothing is dropped.
-    """
-    records = enrich("records") if enrich else "SELECT * FROM records"
-    return f"""
   WITH pages AS (
-    -- doc is NULL for a file that is not JSON, so no JSON function ever sees it
-    SELECT filename AS _source_file, content, json_valid(content) AS ok,
-           CASE WHEN json_valid(content) THEN content END AS doc
-    FROM read_text({file_list_sql(files)})
+    -- read as bytes: a page that is not UTF-8 is quarantined, not a failed batch
+    SELECT filename AS _source_file, try(decode(content)) AS content
+    FROM read_blob({file_list_sql(files)})
+  ),
+  checked_pages AS (
+    SELECT _source_file, content,
+           CASE WHEN content IS NULL THEN 'file is not valid UTF-8'
+                WHEN NOT json_valid(content) THEN 'file is not valid JSON'
+                WHEN json_type(content::JSON, {quote_literal(self.records_path)}) IS DISTINCT FROM 'ARRAY'
+                  THEN {quote_literal(self._no_records_reason)}
+                END AS error
+    FROM pages
   ),
   good AS (
-    SELECT _source_file, content, doc,
-           from_json(json_extract(doc, '$.data'), '["JSON"]') AS recs
-    FROM pages WHERE ok
+    -- doc stays NULL for a bad page, so no JSON function ever sees it
+    SELECT _source_file, content::JSON AS doc,
+           from_json(json_extract(content, {quote_literal(self.records_path)}), '["JSON"]') AS recs
+    FROM checked_pages WHERE error IS NULL
   ),
   records AS (
     SELECT _source_file, u.i AS _record_no, u.r AS payload
     FROM good, unnest(recs) WITH ORDINALITY AS u(r, i)
-    WHERE recs IS NOT NULL
   ),
-  enriched AS ({records})
-  SELECT _source_file, _record_no, payload, NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_text
-  FROM enriched
+  enriched AS ({records}),
+  parsed AS (
+    SELECT _source_file, _record_no, payload,
+           CASE WHEN json_type(payload) <> 'OBJECT' THEN 'record is not a JSON object' END
+             AS _parse_error
+    FROM enriched
+  ),
+  with_doc AS (
+    SELECT *, CASE WHEN _parse_error IS NULL THEN {doc} END AS doc FROM parsed
+  )
+  SELECT _source_file, _record_no, _parse_error, payload::VARCHAR AS _raw,
+    {texts},
+    CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras
+  FROM with_doc
   UNION ALL
-  SELECT _source_file, 0, NULL::JSON,
-         'file has no "data" array: not an API response page', content
-  FROM good WHERE recs IS NULL
-  UNION ALL
-  SELECT _source_file, 0, NULL::JSON, 'file is not valid JSON', content
-  FROM pages WHERE NOT ok
+  SELECT _source_file, 0, error, coalesce(content, '<bytes that are not UTF-8>'),
+    {self._null_texts()}, NULL
+  FROM checked_pages WHERE error IS NOT NULL
+"""
+
+    @property
+    def _no_records_reason(self) -> str:
+        return f"file has no {self.records_path[2:]!r} array: not an API response page"
+
+    def _null_texts(self) -> str:
+        return ", ".join(f"NULL::VARCHAR AS {f.text_column}" for f in self.fields)
+
+    def _jsonl_records(self, path: Path) -> str:
+        doc, texts, extras = self._json_texts()
+        return f"""
+  WITH lines AS (
+    -- One column that no JSON text can split: control characters are escaped in JSON.
+    SELECT row_number() OVER () AS _record_no, line
+    FROM read_csv({quote_literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false,
+                  delim = '\\x1f', quote = '', escape = '', new_line = '\\n', auto_detect = false,
+                  strict_mode = false, store_rejects = true,
+                  rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans')
+  ),
+  parsed AS (
+    SELECT _record_no, line,
+           CASE WHEN NOT json_valid(line) THEN 'line is not valid JSON'
+                WHEN json_type(line::JSON) <> 'OBJECT' THEN 'line is not a JSON object' END
+             AS _parse_error
+    FROM lines WHERE trim(line) <> ''
+  ),
+  records AS (
+    SELECT _record_no, line, _parse_error,
+           CASE WHEN _parse_error IS NULL THEN line::JSON END AS payload
+    FROM parsed
+  ),
+  with_doc AS (
+    SELECT *, CASE WHEN _parse_error IS NULL THEN {doc} END AS doc FROM records
+  )
+  SELECT {quote_literal(str(path))} AS _source_file, _record_no, _parse_error, line AS _raw,
+    {texts},
+    CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras
+  FROM with_doc
+"""
+
+    def _csv_records(self, con, path: Path, readable: Path | None = None) -> str:
+        readable = readable or path
+        try:
+            header = _csv_header(readable)
+        except UnicodeDecodeError:
+            return self._unreadable(path, "file is not valid UTF-8 (header row)")
+        except csv.Error as exc:
+            return self._unreadable(path, f"file is not a readable CSV: {exc}")
+        if header is None:  # an empty file: nothing to land
+            return (f"SELECT NULL::VARCHAR AS _source_file, 0::BIGINT AS _record_no, "
+                    f"NULL::VARCHAR AS _parse_error, NULL AS _raw, {self._null_texts()}, "
+                    "NULL::JSON AS _extras WHERE false")
+        # The header is read here and every column declared as text, so DuckDB's sniffer never
+        # guesses (it gives up on a file cut off inside a quoted field) and types are the contract's.
+        columns = "{" + ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header) + "}"
+        options = (f"header = true, columns = {columns}, auto_detect = false, delim = ',', quote = '\"', "
+                   "escape = '\"'" + (", " + self.csv_options if self.csv_options else ""))
+        reader = (f"read_csv({quote_literal(str(readable))}, {options}, store_rejects = true, "
+                  "rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans')")
+        header_set = set(header)
+        texts = []
+        used = set(self.ignore_columns)
+        for f in self.fields:
+            spellings = f.column if isinstance(f.column, tuple) else (f.column or f.name,)
+            column = next((c for c in spellings if c in header_set), None)
+            if f.sql is not None and set(f.keys) <= header_set:
+                texts.append(f"({f.sql}) AS {f.text_column}")
+                used.update(f.keys)
+            elif f.sql is None and column is not None:
+                value = f"t.{quote_ident(column)}"
+                if readable != path:  # carriage returns escaped by _bare_cr_escaped come back
+                    value = f"replace({value}, chr(30), chr(13))"
+                texts.append(f"{value} AS {f.text_column}")
+                used.add(column)
+            else:  # a missing column: required fields quarantine, optional ones stay NULL
+                texts.append(f"NULL::VARCHAR AS {f.text_column}")
+        unknown = [c for c in header if c not in used]
+        if unknown:
+            packed = ", ".join(f"{quote_literal(c)}: t.{quote_ident(c)}" for c in unknown)
+            extras = f"nullif(json_merge_patch('{{}}', to_json({{{packed}}})), '{{}}'::JSON)"
+        else:
+            extras = "NULL::JSON"
+        return f"""
+  SELECT {quote_literal(str(path))} AS _source_file, row_number() OVER () AS _record_no,
+    NULL::VARCHAR AS _parse_error, t AS _raw,
+    {", ".join(texts)},
+    {extras} AS _extras
+  FROM {reader} t
+"""
+
+    def _unreadable(self, path: Path, reason: str) -> str:
+        """The whole file as one rejected record, so an unreadable file is kept, not lost."""
+        return f"""
+  SELECT {quote_literal(str(path))} AS _source_file, 0::BIGINT AS _record_no,
+    {quote_literal(reason)} AS _parse_error,
+    {{'file': coalesce(try(decode(content)), '<bytes that are not UTF-8>')}} AS _raw,
+    {self._null_texts()}, NULL::JSON AS _extras
+  FROM read_blob({quote_literal(str(path))})
+"""
+
+    def _checked(self, records: str, now_sql: str, raw_text: str = "_raw") -> str:
+        typed = ",\n  ".join(f"{f.typed_sql(f.text_column)} AS {quote_ident(f.name)}" for f in self.fields)
+        checks = ["WHEN _parse_error IS NOT NULL THEN _parse_error"]
+        for f in self.fields:
+            name = quote_ident(f.name)
+            if f.required:
+                checks.append(f"WHEN {f.text_column} IS NULL THEN "
+                              f"{quote_literal('missing required field ' + f.name)}")
+            checks.append(
+                f"WHEN {f.text_column} IS NOT NULL AND {name} IS NULL THEN "
+                f"{quote_literal(f'invalid {f.type} in {f.name}: ')} || left({f.text_column}, 200)"
+            )
+            if f.choices:
+                allowed = ", ".join(quote_literal(c) for c in f.choices)
+                reason = quote_literal(f"{f.name} is not one of {'/'.join(f.choices)}: ")
+                checks.append(f"WHEN {f.text_column} IS NOT NULL AND lower({f.text_column}) NOT IN "
+                              f"({allowed}) THEN {reason} || left({f.text_column}, 200)")
+            if f.pattern:
+                checks.append(f"WHEN {f.text_column} IS NOT NULL AND NOT regexp_full_match("
+                              f"{f.text_column}, {quote_literal(f.pattern)}) THEN "
+                              f"{quote_literal(f'{f.name} does not match {f.pattern}: ')} || "
+                              f"left({f.text_column}, 200)")
+            if f.not_future:
+                checks.append(f"WHEN {name} > {now_sql} + {FUTURE_TOLERANCE} THEN "
+                              f"{quote_literal(f'{f.name} is in the future: ')} || {name}::VARCHAR")
+        columns = ", ".join(quote_ident(f.name) for f in self.fields)
+        return f"""
+SELECT {columns}, _source_file, _record_no, _extras, _reject_reason,
+       CASE WHEN _reject_reason IS NOT NULL THEN {raw_text} END AS _payload
+FROM (
+  SELECT *, CASE {' '.join(checks)} END AS _reject_reason
+  FROM (SELECT *, {typed} FROM ({records}))
+)
 """
 
 
-def load_csv_records(con, files: Sequence[Path], into: str) -> None:
-    """Read CSV exports (header row, comma, double-quote) into the records table ``into``.
+def nested_records(child_path: str, inherit: dict[str, str]) -> Callable[[str], str]:
+    """An ``enrich`` that makes each element of a child list its own record.
 
-    Every value is kept as text so the contract, not the sniffer, decides types.
-    Rows DuckDB's reader rejects (wrong column count, bad quoting) are read
-    back from its rejects table with their line number, error and text.
+    Graph API edges nest (a post's ``comments.data``, a conversation's
+    ``messages.data``): each child becomes a record, carrying the parent's
+    values named in ``inherit`` (``{"post_id": "$.id"}``).  Records are
+    numbered in page order, parent by parent.
     """
-    for n, path in enumerate(files):
-        rejects = f"_csv_rejects_{n}"
-        con.execute(
-            f"""
-            INSERT INTO {into}
-            SELECT {quote_literal(str(path))}, row_number() OVER (), to_json(t)::JSON, NULL, NULL
-            FROM read_csv({quote_literal(str(path))}, header = true, delim = ',', quote = '"',
-                          escape = '"', all_varchar = true, store_rejects = true,
-                          rejects_table = '{rejects}_errors', rejects_scan = '{rejects}_scans') t
-            """
-        )
-        con.execute(
-            f"""
-            INSERT INTO {into}
-            SELECT {quote_literal(str(path))}, line, NULL,
-                   'CSV line ' || line || ': ' || error_message, csv_line
-            FROM {rejects}_errors
-            """
-        )
-        con.execute(f"DROP TABLE {rejects}_errors; DROP TABLE {rejects}_scans")
+
+    def enrich(records: str) -> str:
+        carried = ", ".join(f"{quote_literal(k)}, json_extract(p.payload, {quote_literal(v)})"
+                            for k, v in inherit.items())
+        return f"""
+  SELECT p._source_file,
+         row_number() OVER (PARTITION BY p._source_file ORDER BY p._record_no, c.i) AS _record_no,
+         json_merge_patch(c.r, json_object({carried})) AS payload
+  FROM {records} p,
+       unnest(from_json(json_extract(p.payload, {quote_literal(child_path)}), '["JSON"]'))
+         WITH ORDINALITY AS c(r, i)
+"""
+
+    return enrich
+
+
+def rows_with_headers(records: str) -> str:
+    """An ``enrich`` for report tables (``columnHeaders`` + positional ``rows``): rows become objects."""
+    return f"""
+  WITH headers AS (
+    SELECT _source_file,
+           from_json(json_extract(doc, '$.columnHeaders'), '[{{"name": "VARCHAR"}}]') AS h
+    FROM good
+  )
+  SELECT r._source_file, r._record_no,
+         to_json(map_from_entries(list_transform(range(len(h.h)), lambda i:
+           {{'k': h.h[i + 1].name, 'v': json_extract(r.payload, '$[' || i || ']')}}))) AS payload
+  FROM {records} r JOIN headers h USING (_source_file)
+"""
+
+
+@contextmanager
+def _bare_cr_escaped(path: Path, chunk_bytes: int = 1 << 20) -> Iterator[Path]:
+    """A temporary copy of a CSV file where only LF ends a line.
+
+    CRLF line ends become LF and every other CR becomes the record separator
+    control character (0x1E), which the reader turns back into CR.  The copy
+    is streamed in chunks, so a file of any size takes constant memory.
+    """
+    fd, name = tempfile.mkstemp(prefix="groundswell-", suffix=".csv")
+    try:
+        with open(path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            carry = b""
+            while chunk := src.read(chunk_bytes):
+                chunk = carry + chunk
+                # A CR at the end of a chunk may be half of a CRLF: decide with the next chunk.
+                carry = b"\r" if chunk.endswith(b"\r") else b""
+                if carry:
+                    chunk = chunk[:-1]
+                dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\x1e"))
+            dst.write(carry.replace(b"\r", b"\x1e"))
+        yield Path(name)
+    finally:
+        os.unlink(name)
+
+
+def _csv_header(path: Path) -> list[str] | None:
+    """Column names of a CSV file's header row (None for an empty file).
+
+    Unnamed columns (a pandas index) are called ``column<N>`` and repeated
+    names get a ``_<N>`` suffix, as DuckDB's reader would name them.
+    """
+    with open(path, "rb") as f:
+        first = f.readline()  # bytes: decoding only the header, not the chunk after it
+    if not first.strip():
+        return None
+    row = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]))
+    names: list[str] = []
+    for i, name in enumerate(row):
+        name = name.strip() or f"column{i}"
+        while name in names:
+            name = f"{name}_{i}"
+        names.append(name)
+    return names

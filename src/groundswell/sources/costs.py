@@ -25,6 +25,7 @@ PROGRAM_COSTS = Source(
         Field("channel", "VARCHAR", doc="x, facebook, instagram, linkedin, youtube, community, all"),
         Field("campaign", "VARCHAR"),
         Field("department", "VARCHAR", required=True, choices=DEPARTMENTS),
+        Field("business_unit", "VARCHAR", doc="business unit charged; empty for shared costs"),
         Field("cost_kind", "VARCHAR", required=True, choices=COST_KINDS),
         Field("hours", "DECIMAL(10,2)", doc="staff hours (staff_hours lines)"),
         Field("hourly_rate", "DECIMAL(10,2)", doc="rate per staff hour (staff_hours lines)"),

@@ -27,7 +27,8 @@ def _with_authors_and_media(records: str) -> str:
     SELECT DISTINCT ON (_source_file, u.id) _source_file, u.id, to_json(u) AS author
     FROM good,
          unnest(from_json(json_extract(doc, '$.includes.users'),
-                '[{{"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR"}}]')) AS t(u)
+                '[{{"id": "VARCHAR", "username": "VARCHAR", "name": "VARCHAR",
+                  "public_metrics": {{"followers_count": "BIGINT"}}}}]')) AS t(u)
   ),
   media AS (
     SELECT DISTINCT ON (_source_file, m.media_key) _source_file, m.media_key, m.type
@@ -65,13 +66,29 @@ TWEETS = Source(
     format="api_pages",
     enrich=_with_authors_and_media,
     natural_key=("id",),
+    example="""
+{"data": [{"id": "1849912345678901248", "text": "@northwindair my flight was cancelled #travel",
+           "author_id": "2000000042", "created_at": "2026-10-20T13:05:11.000Z",
+           "conversation_id": "1849912345678901248", "in_reply_to_user_id": "1500000001",
+           "lang": "en", "edit_history_tweet_ids": ["1849912345678901248"],
+           "entities": {"hashtags": [{"start": 37, "end": 44, "tag": "travel"}]},
+           "public_metrics": {"retweet_count": 0, "reply_count": 1, "like_count": 2, "quote_count": 0,
+                              "bookmark_count": 0, "impression_count": 57}}],
+ "includes": {"users": [{"id": "2000000042", "username": "c000042", "name": "Customer 42",
+                         "public_metrics": {"followers_count": 310}}]},
+ "meta": {"result_count": 1, "newest_id": "1849912345678901248", "oldest_id": "1849912345678901248"}}
+""",
+    extra_doc="Unknown tweet fields (edit_history_tweet_ids, attachments, ...) are kept in `_extras`.",
     fields=(
         Field("id", "VARCHAR", required=True, doc="tweet id (string, as the API sends it)"),
         Field("text", "VARCHAR", doc="tweet text"),
         Field("author_id", "VARCHAR", required=True, doc="user id of the author"),
         Field("author_username", "VARCHAR", path="$.author.username",
               doc="author's @handle, from includes.users"),
-        Field("created_at", "TIMESTAMP", required=True, doc="when it was posted, UTC"),
+        Field("author_name", "VARCHAR", path="$.author.name", doc="author's display name"),
+        Field("author_followers_count", "BIGINT", path="$.author.public_metrics.followers_count",
+              doc="author's followers when fetched (includes.users public_metrics)"),
+        Field("created_at", "TIMESTAMP", required=True, not_future=True, doc="when it was posted, UTC"),
         Field("conversation_id", "VARCHAR", doc="id of the tweet that started the thread"),
         Field("in_reply_to_user_id", "VARCHAR", doc="user the tweet replies to"),
         Field("referenced_tweets", "JSON",
@@ -87,6 +104,8 @@ TWEETS = Source(
               doc='types of the attached media (e.g. ["photo"]): attachments.media_keys looked up in '
                   "includes.media"),
         Field("url_count", "INTEGER", sql="json_array_length(payload, '$.entities.urls')",
-              doc="links in the text (entities.urls)"),
+              keys=("entities",), doc="links in the text (entities.urls)"),
+        Field("hashtags", "JSON", sql="to_json(json_extract(payload, '$.entities.hashtags[*].tag'))",
+              keys=("entities",), doc='hashtags without "#" (entities.hashtags), e.g. ["myNYPD"]'),
     ),
 )

@@ -1,0 +1,38 @@
+-- Fivetran's facebook_pages__post_history: one row per post version; the latest version wins.
+with
+
+source as (
+
+    select * from {{ source('fivetran', 'fivetran__facebook_pages__post_history') }}
+
+),
+
+latest as (
+
+    {{ latest_landing('source', 'id', order_first='updated_time desc, _fivetran_synced desc') }}
+
+),
+
+renamed as (
+
+    select
+        id as post_id,
+        page_id,
+        message,
+        created_time as created_at,
+        status_type,
+        case status_type
+            when 'added_photos' then 'image'
+            when 'added_video' then 'video'
+            when 'shared_story' then 'link'
+            else 'text'
+        end as content_type,
+        share_count,
+        is_published,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,33 @@
+-- Fivetran's instagram_business__media_insights: one row per sync; the latest sync wins.
+with
+
+source as (
+
+    select * from {{ source('fivetran', 'fivetran__instagram_business__media_insights') }}
+
+),
+
+latest as (
+
+    {{ latest_landing('source', 'id', order_first='_fivetran_synced desc') }}
+
+),
+
+renamed as (
+
+    select
+        id as media_id,
+        like_count,
+        comment_count,
+        -- Instagram reports reach and impressions per media kind; one of them applies.
+        coalesce(video_photo_impressions, carousel_album_impressions, story_impressions, reel_plays)
+            as impressions,
+        coalesce(video_photo_reach, carousel_album_reach, story_reach, reel_reach) as reach,
+        coalesce(video_photo_shares, carousel_album_shares, reel_shares) as shares,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,44 @@
+with
+
+source as (
+
+    select * from {{ source('instagram', 'instagram__media') }}
+
+),
+
+-- Likes and insights grow after posting: keep the latest landing of each media.
+latest as (
+
+    {{ latest_landing('source', 'id') }}
+
+),
+
+renamed as (
+
+    select
+        id as media_id,
+        owner_id as account_id,
+        username as account_handle,
+        caption,
+        lower(media_type) as media_type,
+        case lower(media_type)
+            when 'video' then 'video'
+            else 'image'  -- IMAGE and CAROUSEL_ALBUM: Instagram has no text-only post
+        end as content_type,
+        media_product_type,
+        permalink,
+        "timestamp" as created_at,
+        like_count,
+        comments_count,
+        impressions,
+        reach,
+        saved,
+        shares,
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,90 @@
+"""X API v2 reader: each brand account's timeline and mentions, as the raw contract expects.
+
+Pages are requested with the expansions and fields ``groundswell.sources.x``
+reads (authors and media from ``includes``) and walked with
+``meta.next_token`` → ``pagination_token``.  The cursor of an account's
+endpoint is the newest tweet id seen; X's ``since_id`` is exclusive, so an
+incremental run asks for exactly the tweets after it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from groundswell.readers.http import ApiClient, Credentials, Page, ReaderError, RetryPolicy
+
+DEFAULT_BASE_URL = "https://api.x.com/2"
+BASE_URL_ENV = "GROUNDSWELL_X_API_URL"
+CREDENTIALS = Credentials(api="X API", env_var="GROUNDSWELL_X_BEARER_TOKEN", conn_id="groundswell_x")
+
+# Endpoint name (used in file names and cursor keys) → path under the base URL.
+ENDPOINTS = {"timeline": "users/{id}/tweets", "mentions": "users/{id}/mentions"}
+PAGE_SIZE = 100  # the most both endpoints give per page
+
+QUERY = {
+    "max_results": PAGE_SIZE,
+    "expansions": "author_id,attachments.media_keys",
+    "tweet.fields": "created_at,conversation_id,in_reply_to_user_id,referenced_tweets,public_metrics,"
+                    "entities,lang",
+    "user.fields": "username,name,public_metrics",
+    "media.fields": "type",
+}
+
+
+def rfc3339(ts: datetime) -> str:
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class XReader:
+    name = "x"
+    source_key = "x-tweets"
+    platform = "x"  # rows of dbt/seeds/brand_accounts.csv this reader fetches
+    endpoints = tuple(ENDPOINTS)
+
+    def connect(self, policy: RetryPolicy | None = None) -> ApiClient:
+        base = os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
+        return ApiClient(base, CREDENTIALS.token(), CREDENTIALS, policy)
+
+    def pages(self, client: ApiClient, account_id: str, endpoint: str, *, cursor: str | None = None,
+              start: datetime | None = None, end: datetime | None = None) -> Iterator[Page]:
+        """Every page of one endpoint of one account, newest first.
+
+        ``cursor`` (a tweet id) asks for newer tweets only; ``start``/``end``
+        bound ``created_at`` (start inclusive, end exclusive, as X does).
+        """
+        url = client.url(ENDPOINTS[endpoint].format(id=account_id))
+        params: dict[str, str | int] = dict(QUERY)
+        if cursor:
+            params["since_id"] = cursor
+        if start is not None:
+            params["start_time"] = rfc3339(start)
+        if end is not None:
+            params["end_time"] = rfc3339(end)
+        while True:
+            page = client.get(url, params)
+            if "data" not in page.doc and page.doc.get("errors"):
+                # X answers 200 with only "errors" for e.g. an unknown or suspended user.
+                error = page.doc["errors"][0]
+                raise ReaderError(
+                    f"X API could not read {endpoint} of user {account_id} ({page.url}): "
+                    f"{error.get('title', '')}: {error.get('detail') or error.get('message')}; "
+                    "check the x account ids in dbt/seeds/brand_accounts.csv"
+                )
+            yield page
+            next_token = page.doc.get("meta", {}).get("next_token")
+            if not next_token:
+                return
+            params["pagination_token"] = next_token
+
+    @staticmethod
+    def advance(cursor: str | None, page: Page) -> str | None:
+        """The newer of ``cursor`` and the newest tweet id on ``page`` (ids grow with time)."""
+        ids = [int(t["id"]) for t in page.records if str(t.get("id", "")).isdigit()]
+        if cursor:
+            ids.append(int(cursor))
+        return str(max(ids)) if ids else None
+
+
+READER = XReader()

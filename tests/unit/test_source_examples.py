@@ -1,0 +1,35 @@
+"""The example file docs/sources.md shows for each source lands whole: the page can be trusted."""
+
+from __future__ import annotations
+
+import pytest
+
+from groundswell.landing import land_files
+from groundswell.sources import SOURCES
+from groundswell.sources.docs import _example
+from groundswell.warehouse import connect
+
+EXTENSION = {"api_pages": "json", "jsonl": "jsonl", "csv": "csv"}
+
+
+@pytest.mark.parametrize("key", list(SOURCES))
+def test_documented_example_lands_without_quarantine(settings, tmp_path, key):
+    source = SOURCES[key]
+    body = _example(source).split("\n", 1)[1].rsplit("```", 1)[0]
+    if source.format == "jsonl":
+        body = body.replace("\n", " ").strip() + "\n"
+    path = tmp_path / f"example.{EXTENSION[source.format]}"
+    path.write_text(body)
+    result = land_files(key, [path], settings)
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        reasons = con.execute("select reason from raw.quarantine").fetchall()
+        row = con.execute(f"select * from {source.qualified_table}").fetchdf()
+    finally:
+        con.close()
+    assert (result.received, result.landed, reasons) == (len(row), len(row), [])
+    assert len(row) >= 1
+    # Every required field, and every field the example shows, is filled.
+    for f in source.fields:
+        if f.required:
+            assert row[f.name].notna().all(), f.name
