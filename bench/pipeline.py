@@ -35,7 +35,7 @@ def run_stage(stage: str, scale: str, arg: str | None) -> dict:
         from groundswell.demo import generate
 
         r = generate(settings.landing_dir, scale=scale)
-        return {"files": r.files, "records": r.tweets + r.facebook_posts + r.deals + r.cost_lines,
+        return {"files": r.files, "records": sum(r.records.values()),
                 "bytes": sum(p.stat().st_size for p in settings.landing_dir.rglob("*") if p.is_file())}
     if stage == "land":
         from groundswell.landing import land_everything

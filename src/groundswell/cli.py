@@ -130,14 +130,17 @@ def init(with_airflow: bool) -> None:
 @main.command()
 @click.option("--scale", type=click.Choice(["tiny", "small", "default", "large"]), default="tiny",
               show_default=True, help="tiny: 14 days, seconds; small: 90 days (the demo); default: a year; "
-              "large: a year at benchmark volume (10M+ customer messages, 50M+ mentions; an hour, ~40 GB).")
+              "large: a year at benchmark volume (10M+ customer messages, 70M mentions: about half an "
+              "hour and 60 GB; --days N writes N days of it). Table: docs/sources.md.")
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same bytes).")
 @click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Last day of data (default 2026-10-31).")
+@click.option("--days", type=click.IntRange(1, 3660), default=None,
+              help="Days to write at the scale's daily volumes (default: the scale's window).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Landing folder to write (default $GROUNDSWELL_HOME/landing).")
 @_fail_cleanly
-def generate(scale: str, seed: int | None, end_date, out: Path | None) -> None:
+def generate(scale: str, seed: int | None, end_date, days: int | None, out: Path | None) -> None:
     """Write deterministic demo file drops in real raw shapes.
 
     Every source family of docs/sources.md (X, Facebook, Instagram, LinkedIn,
@@ -151,7 +154,7 @@ def generate(scale: str, seed: int | None, end_date, out: Path | None) -> None:
 
     settings = get_settings()
     result = run(out or settings.landing_dir, seed=DEFAULT_SEED if seed is None else seed,
-                 scale=scale, end_date=end_date.date() if end_date else DEFAULT_END_DATE)
+                 scale=scale, end_date=end_date.date() if end_date else DEFAULT_END_DATE, days=days)
     click.echo(f"wrote {result.files} files to {result.out_dir}, {result.start_date} to {result.end_date}: "
                f"{result.summary()} ({result.malformed} malformed on purpose, "
                f"{len(result.episodes)} crisis episodes injected)")

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     dashboard_password: str | None = Field(
         default=None, description="Dashboard login password; required unless serving --demo."
     )
+    duckdb_memory_limit: str = Field(
+        default="2GB",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="Memory the landing connection may use before DuckDB spills to disk: "
+        "peak memory stays bounded however large a batch is.",
+    )
 
     @field_validator("home", "project_root")
     @classmethod

@@ -20,7 +20,7 @@ import duckdb
 from groundswell.config import Settings, get_settings
 from groundswell.progress import track
 from groundswell.sources import SOURCE_GROUPS, SOURCES, Source, get_source
-from groundswell.sources.base import LINEAGE_COLUMNS, quote_ident, quote_literal
+from groundswell.sources.base import LINEAGE_COLUMNS, CheckedQuery, quote_ident, quote_literal
 from groundswell.warehouse import utcnow, writer
 
 log = logging.getLogger(__name__)
@@ -112,12 +112,8 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
     batch_id = batch_id_for(source, files)
     file_names = [str(f) for f in files]
     started = utcnow()
-    fields = ", ".join(quote_ident(f.name) for f in source.fields)
-    lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
     con.execute("BEGIN TRANSACTION")
     try:
-        _check(con, source, files, started)
-        _set_aside_duplicates(con, source)
         # Replace whatever this batch, or any of its files, landed before. The audit (small)
         # says whether there is anything to replace, sparing a scan of the raw table.
         landed_before = con.execute(
@@ -136,28 +132,17 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
                 "AND (batch_id = ? OR list_contains(?::VARCHAR[], source_file))",
                 [source.key, batch_id, file_names],
             )
-        con.execute(
-            f"INSERT INTO {source.qualified_table} ({fields}, {lineage}) "
-            f"SELECT {fields}, _extras, ?, _source_file, _record_no, ? "
-            "FROM _checked WHERE _reject_reason IS NULL ORDER BY _source_file, _record_no",
-            [batch_id, started],
-        )
-        con.execute(
-            "INSERT INTO raw.quarantine "
-            "SELECT ?, ?, ?, _source_file, _record_no, _reject_reason, _payload, ? "
-            "FROM _checked WHERE _reject_reason IS NOT NULL ORDER BY _source_file, _record_no",
-            [batch_id, source.key, source.qualified_table, started],
-        )
-        received, landed, quarantined = con.execute(
-            "SELECT count(*), count(*) FILTER (_reject_reason IS NULL), "
-            "count(*) FILTER (_reject_reason IS NOT NULL) FROM _checked"
-        ).fetchone()
+        batch = _Batch(con, source, batch_id, started)
+        for query in source.checked_queries(con, files, f"TIMESTAMP '{started.isoformat(sep=' ')}'"):
+            batch.land(query)
+        duplicates = _set_aside_duplicates(con, source, batch_id, started)
+        received = batch.inserted + batch.quarantined
+        landed, quarantined = batch.inserted - duplicates, batch.quarantined + duplicates
         con.execute(
             "INSERT INTO raw.load_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, source.key, source.qualified_table, len(files), file_names,
              received, landed, quarantined, started, utcnow()],
         )
-        con.execute("DROP TABLE _checked")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -168,29 +153,56 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
     return result
 
 
-def _check(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path], now) -> None:
-    """Fill the temp table ``_checked`` with every record of ``files``, typed and judged."""
-    columns = [(f.name, f.type) for f in source.fields] + [
-        ("_source_file", "VARCHAR"), ("_record_no", "BIGINT"), ("_extras", "JSON"),
-        ("_reject_reason", "VARCHAR"), ("_payload", "VARCHAR")]
-    con.execute("CREATE OR REPLACE TEMP TABLE _checked ("
-                + ", ".join(f"{quote_ident(n)} {t}" for n, t in columns) + ")")
-    now_sql = f"TIMESTAMP '{now.isoformat(sep=' ')}'"
-    for query, path in source.checked_queries(con, files, now_sql):
-        _drop_rejects(con)
-        con.execute(f"INSERT INTO _checked {query}")
-        if path is not None and _has_rejects(con):
-            # Lines DuckDB's reader could not read (column count, quoting, encoding): kept
-            # with their line number, the reader's error and the line's text.
-            label = "CSV line " if source.format == "csv" else "line "
-            # A line can fail more than once (a column missing twice): one record, its first error.
-            con.execute(
-                "INSERT INTO _checked (_source_file, _record_no, _reject_reason, _payload) "
-                f"SELECT DISTINCT ON (line) ?, line, '{label}' || line || ': ' || error_message, csv_line "
-                "FROM _rejects_errors ORDER BY line, column_idx",
-                [str(path)],
-            )
-        _drop_rejects(con)
+class _Batch:
+    """Lands checked records: good ones straight into the raw table, bad ones into quarantine.
+
+    Each file is parsed once on the way into the raw table.  Its bad records
+    are found by a second pass only when there are any: a cheap count of the
+    file's records (lines split, nothing parsed) says whether all arrived.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, source: Source, batch_id: str, started) -> None:
+        self.con, self.source, self.batch_id, self.started = con, source, batch_id, started
+        self.inserted = self.quarantined = 0
+        fields = ", ".join(quote_ident(f.name) for f in source.fields)
+        lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
+        self.insert_good = (f"INSERT INTO {source.qualified_table} ({fields}, {lineage}) "
+                            f"SELECT {fields}, _extras, ?, _source_file, _record_no, ? "
+                            "FROM ({sql}) WHERE _reject_reason IS NULL")
+        self.insert_bad = ("INSERT INTO raw.quarantine "
+                           "SELECT ?, ?, ?, _source_file, _record_no, _reject_reason, _payload, ? "
+                           "FROM ({sql}) WHERE _reject_reason IS NOT NULL")
+
+    def _run(self, statement: str, sql: str, params: list) -> int:
+        return self.con.execute(statement.replace("{sql}", sql), params).fetchone()[0]
+
+    def land(self, query: CheckedQuery) -> None:
+        _drop_rejects(self.con)
+        if query.prepare:
+            self.con.execute(query.prepare)
+        good = self._run(self.insert_good, query.sql, [self.batch_id, self.started])
+        self.inserted += good
+        if query.path is not None and _has_rejects(self.con):
+            # Lines DuckDB's reader could not read (column count, quoting, encoding): kept with
+            # their line number, the reader's error and the line's text. A line can fail more
+            # than once (a column missing twice): one record, its first error.
+            label = "CSV line " if self.source.format == "csv" else "line "
+            self.quarantined += self.con.execute(
+                "INSERT INTO raw.quarantine "
+                f"SELECT DISTINCT ON (line) ?, ?, ?, ?, line, '{label}' || line || ': ' || error_message, "
+                "csv_line, ? FROM _rejects_errors ORDER BY line, column_idx",
+                [self.batch_id, self.source.key, self.source.qualified_table, str(query.path), self.started],
+            ).fetchone()[0]
+        _drop_rejects(self.con)
+        if query.count_sql is None or self.con.execute(query.count_sql).fetchone()[0] != good:
+            # Some records were bad: a second pass finds them (the reader sets the same lines
+            # aside again; they are already counted).
+            self.quarantined += self._run(
+                self.insert_bad, query.sql,
+                [self.batch_id, self.source.key, self.source.qualified_table, self.started])
+            _drop_rejects(self.con)
+        if query.cleanup:
+            self.con.execute(query.cleanup)
 
 
 def _has_rejects(con: duckdb.DuckDBPyConnection) -> bool:
@@ -202,41 +214,50 @@ def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS _rejects_errors; DROP TABLE IF EXISTS _rejects_scans")
 
 
-def _set_aside_duplicates(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+def _set_aside_duplicates(con: duckdb.DuckDBPyConnection, source: Source, batch_id: str, started) -> int:
     """A key seen twice in one batch lands once: the first record, by file and position.
 
-    Later copies go to quarantine saying which record was kept, with the record
-    as checked (its typed fields and extras) as the payload.  Across batches
-    the raw table keeps every landing; staging keeps the latest.
+    Later copies move from the raw table to quarantine, saying which record was
+    kept, with the record as checked (its typed fields and extras) as the
+    payload.  Across batches the raw table keeps every landing; staging keeps
+    the latest.  Returns how many records were set aside.
     """
+    table = source.qualified_table
     key = ", ".join(quote_ident(k) for k in source.natural_key)
     duplicated = con.execute(
-        f"SELECT count(*) FROM (SELECT {key} FROM _checked WHERE _reject_reason IS NULL "
-        f"GROUP BY ALL HAVING count(*) > 1)"
+        f"SELECT count(*) FROM (SELECT {key} FROM {table} WHERE _batch_id = ? "
+        "GROUP BY ALL HAVING count(*) > 1)",
+        [batch_id],
     ).fetchone()[0]
     if not duplicated:
-        return
+        return 0
     order = f"{source.keep_first_by}, " if source.keep_first_by else ""
     key_text = " || '/' || ".join(f"{quote_ident(k)}::VARCHAR" for k in source.natural_key)
     record = ", ".join(f"{quote_literal(f.name)}: {quote_ident(f.name)}" for f in source.fields)
     con.execute(f"""
-        UPDATE _checked SET
-          _reject_reason = 'duplicate {'/'.join(source.natural_key)} ' || d.key_text
-            || ' within the batch: kept record ' || d.first_no || ' of ' || d.first_file,
-          _payload = to_json({{{record}, '_extras': _extras}})::VARCHAR
-        FROM (
-          SELECT rowid AS rid, {key_text} AS key_text,
-                 first_value(_source_file) OVER w AS first_file,
-                 first_value(_record_no) OVER w AS first_no,
+        CREATE OR REPLACE TEMP TABLE _duplicates AS
+        SELECT * FROM (
+          SELECT rowid AS rid, _source_file, _record_no,
+                 'duplicate {'/'.join(source.natural_key)} ' || {key_text}
+                   || ' within the batch: kept record ' || first_value(_record_no) OVER w
+                   || ' of ' || first_value(_source_file) OVER w AS reason,
+                 to_json({{{record}, '_extras': _extras}})::VARCHAR AS payload,
                  row_number() OVER w AS n
-          FROM _checked
-          WHERE _reject_reason IS NULL
-            AND ({key}) IN (SELECT ({key}) FROM _checked WHERE _reject_reason IS NULL
+          FROM {table}
+          WHERE _batch_id = ?
+            AND ({key}) IN (SELECT ({key}) FROM {table} WHERE _batch_id = ?
                             GROUP BY ALL HAVING count(*) > 1)
           WINDOW w AS (PARTITION BY {key} ORDER BY {order}_source_file, _record_no)
-        ) d
-        WHERE _checked.rowid = d.rid AND d.n > 1
-    """)
+        ) WHERE n > 1
+    """, [batch_id, batch_id])
+    moved = con.execute(
+        "INSERT INTO raw.quarantine SELECT ?, ?, ?, _source_file, _record_no, reason, payload, ? "
+        "FROM _duplicates",
+        [batch_id, source.key, table, started],
+    ).fetchone()[0]
+    con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rid FROM _duplicates)")
+    con.execute("DROP TABLE _duplicates")
+    return moved
 
 
 def partition_dir(settings: Settings, source: Source, day: date) -> Path:

@@ -77,6 +77,8 @@ def writer(settings: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnecti
     settings.home.mkdir(parents=True, exist_ok=True)
     con = connect(settings.warehouse_path)
     try:
+        # Bounded: a batch larger than memory spills to $warehouse.tmp instead of growing the process.
+        con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
         ensure_raw_schema(con)
         yield con
     finally:
@@ -87,11 +89,18 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every raw table, so every model builds before its source has landed."""
     for ddl in SYSTEM_DDL:
         con.execute(ddl)
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'raw'").fetchall():
+        existing.setdefault(table, set()).add(column)
     for source in SOURCES.values():
-        con.execute(source.ddl())
+        if source.table not in existing:
+            con.execute(source.ddl())
+            continue
         # A contract that gained a column since the table was made: add it (NULL for old rows).
         for name, typ in source.columns():
-            con.execute(f"ALTER TABLE {source.qualified_table} ADD COLUMN IF NOT EXISTS \"{name}\" {typ}")
+            if name not in existing[source.table]:
+                con.execute(f'ALTER TABLE {source.qualified_table} ADD COLUMN "{name}" {typ}')
 
 
 @contextmanager

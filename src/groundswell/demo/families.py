@@ -207,6 +207,7 @@ class FamiliesMixin:
                 )
             if posts:
                 self.counts["linkedin_posts"] += len(posts)
+                self.counts["linkedin_share_statistics"] += len(stats)
                 slug = account.account_id.rsplit(":", 1)[1]
                 paging = {"start": 0, "count": len(posts), "links": []}
                 self._write(

@@ -36,6 +36,7 @@ reach ``raw.quarantine`` while the rest lands.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -171,12 +172,14 @@ class GenerateResult:
 
 class DemoGenerator(FamiliesMixin):
     def __init__(self, seed: int = DEFAULT_SEED, scale: str = "tiny",
-                 end_date: date = DEFAULT_END_DATE) -> None:
+                 end_date: date = DEFAULT_END_DATE, days: int | None = None) -> None:
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}; choose one of: {', '.join(SCALES)}")
         self.seed = seed
         self.rng = random.Random(seed)
         self.scale = SCALES[scale]
+        if days is not None:  # the scale's daily volumes over a shorter (or longer) window
+            self.scale = dataclasses.replace(self.scale, days=days)
         self.end_date = end_date
         self.start_date = end_date - timedelta(days=self.scale.days - 1)
         self.ids = _Ids()
@@ -510,7 +513,8 @@ class DemoGenerator(FamiliesMixin):
         listened += [volume.ListenedBrand(name, handle, industry, tag, daily, False)
                      for (name, handle, industry, tag), daily
                      in zip(COMPETITORS, BASE_DAILY_MENTIONS[len(BRANDS):], strict=False)]
-        episodes = volume.plan_episodes(self.seed, listened, self.start_date, self.scale.days)
+        episodes = volume.plan_episodes(self.seed, listened, self.start_date, self.scale.days,
+                                        self.scale.mentions_factor)
         self.counts["mentions"] = volume.write_mentions(
             landing_dir, self.seed, listened, self.start_date, self.scale.days, self.scale.mentions_factor,
             self.scale.customers, episodes)
@@ -549,5 +553,5 @@ def prepare_landing(landing_dir: Path) -> None:
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED, scale: str = "tiny",
-             end_date: date = DEFAULT_END_DATE) -> GenerateResult:
-    return DemoGenerator(seed=seed, scale=scale, end_date=end_date).generate(out_dir)
+             end_date: date = DEFAULT_END_DATE, days: int | None = None) -> GenerateResult:
+    return DemoGenerator(seed=seed, scale=scale, end_date=end_date, days=days).generate(out_dir)

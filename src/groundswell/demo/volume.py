@@ -142,7 +142,8 @@ def _h(*parts: str) -> str:
     return f"(hash({', '.join(parts)}) % 1000000007) / 1000000007.0"
 
 
-def plan_episodes(seed: int, brands: list[ListenedBrand], start: date, days: int) -> list[Episode]:
+def plan_episodes(seed: int, brands: list[ListenedBrand], start: date, days: int,
+                  scale: float = 1.0) -> list[Episode]:
     """Crisis episodes for our brands: about one a month each, the second always a hijack."""
     rng = random.Random(seed * 31 + 7)
     episodes = []
@@ -166,7 +167,8 @@ def plan_episodes(seed: int, brands: list[ListenedBrand], start: date, days: int
                     start_at=begin.isoformat() + "Z",
                     peak_at=peak.isoformat() + "Z",
                     end_at=end.isoformat() + "Z",
-                    peak_per_hour=int(brand.daily_mentions / 24 * rng.uniform(6, 12)) + 20,
+                    # at its peak, 6-12 times a brand's average hour (plus a floor for small scales)
+                    peak_per_hour=int(brand.daily_mentions * scale / 24 * rng.uniform(6, 12)) + 20,
                     hashtag=brand.campaign_hashtag if kind == "hashtag_hijack" else None,
                     complaint_type=rng.choice(("rage", "unhappy_customer", "misinformation")),
                 )

@@ -60,6 +60,19 @@ def file_list_sql(files: Sequence[Path]) -> str:
 
 
 @dataclass(frozen=True)
+class CheckedQuery:
+    """One query of a batch's checked records (see :meth:`Source.checked_queries`)."""
+
+    sql: str
+    # The file read, when DuckDB's CSV reader may set lines of it aside (in ``_rejects_errors``).
+    path: Path | None
+    # Counts the records ``sql`` yields, cheaply (no parsing); None: not known in advance.
+    count_sql: str | None
+    prepare: str | None = None  # run before ``sql`` (it reads the file, so it sets lines aside)
+    cleanup: str | None = None  # run after the file is landed
+
+
+@dataclass(frozen=True)
 class Field:
     """One typed column of a raw table.
 
@@ -160,29 +173,35 @@ class Source:
         return f"CREATE TABLE IF NOT EXISTS {self.qualified_table} (\n  " + ",\n  ".join(cols) + "\n)"
 
     # -- reading ------------------------------------------------------------------------------
-    def checked_queries(self, con, files: Sequence[Path], now_sql: str) -> Iterator[tuple[str, Path | None]]:
+    def checked_queries(self, con, files: Sequence[Path], now_sql: str) -> Iterator[CheckedQuery]:
         """Queries whose union is every record of ``files``, typed and checked.
 
         Columns: the contract's fields, ``_source_file``, ``_record_no``,
         ``_extras``, ``_reject_reason`` (NULL for a good record) and
         ``_payload`` (the original record, for rejected records only).
-        ``now_sql`` is the landing clock, for ``not_future`` checks.  Each
-        query comes with the file it reads when DuckDB's CSV reader may set
-        lines of it aside (to be collected from ``_rejects_errors``).
+        ``now_sql`` is the landing clock, for ``not_future`` checks.
         """
         if self.format == "api_pages":
-            yield self._checked(self._api_pages_records(files), now_sql), None
+            # Pages are small and their records cannot be counted without parsing them:
+            # check them once into a temp table, then land from it.
+            checked = self._checked(self._api_pages_records(files), now_sql)
+            yield CheckedQuery("SELECT * FROM _api_checked", None, "SELECT count(*) FROM _api_checked",
+                               prepare=f"CREATE OR REPLACE TEMP TABLE _api_checked AS {checked}",
+                               cleanup="DROP TABLE _api_checked")
             return
         for path in files:
             if self.format == "jsonl":
-                yield self._checked(self._jsonl_records(path), now_sql), path
+                records, count = self._jsonl_records(path)
+                yield CheckedQuery(self._checked(records, now_sql), path, count,
+                                   prepare=self._jsonl_lines(path), cleanup="DROP TABLE _lines")
             elif self.csv_bare_cr:
                 with _bare_cr_escaped(path) as readable:
-                    yield self._checked(self._csv_records(con, path, readable), now_sql,
-                                        "to_json(_raw)::VARCHAR"), path
+                    records, count = self._csv_records(path, readable)
+                    yield CheckedQuery(self._checked(records, now_sql, "to_json(_raw)::VARCHAR"), path, count)
             else:
                 # The CSV row travels as a struct and becomes JSON text only if it is rejected.
-                yield self._checked(self._csv_records(con, path), now_sql, "to_json(_raw)::VARCHAR"), path
+                records, count = self._csv_records(path)
+                yield CheckedQuery(self._checked(records, now_sql, "to_json(_raw)::VARCHAR"), path, count)
 
     def _json_texts(self) -> tuple[str, str, str]:
         """(parse-once struct expression, per-field texts, extras) for JSON records."""
@@ -206,7 +225,10 @@ class Source:
                        | {k for f in self.fields for k in f.keys})
         # Merge-patching a key with null removes it: what is left is what the contract lacks.
         patch = quote_literal(json.dumps(dict.fromkeys(known)))
-        extras = f"nullif(json_merge_patch(payload, {patch}), '{{}}'::JSON)"
+        # Most records carry only known keys: listing the keys is cheaper than patching.
+        known_list = "[" + ", ".join(quote_literal(k) for k in known) + "]"
+        extras = (f"CASE WHEN list_has_all({known_list}, json_keys(payload)) THEN NULL "
+                  f"ELSE nullif(json_merge_patch(payload, {patch}), '{{}}'::JSON) END")
         return doc, ",\n    ".join(texts), extras
 
     def _api_pages_records(self, files: Sequence[Path]) -> str:
@@ -247,12 +269,12 @@ class Source:
   with_doc AS (
     SELECT *, CASE WHEN _parse_error IS NULL THEN {doc} END AS doc FROM parsed
   )
-  SELECT _source_file, _record_no, _parse_error, payload::VARCHAR AS _raw,
+  SELECT _source_file, _record_no, false AS _skip, _parse_error, payload::VARCHAR AS _raw,
     {texts},
     CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras
   FROM with_doc
   UNION ALL
-  SELECT _source_file, 0, error, coalesce(content, '<bytes that are not UTF-8>'),
+  SELECT _source_file, 0, false, error, coalesce(content, '<bytes that are not UTF-8>'),
     {self._null_texts()}, NULL
   FROM checked_pages WHERE error IS NOT NULL
 """
@@ -264,50 +286,59 @@ class Source:
     def _null_texts(self) -> str:
         return ", ".join(f"NULL::VARCHAR AS {f.text_column}" for f in self.fields)
 
-    def _jsonl_records(self, path: Path) -> str:
-        doc, texts, extras = self._json_texts()
+    def _jsonl_lines(self, path: Path) -> str:
+        """Number a JSON lines file's lines into the temp table ``_lines``.
+
+        Numbering is sequential, so it is done once, on the bare lines; the
+        parsing and checking that follow read the temp table in parallel.
+        """
         return f"""
-  WITH lines AS (
-    -- One column that no JSON text can split: control characters are escaped in JSON.
-    SELECT row_number() OVER () AS _record_no, line
-    FROM read_csv({quote_literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false,
-                  delim = '\\x1f', quote = '', escape = '', new_line = '\\n', auto_detect = false,
-                  strict_mode = false, store_rejects = true,
-                  rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans')
-  ),
-  parsed AS (
-    SELECT _record_no, line,
-           CASE WHEN NOT json_valid(line) THEN 'line is not valid JSON'
-                WHEN json_type(line::JSON) <> 'OBJECT' THEN 'line is not a JSON object' END
-             AS _parse_error
-    FROM lines WHERE trim(line) <> ''
-  ),
-  records AS (
-    SELECT _record_no, line, _parse_error,
-           CASE WHEN _parse_error IS NULL THEN line::JSON END AS payload
-    FROM parsed
-  ),
-  with_doc AS (
-    SELECT *, CASE WHEN _parse_error IS NULL THEN {doc} END AS doc FROM records
-  )
-  SELECT {quote_literal(str(path))} AS _source_file, _record_no, _parse_error, line AS _raw,
-    {texts},
-    CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras
-  FROM with_doc
+  CREATE OR REPLACE TEMP TABLE _lines AS
+  -- One column that no JSON text can split: control characters are escaped in JSON.
+  SELECT row_number() OVER () AS _record_no, line
+  FROM read_csv({quote_literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false,
+                delim = '\\x1f', quote = '', escape = '', new_line = '\\n', auto_detect = false,
+                strict_mode = false, store_rejects = true,
+                rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans')
 """
 
-    def _csv_records(self, con, path: Path, readable: Path | None = None) -> str:
+    def _jsonl_records(self, path: Path) -> tuple[str, str]:
+        """(the records of ``_lines``, a query counting them)."""
+        doc, texts, extras = self._json_texts()
+        # Each line is parsed once (json_transform); try() makes a broken line NULL, not an error.
+        doc = "try(" + doc.replace("(payload,", "(line,", 1) + ")"
+        return f"""
+  WITH with_doc AS (
+    SELECT _record_no, line, line AS payload, {doc} AS doc FROM _lines
+    WHERE line IS NOT NULL  -- the reader gives an empty line as NULL: not a record
+  ),
+  parsed AS (
+    SELECT *,
+           CASE WHEN doc IS NULL THEN 'line is not valid JSON'
+                WHEN NOT starts_with(ltrim(line), '{{') THEN 'line is not a JSON object' END
+             AS _parse_error
+    FROM with_doc
+  )
+  SELECT {quote_literal(str(path))} AS _source_file, _record_no, false AS _skip, _parse_error,
+    line AS _raw,
+    {texts},
+    CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras
+  FROM parsed
+""", "SELECT count(line) FROM _lines"
+
+    def _csv_records(self, path: Path, readable: Path | None = None) -> tuple[str, str]:
+        """(the records of a CSV file, a query counting those its reader accepts)."""
         readable = readable or path
         try:
             header = _csv_header(readable)
         except UnicodeDecodeError:
-            return self._unreadable(path, "file is not valid UTF-8 (header row)")
+            return self._unreadable(path, "file is not valid UTF-8 (header row)"), "SELECT 1"
         except csv.Error as exc:
-            return self._unreadable(path, f"file is not a readable CSV: {exc}")
+            return self._unreadable(path, f"file is not a readable CSV: {exc}"), "SELECT 1"
         if header is None:  # an empty file: nothing to land
-            return (f"SELECT NULL::VARCHAR AS _source_file, 0::BIGINT AS _record_no, "
+            return (f"SELECT NULL::VARCHAR AS _source_file, 0::BIGINT AS _record_no, false AS _skip, "
                     f"NULL::VARCHAR AS _parse_error, NULL AS _raw, {self._null_texts()}, "
-                    "NULL::JSON AS _extras WHERE false")
+                    "NULL::JSON AS _extras WHERE false"), "SELECT 0"
         # The header is read here and every column declared as text, so DuckDB's sniffer never
         # guesses (it gives up on a file cut off inside a quoted field) and types are the contract's.
         columns = "{" + ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header) + "}"
@@ -339,17 +370,18 @@ class Source:
         else:
             extras = "NULL::JSON"
         return f"""
-  SELECT {quote_literal(str(path))} AS _source_file, row_number() OVER () AS _record_no,
+  SELECT {quote_literal(str(path))} AS _source_file, NULL::BIGINT AS _record_no, false AS _skip,
     NULL::VARCHAR AS _parse_error, t AS _raw,
     {", ".join(texts)},
     {extras} AS _extras
   FROM {reader} t
-"""
+""", (
+            f"SELECT count(*) FROM read_csv({quote_literal(str(readable))}, {options}, ignore_errors = true)")
 
     def _unreadable(self, path: Path, reason: str) -> str:
         """The whole file as one rejected record, so an unreadable file is kept, not lost."""
         return f"""
-  SELECT {quote_literal(str(path))} AS _source_file, 0::BIGINT AS _record_no,
+  SELECT {quote_literal(str(path))} AS _source_file, 0::BIGINT AS _record_no, false AS _skip,
     {quote_literal(reason)} AS _parse_error,
     {{'file': coalesce(try(decode(content)), '<bytes that are not UTF-8>')}} AS _raw,
     {self._null_texts()}, NULL::JSON AS _extras
@@ -382,13 +414,22 @@ class Source:
                 checks.append(f"WHEN {name} > {now_sql} + {FUTURE_TOLERANCE} THEN "
                               f"{quote_literal(f'{f.name} is in the future: ')} || {name}::VARCHAR")
         columns = ", ".join(quote_ident(f.name) for f in self.fields)
+        # API records carry their position and JSON lines are numbered before parsing (_lines);
+        # CSV rows are numbered here, last, after the parallel work: DuckDB keeps the file's order
+        # into the window, and numbering first would serialize everything after it.
+        numbered = self.format != "csv"
+        number = "_record_no" if numbered else "coalesce(_record_no, row_number() OVER ())"
         return f"""
-SELECT {columns}, _source_file, _record_no, _extras, _reject_reason,
-       CASE WHEN _reject_reason IS NOT NULL THEN {raw_text} END AS _payload
+SELECT {columns}, _source_file, {number} AS _record_no, _extras, _reject_reason, _payload
 FROM (
-  SELECT *, CASE {' '.join(checks)} END AS _reject_reason
-  FROM (SELECT *, {typed} FROM ({records}))
+  SELECT {columns}, _source_file, _record_no, _skip, _extras, _reject_reason,
+         CASE WHEN _reject_reason IS NOT NULL THEN {raw_text} END AS _payload
+  FROM (
+    SELECT *, CASE {' '.join(checks)} END AS _reject_reason
+    FROM (SELECT *, {typed} FROM ({records}))
+  )
 )
+{"WHERE" if numbered else "QUALIFY"} NOT _skip
 """
 
 
