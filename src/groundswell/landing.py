@@ -4,6 +4,10 @@ Good records go to the source's raw table with lineage columns, bad ones to
 ``raw.quarantine`` with the reason and the original payload, and one row to
 ``raw.load_audit`` with received = landed + quarantined.  Landing a file
 again replaces what it landed before, so re-running a day never duplicates.
+
+Files stream: each is parsed once on its way into the raw table, and read a
+second time only when a cheap count shows it held bad records; DuckDB's
+memory limit (``GROUNDSWELL_DUCKDB_MEMORY_LIMIT``) bounds a batch of any size.
 """
 
 from __future__ import annotations
@@ -133,7 +137,7 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
                 [source.key, batch_id, file_names],
             )
         batch = _Batch(con, source, batch_id, started)
-        for query in source.checked_queries(con, files, f"TIMESTAMP '{started.isoformat(sep=' ')}'"):
+        for query in source.checked_queries(files, f"TIMESTAMP '{started.isoformat(sep=' ')}'"):
             batch.land(query)
         duplicates = _set_aside_duplicates(con, source, batch_id, started)
         received = batch.inserted + batch.quarantined

@@ -173,7 +173,7 @@ class Source:
         return f"CREATE TABLE IF NOT EXISTS {self.qualified_table} (\n  " + ",\n  ".join(cols) + "\n)"
 
     # -- reading ------------------------------------------------------------------------------
-    def checked_queries(self, con, files: Sequence[Path], now_sql: str) -> Iterator[CheckedQuery]:
+    def checked_queries(self, files: Sequence[Path], now_sql: str) -> Iterator[CheckedQuery]:
         """Queries whose union is every record of ``files``, typed and checked.
 
         Columns: the contract's fields, ``_source_file``, ``_record_no``,
