@@ -433,6 +433,18 @@ FROM (
 """
 
 
+def graph_insight(metric: str) -> str:
+    """A lifetime insight of a Graph API object (Facebook post, Instagram media), picked by name.
+
+    Insights arrive as ``insights.data``: ``[{"name", "period", "values": [{"value"}]}]``.
+    """
+    return (
+        "list_filter(from_json(json_extract(payload, '$.insights.data'), "
+        """'[{"name": "VARCHAR", "values": [{"value": "VARCHAR"}]}]'), """
+        f"lambda i: i.name = {quote_literal(metric)})[1]['values'][1]['value']"
+    )
+
+
 def nested_records(child_path: str, inherit: dict[str, str]) -> Callable[[str], str]:
     """An ``enrich`` that makes each element of a child list its own record.
 

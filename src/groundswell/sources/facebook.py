@@ -14,16 +14,7 @@ Files are response pages of the Graph API page feed::
 
 from __future__ import annotations
 
-from groundswell.sources.base import Field, Source, nested_records
-
-
-def _insight(metric: str) -> str:
-    return (
-        "list_filter(from_json(json_extract(payload, '$.insights.data'), "
-        """'[{"name": "VARCHAR", "values": [{"value": "VARCHAR"}]}]'), """
-        f"lambda i: i.name = '{metric}')[1]['values'][1]['value']"
-    )
-
+from groundswell.sources.base import Field, Source, graph_insight, nested_records
 
 POSTS = Source(
     key="facebook-posts",
@@ -61,12 +52,12 @@ POSTS = Source(
         Field("shares_count", "BIGINT", path="$.shares.count"),
         Field("reactions_count", "BIGINT", path="$.reactions.summary.total_count"),
         Field("comments_count", "BIGINT", path="$.comments.summary.total_count"),
-        Field("post_impressions", "BIGINT", sql=_insight("post_impressions"), keys=("insights",),
+        Field("post_impressions", "BIGINT", sql=graph_insight("post_impressions"), keys=("insights",),
               doc="lifetime impressions (insights)"),
-        Field("post_impressions_unique", "BIGINT", sql=_insight("post_impressions_unique"),
+        Field("post_impressions_unique", "BIGINT", sql=graph_insight("post_impressions_unique"),
               keys=("insights",),
               doc="lifetime reach (insights)"),
-        Field("post_clicks", "BIGINT", sql=_insight("post_clicks"), keys=("insights",)),
+        Field("post_clicks", "BIGINT", sql=graph_insight("post_clicks"), keys=("insights",)),
     ),
 )
 

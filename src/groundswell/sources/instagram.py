@@ -14,16 +14,7 @@ Files are response pages of the Instagram Graph API media edge::
 
 from __future__ import annotations
 
-from groundswell.sources.base import Field, Source, quote_literal
-
-
-def _insight(metric: str) -> str:
-    return (
-        "list_filter(from_json(json_extract(payload, '$.insights.data'), "
-        """'[{"name": "VARCHAR", "values": [{"value": "VARCHAR"}]}]'), """
-        f"lambda i: i.name = {quote_literal(metric)})[1]['values'][1]['value']"
-    )
-
+from groundswell.sources.base import Field, Source, graph_insight
 
 MEDIA = Source(
     key="instagram-media",
@@ -59,9 +50,9 @@ MEDIA = Source(
         Field("timestamp", "TIMESTAMP", required=True, not_future=True, doc="when it was posted, UTC"),
         Field("like_count", "BIGINT"),
         Field("comments_count", "BIGINT"),
-        Field("impressions", "BIGINT", sql=_insight("impressions"), keys=("insights",)),
-        Field("reach", "BIGINT", sql=_insight("reach"), keys=("insights",)),
-        Field("saved", "BIGINT", sql=_insight("saved"), keys=("insights",)),
-        Field("shares", "BIGINT", sql=_insight("shares"), keys=("insights",)),
+        Field("impressions", "BIGINT", sql=graph_insight("impressions"), keys=("insights",)),
+        Field("reach", "BIGINT", sql=graph_insight("reach"), keys=("insights",)),
+        Field("saved", "BIGINT", sql=graph_insight("saved"), keys=("insights",)),
+        Field("shares", "BIGINT", sql=graph_insight("shares"), keys=("insights",)),
     ),
 )

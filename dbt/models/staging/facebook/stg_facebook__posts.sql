@@ -22,12 +22,7 @@ renamed as (
         message,
         created_time as created_at,
         status_type,
-        case status_type
-            when 'added_photos' then 'image'
-            when 'added_video' then 'video'
-            when 'shared_story' then 'link'
-            else 'text'
-        end as content_type,
+        {{ facebook_content_type('status_type') }} as content_type,
         permalink_url,
         reactions_count,
         comments_count,

@@ -21,12 +21,7 @@ renamed as (
         message,
         created_time as created_at,
         status_type,
-        case status_type
-            when 'added_photos' then 'image'
-            when 'added_video' then 'video'
-            when 'shared_story' then 'link'
-            else 'text'
-        end as content_type,
+        {{ facebook_content_type('status_type') }} as content_type,
         share_count,
         is_published,
         _loaded_at
