@@ -9,6 +9,8 @@ from groundswell.sources import SOURCE_GROUPS
 from groundswell.warehouse import connect
 from tests.conftest import shared_file
 
+TWCS = "raw.customer_support__tweets"  # groundswell load twcs lands here
+
 
 def query(settings, sql: str, params=None):
     con = connect(settings.warehouse_path, read_only=True)
@@ -29,32 +31,32 @@ def test_twcs_head_lands_every_tweet_twice_without_duplicates(settings):
     for _ in range(2):
         out = load("twcs", str(path))
         assert "received 5000, landed 5000, quarantined 0" in out
-    counts = query(settings, "select count(*), count(distinct tweet_id) from raw.twcs__tweets")
+    counts = query(settings, f"select count(*), count(distinct tweet_id) from {TWCS}")
     assert counts == [(5000, 5000)]
     # The bare \r\r inside a text survives as text, not as a record break.
-    assert query(settings, "select position(chr(13) || chr(13) in text) > 0 from raw.twcs__tweets "
+    assert query(settings, f"select position(chr(13) || chr(13) in text) > 0 from {TWCS} "
                            "where tweet_id = '3399'") == [(True,)]
     # Float ids (3.0) read as ids; six parents point outside the file, as the data README says.
-    assert query(settings, "select count(*) from raw.twcs__tweets where in_response_to_tweet_id like '%.%'") \
-        == [(0,)]
-    assert query(settings, """
-        select count(distinct r.in_response_to_tweet_id) from raw.twcs__tweets r
+    floats = query(settings, f"select count(*) from {TWCS} where in_response_to_tweet_id like '%.%'")
+    assert floats == [(0,)]
+    assert query(settings, f"""
+        select count(distinct r.in_response_to_tweet_id) from {TWCS} r
         where r.in_response_to_tweet_id is not null
-          and r.in_response_to_tweet_id not in (select tweet_id from raw.twcs__tweets)""") == [(6,)]
-    assert query(settings, "select count(*) > 0 from raw.twcs__tweets where response_tweet_ids like '%,%'") \
-        == [(True,)]
+          and r.in_response_to_tweet_id not in (select tweet_id from {TWCS})""") == [(6,)]
+    listed = query(settings, f"select count(*) > 0 from {TWCS} where response_tweet_ids like '%,%'")
+    assert listed == [(True,)]
     # Twitter's created_at format, stored as UTC; inbound kept as the file says.
-    assert query(settings, "select created_at::VARCHAR, inbound from raw.twcs__tweets where tweet_id = '1'") \
-        == [("2017-10-31 22:10:47", False)]
+    first = query(settings, f"select created_at::VARCHAR, inbound from {TWCS} where tweet_id = '1'")
+    assert first == [("2017-10-31 22:10:47", False)]
     audit = query(settings, "select received, landed, quarantined from raw.load_audit")
     assert len(audit) == 2 and all(r == landed + q for r, landed, q in audit)
 
 
 def test_twcs_random_sample_with_crlf_line_ends_lands_whole(settings):
     load("twcs", str(shared_file("twcs", "twcs_random5000.csv")))
-    assert query(settings, "select count(*) from raw.twcs__tweets") == [(5000,)]
+    assert query(settings, f"select count(*) from {TWCS}") == [(5000,)]
     # CRLF is a line end, not part of the last column.
-    assert query(settings, "select count(*) from raw.twcs__tweets "
+    assert query(settings, f"select count(*) from {TWCS} "
                            "where in_response_to_tweet_id like '%' || chr(13) || '%'") == [(0,)]
 
 

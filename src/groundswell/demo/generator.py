@@ -531,7 +531,7 @@ class DemoGenerator(FamiliesMixin):
 
 
 # The demo writes every source but the imports of public data and connector tables.
-IMPORT_FAMILIES = ("twcs", "airline_sentiment", "fivetran")
+IMPORT_FAMILIES = ("customer_support", "airline_sentiment", "fivetran")
 DEMO_SOURCES = tuple(key for key, s in SOURCES.items() if s.family not in IMPORT_FAMILIES)
 # Every folder the demo writes: those of the sources it generates, and its own records.
 DEMO_DROP_DIRS = (*sorted({SOURCES[key].drop_dir for key in DEMO_SOURCES}), "_demo")

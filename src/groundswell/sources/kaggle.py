@@ -31,7 +31,7 @@ def _integer_text(column: str) -> str:
 
 TWCS = Source(
     key="twcs",
-    family="twcs",
+    family="customer_support",
     entity="tweets",
     description="Customer-support tweets and agents' replies (Kaggle \"Customer Support on Twitter\").",
     shape="Kaggle twcs.csv: tweet_id, author_id, inbound, created_at, text, response_tweet_id, "
