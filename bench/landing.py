@@ -11,8 +11,15 @@ then, each in its own child process so peak memory (ru_maxrss) is its own:
 - land: ``groundswell.landing.land_files`` of the same files as one batch into
   a fresh warehouse (contract, typing, checks, quarantine, audit, lineage).
 
-The ratio land / native is the cost of the guarantees.  The run is repeated
-on a quarter of the days, so peak memory can be compared as files grow.
+The ratio land / native is the cost of the guarantees.  Two ways of landing:
+
+- ``batch``: every day's file in one batch (a backfill), against one native
+  statement over all the files;
+- ``daily``: each day's file its own batch, in date order into one warehouse
+  (as the land DAG runs), against one native ``INSERT`` per file into one table.
+
+The run is repeated on a quarter of the days, so peak memory can be compared
+as files grow.
 """
 
 from __future__ import annotations
@@ -74,18 +81,25 @@ def child(mode: str, source_key: str, folder: str, workdir: str) -> None:
     from groundswell.config import get_settings
     from groundswell.landing import land_files
 
+    days = sorted(p for p in Path(folder).glob("dt=*") if p.is_dir())
+    pattern = "*.jsonl" if source_key == "listening-mentions" else "*.csv"
     start = time.perf_counter()
-    if mode == "native":
-        glob = str(Path(folder) / "**" / ("*.jsonl" if source_key == "listening-mentions" else "*.csv"))
+    if mode.startswith("native"):
         con = duckdb.connect(str(Path(workdir) / "native.duckdb"))
-        reader = CASES[source_key][1].format(glob=glob)
-        con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}")
+        globs = [str(Path(folder) / "**" / pattern)] if mode == "native-batch" else [
+            str(d / pattern) for d in days]
+        for i, glob in enumerate(globs):
+            reader = CASES[source_key][1].format(glob=glob)
+            con.execute(f"CREATE TABLE t AS SELECT * FROM {reader}" if i == 0 else
+                        f"INSERT INTO t SELECT * FROM {reader}")
         rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
         con.close()
         extra = {"rows": rows}
     else:
-        result = land_files(source_key, [Path(folder)], get_settings())
-        extra = {"rows": result.received, "landed": result.landed, "quarantined": result.quarantined}
+        batches = [Path(folder)] if mode == "land-batch" else days
+        results = [land_files(source_key, [b], get_settings()) for b in batches]
+        extra = {"rows": sum(r.received for r in results), "landed": sum(r.landed for r in results),
+                 "quarantined": sum(r.quarantined for r in results)}
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"mode": mode, "source": source_key, "seconds": round(seconds, 2),
@@ -106,18 +120,19 @@ def bench(landing: Path, days: int) -> list[dict]:
     for source_key, (drop, _) in CASES.items():
         folder = landing / drop
         size_mb = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
-        native = measure("native", source_key, folder)
-        land = measure("land", source_key, folder)
-        assert land["rows"] == native["rows"], (land, native)
-        rows.append({
-            "source": source_key, "days": days, "rows": land["rows"], "file_mb": round(size_mb),
-            "native_s": native["seconds"], "land_s": land["seconds"],
-            "native_rows_per_s": round(native["rows"] / native["seconds"]),
-            "land_rows_per_s": round(land["rows"] / land["seconds"]),
-            "ratio": round(land["seconds"] / native["seconds"], 2),
-            "native_peak_mb": native["peak_rss_mb"], "land_peak_mb": land["peak_rss_mb"],
-            "quarantined": land["quarantined"],
-        })
+        for how in ("batch", "daily"):
+            native = measure(f"native-{how}", source_key, folder)
+            land = measure(f"land-{how}", source_key, folder)
+            assert land["rows"] == native["rows"], (land, native)
+            rows.append({
+                "source": source_key, "days": days, "landed as": how, "rows": land["rows"],
+                "file_mb": round(size_mb), "native_s": native["seconds"], "land_s": land["seconds"],
+                "native_rows_per_s": round(native["rows"] / native["seconds"]),
+                "land_rows_per_s": round(land["rows"] / land["seconds"]),
+                "ratio": round(land["seconds"] / native["seconds"], 2),
+                "native_peak_mb": native["peak_rss_mb"], "land_peak_mb": land["peak_rss_mb"],
+                "quarantined": land["quarantined"],
+            })
     return rows
 
 

@@ -184,18 +184,24 @@ class _Batch:
         _drop_rejects(self.con)
         if query.prepare:
             self.con.execute(query.prepare)
+            if query.renumber and _rejected_lines(self.con):
+                self.con.execute(query.renumber)
         good = self._run(self.insert_good, query.sql, [self.batch_id, self.started])
         self.inserted += good
-        if query.path is not None and _has_rejects(self.con):
+        if query.rejects_of is not None and _has_rejects(self.con):
             # Lines DuckDB's reader could not read (column count, quoting, encoding): kept with
             # their line number, the reader's error and the line's text. A line can fail more
             # than once (a column missing twice): one record, its first error.
             label = "CSV line " if self.source.format == "csv" else "line "
+            source_file = quote_literal(query.rejects_of) if query.rejects_of else "s.file_path"
             self.quarantined += self.con.execute(
                 "INSERT INTO raw.quarantine "
-                f"SELECT DISTINCT ON (line) ?, ?, ?, ?, line, '{label}' || line || ': ' || error_message, "
-                "csv_line, ? FROM _rejects_errors ORDER BY line, column_idx",
-                [self.batch_id, self.source.key, self.source.qualified_table, str(query.path), self.started],
+                f"SELECT DISTINCT ON (source_file, line) ?, ?, ?, {source_file} AS source_file, "
+                f"line - {query.header_lines}, "
+                f"'{label}' || line || ': ' || error_message, csv_line, ? "
+                "FROM _rejects_errors e JOIN _rejects_scans s USING (scan_id, file_id) "
+                "ORDER BY source_file, line, column_idx",
+                [self.batch_id, self.source.key, self.source.qualified_table, self.started],
             ).fetchone()[0]
         _drop_rejects(self.con)
         if query.count_sql is None or self.con.execute(query.count_sql).fetchone()[0] != good:
@@ -212,6 +218,10 @@ class _Batch:
 def _has_rejects(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_rejects_errors'").fetchone()[0])
+
+
+def _rejected_lines(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT count(*) FROM _rejects_errors").fetchone()[0] if _has_rejects(con) else 0
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:

@@ -94,6 +94,24 @@ def test_an_unknown_field_is_kept_in_extras_and_a_missing_optional_one_is_null(s
         ('{"loyalty_tier":"gold"}', None)]
 
 
+def test_csv_files_of_one_batch_keep_their_own_row_numbers(settings, tmp_path):
+    # Files with one header are read by one statement; a file with another header on its own.
+    (tmp_path / "a.csv").write_text(CONTACT_HEADER + "C1,,ann,lead,2026-01-01\nC2,,bob,lead,2026-01-02\n")
+    (tmp_path / "b.csv").write_text(CONTACT_HEADER + "C3,,cy,lead,2026-01-03\nC4,,too,many,columns,here\n"
+                                    "C5,,dee,lead,not a date\nC6,,eve,lead,2026-01-06\n")
+    (tmp_path / "c.csv").write_text("contact_id,created_at,lifecycle_stage\nC7,2026-01-07,lead\n")
+    result = land_files("crm-contacts", [tmp_path], settings)
+    assert (result.received, result.landed, result.quarantined) == (7, 5, 2)
+    assert query(settings, "select contact_id, parse_filename(_source_file), _record_no "
+                           "from raw.crm__contacts order by 1") == [
+        ("C1", "a.csv", 1), ("C2", "a.csv", 2), ("C3", "b.csv", 1), ("C6", "b.csv", 4), ("C7", "c.csv", 1)]
+    # A record's number is its position after the header, whether it landed or not.
+    assert query(settings, "select parse_filename(source_file), record_no, left(reason, 33) "
+                           "from raw.quarantine order by 2") == [
+        ("b.csv", 2, "CSV line 3: Expected Number of Co"), ("b.csv", 3, "invalid TIMESTAMP in created_at: ")]
+    audit_reconciles(settings)
+
+
 def test_a_csv_without_a_required_column_quarantines_every_row(settings, tmp_path):
     csv = tmp_path / "contacts.csv"
     csv.write_text("contact_id,x_handle\nC1,ann\nC2,bob\n")
@@ -153,6 +171,30 @@ def test_invalid_utf8_is_quarantined_not_fatal(settings, tmp_path):
     result = land_files("x-tweets", [page], settings)
     assert (result.received, result.quarantined) == (1, 1)
     assert "file is not valid UTF-8" in {r[0] for r in query(settings, "select reason from raw.quarantine")}
+    audit_reconciles(settings)
+
+
+def test_json_lines_files_of_one_batch_keep_their_own_line_numbers(settings, tmp_path):
+    # One statement reads every file of the batch: numbers and rejects must still be per file.
+    first = jsonl(tmp_path / "a.jsonl", [mention(1), "", mention(3)])
+    second = tmp_path / "b.jsonl"
+    second.write_bytes(json.dumps(mention(4)).encode() + b"\n"
+                       + b'{"mention_id": "x-5", "text": "caf\xe9"}\n'
+                       + json.dumps(mention(6)).encode() + b"\n" + b"{broken\n")
+    third = tmp_path / "c.jsonl"  # set-aside lines first and one after another
+    third.write_bytes(b'"\xe9"\n"\xe9"\n' + json.dumps(mention(7)).encode() + b'\n"\xe9"\n'
+                      + json.dumps(mention(8)).encode() + b"\n")
+    result = land_files("listening-mentions", [second, third, first], settings)
+    assert (result.received, result.landed, result.quarantined) == (11, 6, 5)
+    assert query(settings, "select mention_id, parse_filename(_source_file), _record_no "
+                           "from raw.listening__mentions order by 1") == [
+        ("x-1", "a.jsonl", 1), ("x-3", "a.jsonl", 3), ("x-4", "b.jsonl", 1), ("x-6", "b.jsonl", 3),
+        ("x-7", "c.jsonl", 3), ("x-8", "c.jsonl", 5)]
+    assert query(settings, "select parse_filename(source_file), record_no, left(reason, 24) "
+                           "from raw.quarantine order by 1, 2") == [
+        ("b.jsonl", 2, "line 2: Invalid unicode "), ("b.jsonl", 4, "line is not valid JSON"),
+        ("c.jsonl", 1, "line 1: Invalid unicode "), ("c.jsonl", 2, "line 2: Invalid unicode "),
+        ("c.jsonl", 4, "line 4: Invalid unicode ")]
     audit_reconciles(settings)
 
 

@@ -43,6 +43,10 @@ TIMESTAMP_FORMATS = (
     "%a %b %d %H:%M:%S %z %Y",  # Twitter v1.1 created_at: Tue Oct 31 22:10:47 +0000 2017
 )
 
+# Files read by one statement, at most: enough for every thread to have work, few enough that the
+# numbered records of one statement stay well inside DuckDB's memory limit.
+CHUNK_BYTES = 256 << 20
+
 # A record may be stamped a little ahead of the landing clock (clock skew); more is an error.
 FUTURE_TOLERANCE = "INTERVAL 1 HOUR"
 
@@ -64,11 +68,15 @@ class CheckedQuery:
     """One query of a batch's checked records (see :meth:`Source.checked_queries`)."""
 
     sql: str
-    # The file read, when DuckDB's CSV reader may set lines of it aside (in ``_rejects_errors``).
-    path: Path | None
+    # DuckDB's CSV reader may set lines aside (in ``_rejects_errors``): None when it is not used,
+    # else the file they belong to, or "" for the file the reader names (``_rejects_scans``).
+    rejects_of: str | None
     # Counts the records ``sql`` yields, cheaply (no parsing); None: not known in advance.
     count_sql: str | None
     prepare: str | None = None  # run before ``sql`` (it reads the file, so it sets lines aside)
+    # run after ``prepare`` when the reader set lines aside, to number the lines after them right
+    renumber: str | None = None
+    header_lines: int = 0  # lines before the first record (a set-aside line's record is line - this)
     cleanup: str | None = None  # run after the file is landed
 
 
@@ -189,19 +197,15 @@ class Source:
                                prepare=f"CREATE OR REPLACE TEMP TABLE _api_checked AS {checked}",
                                cleanup="DROP TABLE _api_checked")
             return
-        for path in files:
-            if self.format == "jsonl":
-                records, count = self._jsonl_records(path)
-                yield CheckedQuery(self._checked(records, now_sql), path, count,
-                                   prepare=self._jsonl_lines(path), cleanup="DROP TABLE _lines")
-            elif self.csv_bare_cr:
-                with _bare_cr_escaped(path) as readable:
-                    records, count = self._csv_records(path, readable)
-                    yield CheckedQuery(self._checked(records, now_sql, "to_json(_raw)::VARCHAR"), path, count)
-            else:
-                # The CSV row travels as a struct and becomes JSON text only if it is rejected.
-                records, count = self._csv_records(path)
-                yield CheckedQuery(self._checked(records, now_sql, "to_json(_raw)::VARCHAR"), path, count)
+        if self.format == "jsonl":
+            checked = self._checked(self._jsonl_records(), now_sql)
+            for chunk in _chunks(files):
+                yield CheckedQuery(checked, "", "SELECT count(line) FROM _lines",
+                                   prepare=self._jsonl_lines(chunk),
+                                   renumber=_renumber("_lines", "_line_offsets", header_lines=0),
+                                   cleanup="DROP TABLE _lines; DROP TABLE _line_offsets")
+            return
+        yield from self._csv_queries(files, now_sql)
 
     def _json_texts(self) -> tuple[str, str, str]:
         """(parse-once struct expression, per-field texts, extras) for JSON records."""
@@ -286,30 +290,36 @@ class Source:
     def _null_texts(self) -> str:
         return ", ".join(f"NULL::VARCHAR AS {f.text_column}" for f in self.fields)
 
-    def _jsonl_lines(self, path: Path) -> str:
-        """Number a JSON lines file's lines into the temp table ``_lines``.
+    def _jsonl_lines(self, files: Sequence[Path]) -> str:
+        """Number the lines of JSON lines files into the temp table ``_lines``.
 
-        Numbering is sequential, so it is done once, on the bare lines; the
-        parsing and checking that follow read the temp table in parallel.
+        Numbering is sequential, so it is done once, on the bare lines, for
+        all files in order (``_n``); ``_line_offsets`` turns that into each
+        file's own line numbers.  The parsing and checking that follow read
+        the temp table in parallel.
         """
         return f"""
   CREATE OR REPLACE TEMP TABLE _lines AS
   -- One column that no JSON text can split: control characters are escaped in JSON.
-  SELECT row_number() OVER () AS _record_no, line
-  FROM read_csv({quote_literal(str(path))}, columns = {{'line': 'VARCHAR'}}, header = false,
+  -- A line the reader sets aside (not UTF-8) still comes through, as NULL, so numbers hold.
+  SELECT row_number() OVER () AS _n, filename AS _source_file, line
+  FROM read_csv({file_list_sql(files)}, columns = {{'line': 'VARCHAR'}}, header = false,
                 delim = '\\x1f', quote = '', escape = '', new_line = '\\n', auto_detect = false,
-                strict_mode = false, store_rejects = true,
-                rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans')
+                strict_mode = false, filename = true, store_rejects = true,
+                rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans');
+  CREATE OR REPLACE TEMP TABLE _line_offsets AS
+  SELECT _source_file, min(_n) - 1 AS _offset FROM _lines GROUP BY ALL;
 """
 
-    def _jsonl_records(self, path: Path) -> tuple[str, str]:
-        """(the records of ``_lines``, a query counting them)."""
+    def _jsonl_records(self) -> str:
+        """The records of ``_lines``."""
         doc, texts, extras = self._json_texts()
         # Each line is parsed once (json_transform); try() makes a broken line NULL, not an error.
         doc = "try(" + doc.replace("(payload,", "(line,", 1) + ")"
         return f"""
   WITH with_doc AS (
-    SELECT _record_no, line, line AS payload, {doc} AS doc FROM _lines
+    SELECT _source_file, _n - _offset AS _record_no, line, line AS payload, {doc} AS doc
+    FROM _lines JOIN _line_offsets USING (_source_file)
     WHERE line IS NOT NULL  -- the reader gives an empty line as NULL: not a record
   ),
   parsed AS (
@@ -319,33 +329,66 @@ class Source:
              AS _parse_error
     FROM with_doc
   )
-  SELECT {quote_literal(str(path))} AS _source_file, _record_no, false AS _skip, _parse_error,
+  SELECT _source_file, _record_no, false AS _skip, _parse_error,
     line AS _raw,
     {texts},
     CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras
   FROM parsed
-""", "SELECT count(line) FROM _lines"
+"""
 
-    def _csv_records(self, path: Path, readable: Path | None = None) -> tuple[str, str]:
-        """(the records of a CSV file, a query counting those its reader accepts)."""
-        readable = readable or path
-        try:
-            header = _csv_header(readable)
-        except UnicodeDecodeError:
-            return self._unreadable(path, "file is not valid UTF-8 (header row)"), "SELECT 1"
-        except csv.Error as exc:
-            return self._unreadable(path, f"file is not a readable CSV: {exc}"), "SELECT 1"
-        if header is None:  # an empty file: nothing to land
-            return (f"SELECT NULL::VARCHAR AS _source_file, 0::BIGINT AS _record_no, false AS _skip, "
-                    f"NULL::VARCHAR AS _parse_error, NULL AS _raw, {self._null_texts()}, "
-                    "NULL::JSON AS _extras WHERE false"), "SELECT 0"
-        # The header is read here and every column declared as text, so DuckDB's sniffer never
+    def _csv_queries(self, files: Sequence[Path], now_sql: str) -> Iterator[CheckedQuery]:
+        """CSV files with the same header are read together, in chunks; each odd file alone."""
+        group: list[Path] = []
+        group_header: list[str] | None = None
+        for path in files:
+            try:
+                header = _csv_header(path)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                reason = ("file is not valid UTF-8 (header row)" if isinstance(exc, UnicodeDecodeError)
+                          else f"file is not a readable CSV: {exc}")
+                unreadable = self._checked(self._unreadable(path, reason), now_sql, "to_json(_raw)::VARCHAR")
+                yield CheckedQuery(unreadable, None, "SELECT 1")
+                continue
+            if header is None:  # an empty file: nothing to land
+                continue
+            if self.csv_bare_cr:
+                with _bare_cr_escaped(path) as readable:
+                    yield self._csv_query({readable: path}, header, now_sql)
+                continue
+            if group and header != group_header:
+                yield from (self._csv_query({f: f for f in chunk}, group_header, now_sql)
+                            for chunk in _chunks(group))
+                group = []
+            group.append(path)
+            group_header = header
+        if group:
+            yield from (self._csv_query({f: f for f in chunk}, group_header, now_sql)
+                        for chunk in _chunks(group))
+
+    def _csv_query(self, files: dict[Path, Path], header: list[str], now_sql: str) -> CheckedQuery:
+        """Checked records of CSV files sharing ``header`` (``files``: file read -> file named).
+
+        Rows are numbered first, on the bare read (``_rows``): numbering is
+        sequential, the typing and checking that follow run in parallel.
+        """
+        # Every column is declared as text from the header read here, so DuckDB's sniffer never
         # guesses (it gives up on a file cut off inside a quoted field) and types are the contract's.
         columns = "{" + ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header) + "}"
         options = (f"header = true, columns = {columns}, auto_detect = false, delim = ',', quote = '\"', "
                    "escape = '\"'" + (", " + self.csv_options if self.csv_options else ""))
-        reader = (f"read_csv({quote_literal(str(readable))}, {options}, store_rejects = true, "
-                  "rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans')")
+        read = file_list_sql(list(files))
+        renamed = [f"WHEN {quote_literal(str(r))} THEN {quote_literal(str(n))}"
+                   for r, n in files.items() if r != n]
+        named = f"CASE filename {' '.join(renamed)} END" if renamed else "filename"
+        prepare = f"""
+  CREATE OR REPLACE TEMP TABLE _rows AS
+  SELECT row_number() OVER () AS _n, {named} AS _source_file, COLUMNS(* EXCLUDE (filename))
+  FROM read_csv({read}, {options}, filename = true, store_rejects = true,
+                rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans');
+  CREATE OR REPLACE TEMP TABLE _row_offsets AS
+  SELECT _source_file, min(_n) - 1 AS _offset FROM _rows GROUP BY ALL;
+"""
+        escaped = any(r != n for r, n in files.items())
         header_set = set(header)
         texts = []
         used = set(self.ignore_columns)
@@ -357,7 +400,7 @@ class Source:
                 used.update(f.keys)
             elif f.sql is None and column is not None:
                 value = f"t.{quote_ident(column)}"
-                if readable != path:  # carriage returns escaped by _bare_cr_escaped come back
+                if escaped:  # carriage returns escaped by _bare_cr_escaped come back
                     value = f"replace({value}, chr(30), chr(13))"
                 texts.append(f"{value} AS {f.text_column}")
                 used.add(column)
@@ -369,14 +412,22 @@ class Source:
             extras = f"nullif(json_merge_patch('{{}}', to_json({{{packed}}})), '{{}}'::JSON)"
         else:
             extras = "NULL::JSON"
-        return f"""
-  SELECT {quote_literal(str(path))} AS _source_file, NULL::BIGINT AS _record_no, false AS _skip,
-    NULL::VARCHAR AS _parse_error, t AS _raw,
+        # The row travels as a struct and becomes JSON text only if it is rejected.
+        row = "{" + ", ".join(f"{quote_literal(c)}: t.{quote_ident(c)}" for c in header) + "}"
+        records = f"""
+  SELECT t._source_file, t._n - o._offset AS _record_no, false AS _skip,
+    NULL::VARCHAR AS _parse_error, {row} AS _raw,
     {", ".join(texts)},
     {extras} AS _extras
-  FROM {reader} t
-""", (
-            f"SELECT count(*) FROM read_csv({quote_literal(str(readable))}, {options}, ignore_errors = true)")
+  FROM _rows t JOIN _row_offsets o USING (_source_file)
+"""
+        # Set-aside lines name the file read: a temporary copy is named by its original.
+        rejects_of = str(next(iter(files.values()))) if escaped else ""
+        # A temporary copy's name is not the one numbered: its records are numbered as read.
+        renumber = None if escaped else _renumber("_rows", "_row_offsets", header_lines=1)
+        return CheckedQuery(self._checked(records, now_sql, "to_json(_raw)::VARCHAR"), rejects_of,
+                            "SELECT count(*) FROM _rows", prepare=prepare, renumber=renumber, header_lines=1,
+                            cleanup="DROP TABLE _rows; DROP TABLE _row_offsets")
 
     def _unreadable(self, path: Path, reason: str) -> str:
         """The whole file as one rejected record, so an unreadable file is kept, not lost."""
@@ -414,13 +465,8 @@ class Source:
                 checks.append(f"WHEN {name} > {now_sql} + {FUTURE_TOLERANCE} THEN "
                               f"{quote_literal(f'{f.name} is in the future: ')} || {name}::VARCHAR")
         columns = ", ".join(quote_ident(f.name) for f in self.fields)
-        # API records carry their position and JSON lines are numbered before parsing (_lines);
-        # CSV rows are numbered here, last, after the parallel work: DuckDB keeps the file's order
-        # into the window, and numbering first would serialize everything after it.
-        numbered = self.format != "csv"
-        number = "_record_no" if numbered else "coalesce(_record_no, row_number() OVER ())"
         return f"""
-SELECT {columns}, _source_file, {number} AS _record_no, _extras, _reject_reason, _payload
+SELECT {columns}, _source_file, _record_no, _extras, _reject_reason, _payload
 FROM (
   SELECT {columns}, _source_file, _record_no, _skip, _extras, _reject_reason,
          CASE WHEN _reject_reason IS NOT NULL THEN {raw_text} END AS _payload
@@ -429,8 +475,48 @@ FROM (
     FROM (SELECT *, {typed} FROM ({records}))
   )
 )
-{"WHERE" if numbered else "QUALIFY"} NOT _skip
+WHERE NOT _skip
 """
+
+
+def _renumber(table: str, offsets: str, header_lines: int) -> str:
+    """Record numbers right after lines the reader set aside (bad bytes, a wrong column count).
+
+    A set-aside line leaves no row in ``table``, so the rows after it would
+    take its number.  The r-th remaining row of a file is its record
+    r + #{j : P_j - j < r}, for its set-aside records at positions
+    P_1 < P_2 < ... (line number less the header): ``before`` is P_j - j.
+    """
+    return f"""
+  CREATE OR REPLACE TEMP TABLE _set_aside AS
+  SELECT _source_file, before, max(j) AS skipped FROM (
+    SELECT s.file_path AS _source_file, e.line - {header_lines} - row_number() OVER w AS before,
+           row_number() OVER w AS j
+    FROM (SELECT DISTINCT scan_id, file_id, line FROM _rejects_errors) e
+    JOIN _rejects_scans s USING (scan_id, file_id)
+    WINDOW w AS (PARTITION BY s.file_path ORDER BY e.line)
+  ) GROUP BY ALL;
+  CREATE OR REPLACE TEMP TABLE {table} AS
+  SELECT l.* REPLACE (l._n + coalesce(k.skipped, 0) AS _n)
+  FROM {table} l JOIN {offsets} o USING (_source_file)
+  ASOF LEFT JOIN _set_aside k ON l._source_file = k._source_file AND l._n - o._offset > k.before;
+  DROP TABLE _set_aside;
+"""
+
+
+def _chunks(files: Sequence[Path], limit: int = CHUNK_BYTES) -> Iterator[list[Path]]:
+    """Consecutive files up to ``limit`` bytes together (a larger file alone)."""
+    chunk: list[Path] = []
+    size = 0
+    for f in files:
+        f_size = f.stat().st_size
+        if chunk and size + f_size > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(f)
+        size += f_size
+    if chunk:
+        yield chunk
 
 
 def graph_insight(metric: str) -> str:
