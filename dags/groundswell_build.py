@@ -4,11 +4,13 @@
 Runs when the land DAG has updated every source family's Asset:
 
 1. `prepare`: every raw table exists (a family that never landed still builds).
-2. `dbt`: the dbt project, one task per model and its tests (astronomer-cosmos,
+2. `enrich`: sentiment, complaint type and topic of the inbound texts that are new
+   since the last run, into `enrichment.texts` (VADER and keyword rules, in Python).
+3. `dbt`: the dbt project, one task per model and its tests (astronomer-cosmos,
    in-process dbt runner).
-3. `validate`: Great Expectations suites (`expectations/`) on a candidate copy of the
+4. `validate`: Great Expectations suites (`expectations/`) on a candidate copy of the
    warehouse; a failure stops here and the published snapshot stays as it was.
-4. `publish`: the validated candidate replaces `published/warehouse.duckdb` atomically.
+5. `publish`: the validated candidate replaces `published/warehouse.duckdb` atomically.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ def groundswell_build():
     def prepare() -> str:
         return orch.prepare_warehouse()
 
+    @task(pool=orch.WRITER_POOL)
+    def enrich() -> dict:
+        return orch.enrich()
+
     dbt = DbtTaskGroup(
         group_id="dbt",
         project_config=ProjectConfig(
@@ -80,8 +86,9 @@ def groundswell_build():
         return orch.publish(candidate)
 
     prepared = prepare()
+    enriched = enrich()
     candidate = validate()
-    prepared >> dbt >> candidate
+    prepared >> enriched >> dbt >> candidate
     publish(candidate)
 
 

@@ -1,7 +1,9 @@
 """Pure query functions: a connection and filter values in, a DataFrame or dict out.
 
 Values always travel as bound parameters; identifiers chosen in the UI (the
-time grain) go through an allowlist.  Metric definitions: docs/metrics.md.
+time grain; on the care page, the message set and columns of a drill-down) go
+through an allowlist, and every query that returns messages has a row limit.
+Metric definitions: docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -110,6 +112,339 @@ def top_posts(con: duckdb.DuckDBPyConnection, start: date, end: date,
         from marts.fct_post_performance
         where {where}
         order by engagements desc, posted_at desc, post_id
+        limit ?
+        """,
+        [*params, int(limit)],
+    ).df()
+
+
+# --- Customer care: marts.fct_care_messages (docs/metrics.md, "Customer care") -------------
+
+CARE_MART = "marts.fct_care_messages"
+
+#: Messages a number on the care page is made of: each a fixed predicate on the mart, so a
+#: drill-down (whatever a browser sends) can only choose among these.
+MESSAGE_SETS = {
+    "all": "true",
+    "responded": "is_responded",
+    "judged": "is_within_sla is not null",
+    "within_sla": "is_within_sla",
+    "breached": "is_within_sla = false",
+    "open": "is_open",
+    "open_breached": "is_open and is_within_sla = false",
+    "open_in_time": "is_open and is_within_sla is null and sla_minutes is not null",
+    "open_no_sla": "is_open and sla_minutes is null",
+}
+
+#: Columns a drill-down may pin to one value (NULL included: `is not distinct from`).
+DRILL_COLUMNS = ("brand", "channel", "complaint_type", "complaint_topic")
+
+#: The two response times of a responded message, by the name the UI uses.
+RESPONSE_MEASURES = {"business": "first_response_business_minutes", "calendar": "first_response_minutes"}
+
+#: Percentiles of the response-time distribution (continuous, interpolated).
+RESPONSE_PERCENTILES = {"p10": 0.1, "p25": 0.25, "median": 0.5, "p75": 0.75, "p90": 0.9}
+
+#: Segments need this many judged messages before their SLA attainment is ranked.
+MIN_JUDGED = 5
+
+#: Rows a drill-down grid and a conversation show; rows a CSV export holds at most.
+DRILL_LIMIT = 1000
+CONVERSATION_LIMIT = 500
+EXPORT_LIMIT = 100_000
+
+#: SLA result of a message, in words (the drill-down and export column `sla_result`).
+SLA_RESULT = """case
+            when sla_minutes is null then 'no SLA'
+            when is_within_sla then 'within SLA'
+            when is_within_sla = false then 'breached'
+            else 'open, in time'
+        end"""
+
+#: What a CSV export holds: every column of the mart, then `sla_result`.
+EXPORT_COLUMNS = (
+    "message_id", "conversation_id", "channel", "brand", "author_id", "received_at",
+    "is_responded", "first_response_id", "first_response_at", "first_response_by",
+    "first_response_minutes", "first_response_business_minutes", "priority", "calendar_id",
+    "sla_minutes", "is_within_sla", "sla_breach_at", "is_open", "open_business_minutes", "as_of",
+    "complaint_type", "complaint_topic", "recommended_response", "sentiment_score",
+    "sentiment_label", "has_reply_before_message", "source_system", "source",
+)
+
+#: What the drill-down grid shows of each message.
+DRILL_COLUMNS_SHOWN = (
+    "received_at", "channel", "brand", "complaint_type", "complaint_topic", "is_responded",
+    "first_response_minutes", "first_response_business_minutes", "sla_minutes", "is_open",
+    "open_business_minutes", "recommended_response", "message_id", "conversation_id", "source",
+)
+
+
+@dataclass(frozen=True)
+class CareFilters:
+    """The page's filters: received between two UTC dates (inclusive), brands, channels."""
+
+    start: date
+    end: date
+    brands: list[str] | None = None
+    channels: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class Drill:
+    """Which messages a clicked number stands for, inside the page's filters."""
+
+    messages: str = "all"  # a key of MESSAGE_SETS
+    week_start: date | None = None
+    equals: tuple[tuple[str, str | None], ...] = ()  # (column of DRILL_COLUMNS, value or None)
+
+
+@dataclass(frozen=True)
+class CareOptions:
+    has_mart: bool
+    first_date: date | None
+    last_date: date | None
+    brands: list[str]
+    channels: list[str]
+    as_of: object | None
+    snapshot_at: object | None
+
+
+def care_options(con: duckdb.DuckDBPyConnection) -> CareOptions:
+    """What the filters offer. ``has_mart`` is false for a snapshot published before the mart."""
+    snap = con.execute("select max(snapshot_at) from meta.snapshot").fetchone()[0]
+    has_mart = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'marts' and table_name = 'fct_care_messages'").fetchone()[0] > 0
+    if not has_mart:
+        return CareOptions(False, None, None, [], [], None, snap)
+    first, last, as_of = con.execute(
+        f"select min(received_at)::date, max(received_at)::date, max(as_of) from {CARE_MART}"
+    ).fetchone()
+    brands = [r[0] for r in con.execute(
+        f"select distinct brand from {CARE_MART} where brand is not null order by brand").fetchall()]
+    channels = [r[0] for r in con.execute(
+        f"select distinct channel from {CARE_MART} order by channel").fetchall()]
+    return CareOptions(True, first, last, brands, channels, as_of, snap)
+
+
+def _care_where(f: CareFilters, drill: Drill | None = None) -> tuple[str, list]:
+    """The filters (and a drill-down) as a predicate: values bound, identifiers allowlisted."""
+    sql = "received_at >= ? and received_at < ?"
+    params: list = [f.start, f.end + timedelta(days=1)]
+    if f.brands:
+        sql += " and list_contains(?, brand)"
+        params.append([str(b) for b in f.brands])
+    if f.channels:
+        sql += " and list_contains(?, channel)"
+        params.append([str(c) for c in f.channels])
+    if drill is not None:
+        if drill.messages not in MESSAGE_SETS:
+            raise ValueError(f"messages must be one of {', '.join(MESSAGE_SETS)}")
+        sql += f" and ({MESSAGE_SETS[drill.messages]})"
+        if drill.week_start is not None:
+            sql += " and date_trunc('week', received_at)::date = ?"
+            params.append(drill.week_start)
+        for column, value in drill.equals:
+            if column not in DRILL_COLUMNS:
+                raise ValueError(f"drill-down columns must be among {', '.join(DRILL_COLUMNS)}")
+            sql += f" and {column} is not distinct from ?"
+            params.append(None if value is None else str(value))
+    return sql, params
+
+
+def care_kpis(con: duckdb.DuckDBPyConnection, f: CareFilters) -> dict:
+    """The page's headline numbers (docs/metrics.md, "Customer care")."""
+    where, params = _care_where(f)
+    row = con.execute(
+        f"""
+        select
+            count(*) as messages,
+            count(*) filter (where is_responded) as responded,
+            count(is_within_sla) as judged,
+            count(*) filter (where is_within_sla) as within_sla,
+            count(*) filter (where is_open) as open,
+            count(*) filter (where is_open and is_within_sla = false) as open_breached,
+            quantile_cont(first_response_business_minutes, 0.5) as median_business_minutes,
+            quantile_cont(first_response_business_minutes, 0.9) as p90_business_minutes
+        from {CARE_MART}
+        where {where}
+        """,
+        params,
+    ).fetchone()
+    names = ("messages", "responded", "judged", "within_sla", "open", "open_breached",
+             "median_business_minutes", "p90_business_minutes")
+    out = dict(zip(names, row, strict=True))
+    out["response_rate"] = out["responded"] / out["messages"] if out["messages"] else None
+    out["sla_attainment"] = out["within_sla"] / out["judged"] if out["judged"] else None
+    return out
+
+
+def sla_by_week(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
+    """Per ISO week (Monday) of received_at: messages, response rate and SLA attainment."""
+    where, params = _care_where(f)
+    return con.execute(
+        f"""
+        select
+            date_trunc('week', received_at)::date as week_start,
+            count(*) as messages,
+            count(*) filter (where is_responded) as responded,
+            count(is_within_sla) as judged,
+            count(*) filter (where is_within_sla) as within_sla,
+            count(*) filter (where is_responded) / count(*) as response_rate,
+            count(*) filter (where is_within_sla) / nullif(count(is_within_sla), 0) as sla_attainment
+        from {CARE_MART}
+        where {where}
+        group by all
+        order by week_start
+        """,
+        params,
+    ).df()
+
+
+def response_time_stats(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
+    """Per channel, of responded messages: count and percentiles of both response times.
+
+    Columns ``<measure>_<percentile>`` for each of RESPONSE_MEASURES and RESPONSE_PERCENTILES.
+    The distribution is summarised in SQL, so the browser never receives one row per message.
+    """
+    where, params = _care_where(f)
+    stats = ",\n            ".join(
+        f"quantile_cont({column}, {q}) as {measure}_{name}"
+        for measure, column in RESPONSE_MEASURES.items()
+        for name, q in RESPONSE_PERCENTILES.items())
+    return con.execute(
+        f"""
+        select
+            channel,
+            count(*) as responded,
+            {stats}
+        from {CARE_MART}
+        where {where} and is_responded
+        group by all
+        order by channel
+        """,
+        params,
+    ).df()
+
+
+def backlog_by_type(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
+    """Open messages per complaint_type and SLA status (breached, in_time, no_sla), with age."""
+    where, params = _care_where(f)
+    return con.execute(
+        f"""
+        select
+            complaint_type,
+            case
+                when is_within_sla = false then 'breached'
+                when sla_minutes is null then 'no_sla'
+                else 'in_time'
+            end as sla_status,
+            count(*) as messages,
+            quantile_cont(open_business_minutes, 0.5) as median_open_business_minutes,
+            max(open_business_minutes) as max_open_business_minutes
+        from {CARE_MART}
+        where {where} and is_open
+        group by all
+        order by complaint_type, sla_status
+        """,
+        params,
+    ).df()
+
+
+def worst_segments(con: duckdb.DuckDBPyConnection, f: CareFilters, min_judged: int = MIN_JUDGED,
+                   limit: int = 50) -> pd.DataFrame:
+    """brand × channel × complaint_type × complaint_topic with at least ``min_judged`` judged
+    messages, the lowest SLA attainment first, then the slowest median business response."""
+    where, params = _care_where(f)
+    return con.execute(
+        f"""
+        select
+            row_number() over (
+                order by count(*) filter (where is_within_sla) / count(is_within_sla),
+                         quantile_cont(first_response_business_minutes, 0.5) desc nulls first,
+                         count(is_within_sla) desc, brand, channel, complaint_type, complaint_topic
+            ) as rank,
+            brand, channel, complaint_type, complaint_topic,
+            count(*) as messages,
+            count(is_within_sla) as judged,
+            count(*) filter (where is_within_sla) as within_sla,
+            count(*) filter (where is_within_sla) / count(is_within_sla) as sla_attainment,
+            count(*) filter (where is_responded) as responded,
+            quantile_cont(first_response_business_minutes, 0.5) as median_business_minutes,
+            count(*) filter (where is_open) as open
+        from {CARE_MART}
+        where {where}
+        group by brand, channel, complaint_type, complaint_topic
+        having count(is_within_sla) >= ?
+        order by rank
+        limit ?
+        """,
+        [*params, max(1, int(min_judged)), int(limit)],
+    ).df()
+
+
+def care_message_count(con: duckdb.DuckDBPyConnection, f: CareFilters, drill: Drill | None = None) -> int:
+    where, params = _care_where(f, drill)
+    return con.execute(f"select count(*) from {CARE_MART} where {where}", params).fetchone()[0]
+
+
+def care_messages(con: duckdb.DuckDBPyConnection, f: CareFilters, drill: Drill | None = None,
+                  limit: int = DRILL_LIMIT) -> pd.DataFrame:
+    """The messages behind a number: the newest first, at most ``limit``."""
+    where, params = _care_where(f, drill or Drill())
+    return con.execute(
+        f"""
+        select {", ".join(DRILL_COLUMNS_SHOWN)}, {SLA_RESULT} as sla_result
+        from {CARE_MART}
+        where {where}
+        order by received_at desc, source, message_id
+        limit ?
+        """,
+        [*params, int(limit)],
+    ).df()
+
+
+def care_conversation(con: duckdb.DuckDBPyConnection, source: str, message_id: str,
+                      limit: int = CONVERSATION_LIMIT) -> pd.DataFrame:
+    """The inbound messages of the conversation ``message_id`` belongs to, oldest first, each
+    with its first response. A message without conversation_id is its own conversation."""
+    return con.execute(
+        f"""
+        with selected as (
+            select source, message_id, conversation_id from {CARE_MART}
+            where source = ? and message_id = ?
+        ),
+
+        conversation as (
+            select m.*, m.message_id = s.message_id as is_selected
+            from {CARE_MART} as m
+            inner join selected as s
+                on m.source = s.source
+                and (m.conversation_id = s.conversation_id or m.message_id = s.message_id)
+        )
+
+        select received_at, message_id, author_id, channel, brand, is_responded,
+               first_response_id, first_response_by, first_response_at, first_response_minutes,
+               first_response_business_minutes, {SLA_RESULT} as sla_result, complaint_type,
+               complaint_topic, recommended_response, conversation_id, is_selected
+        from conversation
+        order by received_at, message_id
+        limit ?
+        """,
+        [str(source), str(message_id), int(limit)],
+    ).df()
+
+
+def care_export(con: duckdb.DuckDBPyConnection, f: CareFilters, limit: int = EXPORT_LIMIT) -> pd.DataFrame:
+    """Every column of the messages behind the filters (and their sla_result), oldest first,
+    at most ``limit`` rows."""
+    where, params = _care_where(f)
+    return con.execute(
+        f"""
+        select {", ".join(EXPORT_COLUMNS)}, {SLA_RESULT} as sla_result
+        from {CARE_MART}
+        where {where}
+        order by received_at, source, message_id
         limit ?
         """,
         [*params, int(limit)],

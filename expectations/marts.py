@@ -31,4 +31,35 @@ SUITES = [
                 column="rate_error", min_value=0, max_value=1e-9),
         ],
     ),
+    Suite(
+        name="marts.fct_care_messages",
+        description="One row per inbound message; response times never negative; SLA verdicts "
+        "consistent with the times they judge.",
+        query="""
+            select source || '/' || message_id as message_key, channel, received_at, is_responded,
+                   first_response_minutes, first_response_business_minutes, complaint_type,
+                   -- a responded message is within its SLA exactly when its business minutes are
+                   case when is_responded and sla_minutes is not null
+                        then (first_response_business_minutes <= sla_minutes) = is_within_sla end
+                     as sla_verdict_consistent,
+                   -- business time never exceeds calendar time
+                   first_response_minutes - first_response_business_minutes as closed_minutes
+            from marts.fct_care_messages
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeUnique(column="message_key"),
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="received_at"),
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="is_responded"),
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column="channel", value_set=["x", "facebook_comment", "facebook_messenger"]),
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column="complaint_type",
+                value_set=["positive", "neutral", "troll", "rage", "misinformation", "unhappy_customer"]),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="first_response_minutes", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="first_response_business_minutes", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="closed_minutes", min_value=-1e-9),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="sla_verdict_consistent", value_set=[True]),
+        ],
+    ),
 ]

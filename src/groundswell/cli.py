@@ -26,6 +26,7 @@ def _fail_cleanly(func):
     @wraps(func)
     def wrapper(*args, **kwargs):
         from groundswell.airflow_runner import AirflowRunError
+        from groundswell.enrichment import EnrichmentConfigError
         from groundswell.landing import LandingError
         from groundswell.quality import ValidationFailedError
         from groundswell.readers.http import ReaderError
@@ -36,7 +37,8 @@ def _fail_cleanly(func):
         try:
             return func(*args, **kwargs)
         except (ConfigError, LandingError, UnknownSourceError, SnapshotMissingError,
-                ValidationFailedError, DbtError, AirflowRunError, FileExistsError, ReaderError) as exc:
+                ValidationFailedError, DbtError, AirflowRunError, FileExistsError, ReaderError,
+                EnrichmentConfigError) as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
@@ -245,20 +247,40 @@ def sources() -> None:
 
 
 @main.command()
+@_fail_cleanly
+def enrich() -> None:
+    """Score sentiment, complaint type and topic of new inbound texts into enrichment.texts.
+
+    Reads customers' messages and mentions from the raw tables (X, Facebook,
+    listening, the Kaggle imports) and scores only records that are new or
+    changed, or every record when the rules changed (VADER's version, the seeds
+    dbt/seeds/complaint_topics.csv and complaint_responses.csv).  `build` runs
+    it before dbt.  Definitions: docs/metrics.md.
+    """
+    from groundswell.enrichment import enrich as run
+
+    result = run(get_settings())
+    click.echo(f"enrichment.texts: {result.summary()}")
+
+
+@main.command()
 @click.option("--select", default=None, help="dbt selection (default: the whole project).")
 @_fail_cleanly
 def build(select: str | None) -> None:
-    """dbt build, then the validation gate, then publish the snapshot.
+    """Enrichment, dbt build, then the validation gate, then publish the snapshot.
 
     Without Airflow: the same steps as the groundswell_build DAG.  A failed
     dbt test or expectation stops before publish; the snapshot dashboards read
     stays as it was.
     """
     from groundswell import transform
+    from groundswell.enrichment import enrich as run_enrichment
     from groundswell.quality import gate
     from groundswell.warehouse import publish
 
     settings = get_settings()
+    click.echo("enrichment")
+    click.echo(f"  enrichment.texts: {run_enrichment(settings).summary()}")
     click.echo("dbt build")
     transform.build(settings, select=select)
     click.echo("validation gate")

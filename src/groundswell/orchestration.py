@@ -80,6 +80,15 @@ def prepare_warehouse() -> str:
     return str(settings.warehouse_path)
 
 
+def enrich() -> dict:
+    """Score new inbound texts into ``enrichment.texts`` (before dbt, which reads it)."""
+    from dataclasses import asdict
+
+    from groundswell.enrichment import enrich as run
+
+    return asdict(run(get_settings()))
+
+
 def validate(run_id: str | None = None) -> str:
     """The gate: a validated candidate snapshot's path, or an exception that stops publish."""
     from airflow.sdk.exceptions import AirflowFailException

@@ -80,6 +80,7 @@ def writer(settings: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnecti
         # Bounded: a batch larger than memory spills to $warehouse.tmp instead of growing the process.
         con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
         ensure_raw_schema(con)
+        ensure_enrichment_schema(con)
         yield con
     finally:
         con.close()
@@ -101,6 +102,32 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         for name, typ in source.columns():
             if name not in existing[source.table]:
                 con.execute(f'ALTER TABLE {source.qualified_table} ADD COLUMN "{name}" {typ}')
+
+
+# Written by groundswell.enrichment (sentiment, complaint type and topic of inbound texts),
+# read by dbt as source `enrichment.texts`. Created here, empty, with the raw tables, so the
+# models that join it build even when enrichment has never run.
+ENRICHMENT_DDL = (
+    "CREATE SCHEMA IF NOT EXISTS enrichment",
+    """CREATE TABLE IF NOT EXISTS enrichment.texts (
+      source VARCHAR NOT NULL,
+      record_id VARCHAR NOT NULL,
+      text_md5 VARCHAR NOT NULL,
+      rules_version VARCHAR NOT NULL,
+      sentiment_score DOUBLE NOT NULL,
+      sentiment_label VARCHAR NOT NULL,
+      complaint_type VARCHAR NOT NULL,
+      complaint_topic VARCHAR NOT NULL,
+      industry_hint VARCHAR,
+      enriched_at TIMESTAMP NOT NULL
+    )""",
+)
+
+
+def ensure_enrichment_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``enrichment.texts`` (empty) so dbt finds it before enrichment ever ran."""
+    for ddl in ENRICHMENT_DDL:
+        con.execute(ddl)
 
 
 @contextmanager

@@ -73,7 +73,14 @@ def test_dbt_runs_as_one_task_per_model_and_tests_after_it(dagbag):
     build = dagbag.dags["groundswell_build"]
     ids = set(build.task_ids)
     assert {"dbt.fct_post_performance.run", "dbt.fct_post_performance.test",
-            "dbt.stg_x__tweets.run", "prepare", "validate", "publish"} <= ids
+            "dbt.stg_x__tweets.run", "prepare", "enrich", "validate", "publish"} <= ids
+    # Enrichment writes enrichment.texts after prepare and before any dbt model reads it.
+    enrich = build.get_task("enrich")
+    assert enrich.upstream_task_ids == {"prepare"}
+    assert enrich.downstream_task_ids and all(t.startswith("dbt.") for t in enrich.downstream_task_ids)
+    dbt_roots = [t for t in build.tasks if t.task_id.startswith("dbt.")
+                 and not any(u.startswith("dbt.") for u in t.upstream_task_ids)]
+    assert dbt_roots and all("enrich" in t.upstream_task_ids for t in dbt_roots)
     validate = build.get_task("validate")
     assert "publish" in validate.downstream_task_ids
     assert any(t.startswith("dbt.") for t in validate.upstream_task_ids)

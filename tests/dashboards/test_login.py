@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 
+import dash
+
 from groundswell.config import Settings
 from groundswell.web import create_server
 
@@ -25,3 +27,13 @@ def test_login_required_unless_demo(tmp_path):
 def test_demo_mode_needs_no_login(tmp_path):
     client = create_server(Settings(home=tmp_path), demo_mode=True).test_client()
     assert client.get("/").status_code == 200
+
+
+def test_every_page_needs_the_login(tmp_path):
+    settings = Settings(home=tmp_path, dashboard_user="ceo", dashboard_password="pw")
+    client = create_server(settings, demo_mode=False).test_client()
+    paths = {page["relative_path"] for page in dash.page_registry.values()}
+    assert {"/", "/care"} <= paths
+    for path in paths:
+        assert client.get(path).status_code == 401, path
+        assert client.get(path, headers=auth("ceo", "pw")).status_code == 200, path

@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from groundswell.cli import main
 
-COMMANDS = ["demo", "generate", "load", "fetch", "build", "serve", "sources", "init", "clean", "sql"]
+COMMANDS = ["demo", "generate", "load", "fetch", "enrich", "build", "serve", "sources", "init", "clean",
+            "sql"]
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])

@@ -19,6 +19,7 @@ renamed as (
         id as tweet_id,
         author_id,
         author_username,
+        author_followers_count,
         created_at,
         conversation_id,
         in_reply_to_user_id,

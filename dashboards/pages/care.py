@@ -1,0 +1,339 @@
+"""Customer care: do we answer our customers, how fast, and whom do we serve worst?
+
+Every number is computed from ``marts.fct_care_messages`` (definitions: docs/metrics.md,
+"Customer care"); click one to see the messages behind it, pick a message to see its
+conversation, export the messages behind the filters as CSV.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboards import figures, queries
+from dashboards.data import snapshot
+from groundswell.warehouse import SnapshotMissingError
+
+dash.register_page(__name__, path="/care", name="Customer care", title="groundswell: customer care")
+
+DEFAULT_DAYS = 90
+#: The headline cards: id, label, definition (tooltip), the messages a click shows.
+CARDS = (
+    ("care-kpi-messages", "Messages", "Inbound customer messages received in the period "
+     "(one row of marts.fct_care_messages each)", "all"),
+    ("care-kpi-response-rate", "Response rate", "is_responded / all messages", "all"),
+    ("care-kpi-sla", "SLA attainment", "messages with is_within_sla TRUE / messages with "
+     "is_within_sla not NULL (judged messages)", "judged"),
+    ("care-kpi-open", "Open backlog", "messages with is_open (not responded as of as_of); "
+     "breached: is_within_sla FALSE", "open"),
+    ("care-kpi-median", "Median response", "median first_response_business_minutes of "
+     "responded messages", "responded"),
+    ("care-kpi-p90", "90th percentile response", "90th percentile of "
+     "first_response_business_minutes of responded messages", "responded"),
+)
+DRILL_PROMPT = "Click a number (a card, a week, a box, a bar or a segment) to see the messages behind it."
+CONVERSATION_PROMPT = "Select a message above to see its conversation."
+NO_CARE = ("No care messages yet: the published snapshot holds no customer messages in "
+           "marts.fct_care_messages. Land customer conversations (X, Facebook comments, "
+           "Messenger; `groundswell load`, or `groundswell demo`) and run `groundswell build`.")
+_MINUTES = {"function": "params.value == null ? '–' : d3.format(',.1f')(params.value)"}
+_RATE = {"function": "params.value == null ? '–' : d3.format('.1%')(params.value)"}
+
+
+def _col(field: str, **extra) -> dict:
+    """A grid column headed by the mart's own column name (docs/metrics.md defines it)."""
+    if field.endswith("minutes") or field == "sla_attainment":
+        extra = {"type": "numericColumn",
+                 "valueFormatter": _RATE if field == "sla_attainment" else _MINUTES, **extra}
+    return {"field": field, "headerName": field, **extra}
+
+
+SEGMENT_COLUMNS = [
+    _col("rank", width=80), _col("brand"), _col("channel"), _col("complaint_type"),
+    _col("complaint_topic"), _col("messages", type="numericColumn"),
+    _col("judged", type="numericColumn", headerTooltip="messages with is_within_sla not NULL"),
+    _col("within_sla", type="numericColumn", headerTooltip="messages with is_within_sla TRUE"),
+    _col("sla_attainment", headerTooltip="within_sla / judged"),
+    _col("median_business_minutes", headerName="median first_response_business_minutes"),
+    _col("open", type="numericColumn", headerTooltip="messages with is_open"),
+]
+DRILL_GRID_COLUMNS = [
+    _col("received_at", headerName="received_at (UTC)"), _col("channel"), _col("brand"),
+    _col("complaint_type"), _col("complaint_topic"), _col("is_responded"),
+    _col("first_response_minutes"), _col("first_response_business_minutes"),
+    _col("sla_minutes"), _col("sla_result", headerTooltip="from sla_minutes and is_within_sla"),
+    _col("open_business_minutes"), _col("recommended_response", tooltipField="recommended_response"),
+    _col("message_id"), _col("conversation_id"), _col("source"),
+]
+CONVERSATION_COLUMNS = [
+    _col("received_at", headerName="received_at (UTC)"), _col("message_id"), _col("author_id"),
+    _col("channel"), _col("brand"), _col("is_responded"), _col("first_response_id"),
+    _col("first_response_by"), _col("first_response_at", headerName="first_response_at (UTC)"),
+    _col("first_response_minutes"), _col("first_response_business_minutes"), _col("sla_result"),
+    _col("complaint_type"), _col("complaint_topic"),
+    _col("recommended_response", tooltipField="recommended_response"),
+]
+_GRID_DEFAULTS = {"sortable": True, "filter": True, "resizable": True}
+
+
+def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
+    return dbc.Col(html.Div(dbc.Card(dbc.CardBody([
+        html.Div(label, className="text-muted small", title=tooltip),
+        html.H3("–", id=f"{card_id}-value", className="mb-0"),
+        html.Div("", id=f"{card_id}-detail", className="small text-muted"),
+    ])), id=f"{card_id}-card", n_clicks=0, role="button", title=f"{tooltip}. Click for the messages.",
+        style={"cursor": "pointer"}), md=2)
+
+
+def layout(**_query) -> html.Div:
+    """Built per request, so the filters cover whatever snapshot is published now."""
+    try:
+        with snapshot() as con:
+            options = queries.care_options(con)
+    except SnapshotMissingError as exc:
+        return dbc.Alert(str(exc), color="warning", id="care-missing")
+    if options.last_date is None:
+        return dbc.Alert(NO_CARE, color="info", id="care-empty")
+    start = max(options.first_date, options.last_date - timedelta(days=DEFAULT_DAYS - 1))
+    return html.Div([
+        dbc.Row([
+            dbc.Col(html.H2("Customer care"), md=6),
+            dbc.Col(html.Div([
+                html.Div(f"Snapshot taken {options.snapshot_at:%Y-%m-%d %H:%M} UTC"),
+                html.Div(f"Open messages judged as of {options.as_of:%Y-%m-%d %H:%M} UTC (as_of)"),
+            ], className="text-muted text-end small", id="care-snapshot"), md=6),
+        ], className="align-items-center"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Received between (UTC)"), dcc.DatePickerRange(
+                id="care-dates", min_date_allowed=options.first_date,
+                max_date_allowed=options.last_date, start_date=start,
+                end_date=options.last_date, display_format="YYYY-MM-DD")], md=3),
+            dbc.Col([dbc.Label("Brands"), dcc.Dropdown(
+                id="care-brands", options=options.brands, value=[], multi=True,
+                placeholder="All brands")], md=3),
+            dbc.Col([dbc.Label("Channels"), dcc.Dropdown(
+                id="care-channels", value=[], multi=True, placeholder="All channels",
+                options=[{"label": figures.CHANNEL_LABELS.get(c, c), "value": c}
+                         for c in options.channels])], md=3),
+            dbc.Col([
+                dbc.Button("Export CSV", id="care-export", color="secondary", size="sm",
+                           title="Every column of the messages behind the filters"),
+                dcc.Download(id="care-download"),
+                html.Div("", id="care-export-status", className="small text-muted"),
+            ], md=3, className="text-end"),
+        ], className="mb-3 align-items-end"),
+        dbc.Row([_card(card_id, label, tooltip) for card_id, label, tooltip, _ in CARDS],
+                className="mb-3 g-3"),
+        dbc.Row([
+            dbc.Col(dcc.Graph(id="care-trend"), md=6),
+            dbc.Col([
+                dbc.RadioItems(id="care-measure", inline=True, value="business", options=[
+                    {"label": "first_response_business_minutes", "value": "business"},
+                    {"label": "first_response_minutes (calendar)", "value": "calendar"}]),
+                dcc.Graph(id="care-response-times"),
+                html.Div(id="care-response-table"),
+            ], md=6),
+        ]),
+        dbc.Row([
+            dbc.Col(dcc.Graph(id="care-backlog"), md=5),
+            dbc.Col([
+                dbc.Row([
+                    dbc.Col(html.H4("Worst-served segments", title=(
+                        "brand × channel × complaint_type × complaint_topic, ranked by SLA "
+                        "attainment (lowest first), then median first_response_business_minutes "
+                        "(slowest first)")), md=8),
+                    dbc.Col(dbc.InputGroup([
+                        dbc.InputGroupText("min. judged"),
+                        dbc.Input(id="care-min-judged", type="number", min=1, max=10_000, step=1,
+                                  value=queries.MIN_JUDGED),
+                    ], size="sm"), md=4),
+                ], className="align-items-center"),
+                dag.AgGrid(
+                    id="care-segments", columnDefs=SEGMENT_COLUMNS, defaultColDef=_GRID_DEFAULTS,
+                    dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                                      "enableClickSelection": True},
+                                     "pagination": True, "paginationPageSize": 10},
+                    style={"height": "420px"}),
+            ], md=7),
+        ], className="mt-3"),
+        html.H4("Messages behind the number", className="mt-4"),
+        html.Div(DRILL_PROMPT, id="care-drill-title", className="mb-2"),
+        dag.AgGrid(
+            id="care-drill-grid", columnDefs=DRILL_GRID_COLUMNS, rowData=[],
+            defaultColDef=_GRID_DEFAULTS,
+            getRowId="params.data.source + '|' + params.data.message_id",
+            dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                              "enableClickSelection": True},
+                             "pagination": True, "paginationPageSize": 20},
+            style={"height": "480px"}),
+        html.H5("Conversation", className="mt-3"),
+        html.Div(CONVERSATION_PROMPT, id="care-conversation-title", className="mb-2"),
+        dag.AgGrid(
+            id="care-conversation", columnDefs=CONVERSATION_COLUMNS, rowData=[],
+            defaultColDef=_GRID_DEFAULTS,
+            rowClassRules={"fw-bold": "params.data.is_selected"},
+            style={"height": "260px"}, className="mb-5"),
+    ])
+
+
+def _filters(start_date: str | None, end_date: str | None, brands: list[str] | None,
+             channels: list[str] | None) -> queries.CareFilters:
+    """The filters as the browser sends them; a cleared date leaves that end open."""
+    start = date.fromisoformat(start_date[:10]) if start_date else date(1900, 1, 1)
+    end = date.fromisoformat(end_date[:10]) if end_date else date(2999, 12, 31)
+    return queries.CareFilters(start, end, list(brands or []), list(channels or []))
+
+
+FILTERS = (Input("care-dates", "start_date"), Input("care-dates", "end_date"),
+           Input("care-brands", "value"), Input("care-channels", "value"))
+
+
+@callback(
+    *[Output(f"{card_id}-{part}", "children") for card_id, *_ in CARDS for part in ("value", "detail")],
+    Output("care-trend", "figure"), Output("care-backlog", "figure"),
+    *FILTERS,
+)
+def update(start_date, end_date, brands, channels):
+    f = _filters(start_date, end_date, brands, channels)
+    with snapshot() as con:
+        k = queries.care_kpis(con, f)
+        trend = queries.sla_by_week(con, f)
+        backlog = queries.backlog_by_type(con, f)
+    return (
+        figures.fmt_count(k["messages"]), f"received {f.start:%d %b} – {f.end:%d %b %Y}",
+        figures.fmt_rate(k["response_rate"]), f"{k['responded']:,} of {k['messages']:,} responded",
+        figures.fmt_rate(k["sla_attainment"]), f"{k['within_sla']:,} of {k['judged']:,} judged",
+        figures.fmt_count(k["open"]), f"{k['open_breached']:,} breached",
+        figures.fmt_minutes(k["median_business_minutes"]), "business minutes",
+        figures.fmt_minutes(k["p90_business_minutes"]), "business minutes",
+        figures.sla_trend(trend), figures.backlog_bars(backlog),
+    )
+
+
+def _response_table(df) -> html.Div:
+    if df.empty:
+        return html.Div()
+    head = html.Thead(html.Tr([html.Th(h) for h in (
+        "channel", "responded", "median business min.", "p90 business min.",
+        "median calendar min.", "p90 calendar min.")]))
+    body = html.Tbody([html.Tr([
+        html.Td(figures.CHANNEL_LABELS.get(r.channel, r.channel)), html.Td(f"{r.responded:,}"),
+        html.Td(f"{r.business_median:,.1f}"), html.Td(f"{r.business_p90:,.1f}"),
+        html.Td(f"{r.calendar_median:,.1f}"), html.Td(f"{r.calendar_p90:,.1f}"),
+    ]) for r in df.itertuples(index=False)])
+    return html.Div(dbc.Table([head, body], size="sm", bordered=False, className="small mb-0"),
+                    title="median and 90th percentile of first_response_business_minutes and "
+                          "first_response_minutes of responded messages (continuous percentiles)")
+
+
+@callback(Output("care-response-times", "figure"), Output("care-response-table", "children"),
+          *FILTERS, Input("care-measure", "value"))
+def update_response_times(start_date, end_date, brands, channels, measure):
+    if measure not in queries.RESPONSE_MEASURES:
+        measure = "business"
+    with snapshot() as con:
+        stats = queries.response_time_stats(con, _filters(start_date, end_date, brands, channels))
+    return figures.response_time_box(stats, measure), _response_table(stats)
+
+
+@callback(Output("care-segments", "rowData"), *FILTERS, Input("care-min-judged", "value"))
+def update_segments(start_date, end_date, brands, channels, min_judged):
+    try:
+        min_judged = min(max(int(min_judged), 1), 10_000)
+    except (TypeError, ValueError):
+        min_judged = queries.MIN_JUDGED
+    with snapshot() as con:
+        segments = queries.worst_segments(con, _filters(start_date, end_date, brands, channels),
+                                          min_judged)
+    return figures.grid_rows(segments)
+
+
+def _drill_from_click(trigger: str, click: dict | None, rows: list[dict] | None) -> queries.Drill | None:
+    """The drill-down a click asks for, from what the browser sent (validated by the query)."""
+    for card_id, _label, _tip, messages in CARDS:
+        if trigger == f"{card_id}-card":
+            return queries.Drill(messages)
+    if trigger == "care-segments":
+        if not rows:
+            return None
+        row = rows[0]
+        return queries.Drill("all", equals=tuple((c, row.get(c)) for c in queries.DRILL_COLUMNS))
+    point = ((click or {}).get("points") or [None])[0]
+    if not point:
+        return None
+    data = point.get("customdata") or []
+    if trigger == "care-trend":
+        return queries.Drill(str(data[0]), week_start=date.fromisoformat(str(data[1])[:10]))
+    if trigger == "care-backlog":
+        return queries.Drill(str(data[0]), equals=(("complaint_type", data[1]),))
+    if trigger == "care-response-times":
+        labels = {v: k for k, v in figures.CHANNEL_LABELS.items()}
+        channel = labels.get(point.get("x"), point.get("x"))
+        return queries.Drill("responded", equals=(("channel", channel),))
+    return None
+
+
+@callback(
+    Output("care-drill-title", "children"), Output("care-drill-grid", "rowData"),
+    *FILTERS,
+    Input("care-trend", "clickData"), Input("care-response-times", "clickData"),
+    Input("care-backlog", "clickData"), Input("care-segments", "selectedRows"),
+    *[Input(f"{card_id}-card", "n_clicks") for card_id, *_ in CARDS],
+    prevent_initial_call=True,
+)
+def drill(start_date, end_date, brands, channels, trend_click, box_click, backlog_click,
+          segment_rows, *_card_clicks):
+    trigger = ctx.triggered_id
+    if trigger in ("care-dates", "care-brands", "care-channels"):
+        return DRILL_PROMPT, []  # new filters: the old selection no longer applies
+    click = {"care-trend": trend_click, "care-response-times": box_click,
+             "care-backlog": backlog_click}.get(trigger)
+    try:
+        selected = _drill_from_click(trigger, click, segment_rows)
+    except (IndexError, TypeError, ValueError):
+        selected = None
+    if selected is None:
+        return no_update, no_update
+    f = _filters(start_date, end_date, brands, channels)
+    try:
+        with snapshot() as con:
+            total = queries.care_message_count(con, f, selected)
+            rows = queries.care_messages(con, f, selected)
+    except ValueError:
+        return "That selection is not one the page offers.", []
+    return figures.drill_title(selected, total, len(rows)), figures.grid_rows(rows)
+
+
+@callback(Output("care-conversation-title", "children"), Output("care-conversation", "rowData"),
+          Input("care-drill-grid", "selectedRows"))
+def conversation(rows: list[dict] | None):
+    if not rows:
+        return CONVERSATION_PROMPT, []
+    source, message_id = rows[0].get("source"), rows[0].get("message_id")
+    if not source or not message_id:
+        return CONVERSATION_PROMPT, []
+    with snapshot() as con:
+        df = queries.care_conversation(con, source, message_id)
+    if df.empty:
+        return CONVERSATION_PROMPT, []
+    return figures.conversation_title(df), figures.grid_rows(df)
+
+
+@callback(Output("care-download", "data"), Output("care-export-status", "children"),
+          Input("care-export", "n_clicks"), State("care-dates", "start_date"),
+          State("care-dates", "end_date"), State("care-brands", "value"),
+          State("care-channels", "value"), prevent_initial_call=True)
+def export(_clicks, start_date, end_date, brands, channels):
+    f = _filters(start_date, end_date, brands, channels)
+    with snapshot() as con:
+        total = queries.care_message_count(con, f)
+        df = queries.care_export(con, f)
+    status = f"Exported {len(df):,} messages"
+    if total > len(df):
+        status += f" (the oldest {len(df):,} of {total:,}: narrow the filters for the rest)"
+    name = f"groundswell-care-messages-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
+    return dcc.send_data_frame(df.to_csv, name, index=False), status

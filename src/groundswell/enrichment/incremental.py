@@ -1,0 +1,246 @@
+"""``enrich``: score the raw tables' inbound texts into ``enrichment.texts``, only what is new.
+
+Which texts: ``TEXT_SOURCES`` below, one entry per raw table, each a query of the
+latest landing of every record (raw tables keep every landing; the latest by
+``_loaded_at`` is the record) that selects ``record_id, text, industry_hint``.
+
+What is new, decided in DuckDB per source by one full join of those records with
+what ``enrichment.texts`` holds for the source:
+
+- a record without a row, a record whose text changed (``text_md5``, the md5 of
+  the text as landed), whose industry hint changed, or any record when
+  ``rules_version`` changed (VADER's version, ``rules.RULES_VERSION``, the two
+  seed files): scored again, its row replaced;
+- a row whose record is gone (re-landed without it, or now written by a brand
+  account): deleted;
+- everything else: untouched, so a run with nothing new reads the raw tables once
+  and writes nothing.
+
+How: the first cleaning stage (URLs, @handles) runs in SQL, so each distinct
+cleaned text (with its industry hint) is scored once however many records repeat
+it, as the demo's do.  Distinct texts leave DuckDB in chunks of ``CHUNK_ROWS``,
+their scores come back as Arrow tables, and the rows are replaced in one
+transaction at the end: a failed run leaves the previous rows whole.
+
+VADER and the topic patterns run at about 8,000 distinct texts a second on one
+core; a run with at least ``scoring.POOL_MIN_TEXTS`` distinct texts scores over a
+pool of one process per core (``scoring``), which doubles that on two cores.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from groundswell.config import Settings, get_settings
+from groundswell.enrichment.rules import Rules, load_rules, read_seed
+from groundswell.enrichment.scoring import Scorer, pool_size
+from groundswell.enrichment.text import sql_preclean
+from groundswell.warehouse import utcnow, writer
+
+log = logging.getLogger(__name__)
+
+#: Distinct texts scored per round trip between DuckDB and Python.
+CHUNK_ROWS = 50_000
+BRAND_ACCOUNTS_SEED = "brand_accounts.csv"
+BRANDS_SEED = "brands.csv"
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """One raw table's texts to enrich.
+
+    ``select`` reads ``{latest}`` (the table's latest landing per ``key``) and returns
+    ``record_id, text, industry_hint`` in that order.  It may join the seed tables
+    ``_enrich_accounts (platform, account_id, brand, industry)`` and
+    ``_enrich_brands (brand, industry)``.
+    """
+
+    table: str  # raw table, without the schema: the `source` column of enrichment.texts
+    key: str
+    select: str
+
+    def latest(self) -> str:
+        return (f"(SELECT * FROM raw.{self.table} QUALIFY row_number() OVER "
+                f"(PARTITION BY {self.key} ORDER BY _loaded_at DESC, _batch_id DESC) = 1)")
+
+    def sql(self) -> str:
+        return self.select.format(latest=self.latest())
+
+
+def _not_brand(column: str, platform: str) -> str:
+    return (f"{column} NOT IN (SELECT account_id FROM _enrich_accounts WHERE platform = '{platform}')")
+
+
+#: Every inbound message and mention: what customers and the public write, never the brand's own posts.
+TEXT_SOURCES: tuple[TextSource, ...] = (
+    # Kaggle "Customer Support on Twitter": customers' tweets (inbound); no brand config to hint from.
+    TextSource("customer_support__tweets", "tweet_id",
+               "SELECT t.tweet_id, t.text, NULL FROM {latest} t WHERE t.inbound"),
+    # Tweets not written by a brand account; the industry of the brand account replied to.
+    TextSource("x__tweets", "id",
+               "SELECT t.id, t.text, a.industry FROM {latest} t "
+               "LEFT JOIN _enrich_accounts a ON a.platform = 'x' AND a.account_id = t.in_reply_to_user_id "
+               f"WHERE {_not_brand('t.author_id', 'x')}"),
+    # Comments by people, not the Page; the industry of the Page of the post ("{page-id}_{post-id}").
+    TextSource("facebook__comments", "id",
+               "SELECT c.id, c.message, a.industry FROM {latest} c "
+               "LEFT JOIN _enrich_accounts a ON a.platform = 'facebook' "
+               "AND a.account_id = split_part(c.post_id, '_', 1) "
+               f"WHERE {_not_brand('c.from_id', 'facebook')}"),
+    # Messenger messages from customers; the industry of the Page they write to.
+    TextSource("facebook__messages", "id",
+               "SELECT m.id, m.message, a.industry FROM {latest} m "
+               "LEFT JOIN _enrich_accounts a ON a.platform = 'facebook' AND a.account_id = m.to_id "
+               f"WHERE {_not_brand('m.from_id', 'facebook')}"),
+    # Listening: every mention; the industry of the brand or competitor matched (dbt/seeds/brands.csv).
+    TextSource("listening__mentions", "mention_id",
+               "SELECT m.mention_id, m.text, b.industry FROM {latest} m "
+               "LEFT JOIN _enrich_brands b ON lower(b.brand) = lower(m.matched_brand)"),
+    # Kaggle "Twitter US Airline Sentiment": mentions of US airlines.
+    TextSource("airline_sentiment__tweets", "tweet_id",
+               "SELECT t.tweet_id, t.text, 'airline' FROM {latest} t"),
+)
+
+
+@dataclass(frozen=True)
+class EnrichResult:
+    candidates: int  # records (re)scored: new, changed text or hint, or a new rules version
+    scored: int  # distinct cleaned texts (with their industry hint) run through VADER and the rules
+    reused: int  # candidates that took the scores of an identical text: candidates - scored
+    unchanged: int  # records already enriched with the current text and rules: skipped
+    removed: int  # rows deleted because their record is no longer an inbound text
+    seconds: float
+    rules_version: str
+
+    def summary(self) -> str:
+        rate = f", {self.candidates / self.seconds:,.0f} texts/s" if self.candidates and self.seconds else ""
+        return (f"{self.candidates:,} texts to enrich, {self.scored:,} distinct scored, "
+                f"{self.reused:,} reused, {self.unchanged:,} unchanged, {self.removed:,} removed "
+                f"in {self.seconds:.1f} s{rate} (rules {self.rules_version})")
+
+
+def enrich(settings: Settings | None = None, seeds_dir: Path | None = None,
+           workers: int | None = None) -> EnrichResult:
+    """Enrich what is new in the raw tables into ``enrichment.texts`` (see the module docstring).
+
+    ``seeds_dir`` defaults to ``dbt/seeds`` of the checkout; it holds the two
+    enrichment seeds, ``brand_accounts.csv`` and ``brands.csv``.  ``workers``:
+    processes to score with (default: one per core when there are at least
+    ``scoring.POOL_MIN_TEXTS`` distinct texts, else this process alone).
+    """
+    settings = settings or get_settings()
+    seeds_dir = seeds_dir or settings.dbt_project_dir / "seeds"
+    started = time.perf_counter()
+    rules = load_rules(seeds_dir)
+    with writer(settings) as con:
+        _load_brand_seeds(con, seeds_dir)
+        candidates, removed = _find_work(con, rules.version)
+        scored = _score(con, rules, workers)
+        if candidates or removed:
+            _write(con, rules.version)
+        total = con.execute("SELECT count(*) FROM enrichment.texts").fetchone()[0]
+    result = EnrichResult(candidates=candidates, scored=scored, reused=candidates - scored,
+                          unchanged=total - candidates, removed=removed,
+                          seconds=round(time.perf_counter() - started, 3), rules_version=rules.version)
+    log.info("enrichment: %s", result.summary())
+    return result
+
+
+def _load_brand_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
+    """The brand seeds as temporary tables: whose accounts are the brand's, which industry each is in."""
+    _, brands = read_seed(seeds_dir / BRANDS_SEED, ("brand", "industry"))
+    _, accounts = read_seed(seeds_dir / BRAND_ACCOUNTS_SEED, ("platform", "account_id", "brand"))
+    con.execute("CREATE OR REPLACE TEMP TABLE _enrich_brands (brand VARCHAR, industry VARCHAR)")
+    if brands:
+        con.executemany("INSERT INTO _enrich_brands VALUES (?, lower(?))",
+                        [(b["brand"], b["industry"]) for b in brands])
+    con.execute("CREATE OR REPLACE TEMP TABLE _enrich_accounts "
+                "(platform VARCHAR, account_id VARCHAR, brand VARCHAR, industry VARCHAR)")
+    if accounts:
+        con.executemany("INSERT INTO _enrich_accounts VALUES (?, ?, ?, NULL)",
+                        [(a["platform"], a["account_id"], a["brand"]) for a in accounts])
+    con.execute("UPDATE _enrich_accounts a SET industry = b.industry FROM _enrich_brands b "
+                "WHERE lower(b.brand) = lower(a.brand)")
+
+
+def _find_work(con: duckdb.DuckDBPyConnection, version: str) -> tuple[int, int]:
+    """Fill ``_enrich_work``: records to score (``pre`` set) and rows to delete; their counts."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _enrich_work (
+        source VARCHAR, record_id VARCHAR, text_md5 VARCHAR, industry_hint VARCHAR, pre VARCHAR,
+        had_row BOOLEAN)""")
+    for source in TEXT_SOURCES:
+        con.execute(f"""
+            INSERT INTO _enrich_work
+            WITH current AS (
+                SELECT record_id::VARCHAR AS record_id, text, lower(industry_hint::VARCHAR) AS industry_hint
+                FROM ({source.sql()}) s(record_id, text, industry_hint)
+                WHERE text IS NOT NULL
+            ),
+            done AS (
+                SELECT record_id, text_md5, rules_version, industry_hint
+                FROM enrichment.texts WHERE source = $source
+            )
+            SELECT $source, coalesce(c.record_id, d.record_id), md5(c.text), c.industry_hint,
+                   {sql_preclean('c.text')}, d.record_id IS NOT NULL
+            FROM current c FULL JOIN done d ON d.record_id = c.record_id
+            WHERE c.record_id IS NULL OR d.record_id IS NULL OR d.text_md5 <> md5(c.text)
+               OR d.rules_version <> $version OR d.industry_hint IS DISTINCT FROM c.industry_hint
+        """, {"source": source.table, "version": version})
+    return con.execute("SELECT count(pre), count(*) - count(pre) FROM _enrich_work").fetchone()
+
+
+def _score(con: duckdb.DuckDBPyConnection, rules: Rules, workers: int | None) -> int:
+    """Score each distinct (pre-cleaned text, hint) once, in chunks; scores go to ``_enrich_scores``."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _enrich_units AS
+        SELECT row_number() OVER (ORDER BY pre, hint) AS n, pre, hint
+        FROM (SELECT DISTINCT pre, coalesce(industry_hint, '') AS hint
+              FROM _enrich_work WHERE pre IS NOT NULL)
+    """)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _enrich_scores (
+        n BIGINT, sentiment_score DOUBLE, sentiment_label VARCHAR, complaint_type VARCHAR,
+        complaint_topic VARCHAR)""")
+    units = con.execute("SELECT count(*) FROM _enrich_units").fetchone()[0]
+    if not units:
+        return 0
+    processes = pool_size(units, workers)
+    log.info("enrichment: scoring %d distinct texts in %d process(es)", units, processes)
+    with Scorer(rules, processes) as scorer:
+        for low in range(0, units, CHUNK_ROWS):
+            rows = con.execute("SELECT n, pre, hint FROM _enrich_units WHERE n > ? AND n <= ? ORDER BY n",
+                               [low, low + CHUNK_ROWS]).fetchall()
+            for table in scorer.score(rows):
+                con.register("_enrich_chunk", table)
+                try:
+                    con.execute("INSERT INTO _enrich_scores SELECT * FROM _enrich_chunk")
+                finally:
+                    con.unregister("_enrich_chunk")
+            log.info("enrichment: scored %d of %d distinct texts", min(low + CHUNK_ROWS, units), units)
+    return units
+
+
+def _write(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    """Replace the rows of every record in ``_enrich_work``, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("""
+            DELETE FROM enrichment.texts t USING _enrich_work w
+            WHERE w.had_row AND t.source = w.source AND t.record_id = w.record_id
+        """)
+        con.execute("""
+            INSERT INTO enrichment.texts
+            SELECT w.source, w.record_id, w.text_md5, $version, s.sentiment_score, s.sentiment_label,
+                   s.complaint_type, s.complaint_topic, w.industry_hint, $at
+            FROM _enrich_work w
+            JOIN _enrich_units u ON u.pre = w.pre AND u.hint = coalesce(w.industry_hint, '')
+            JOIN _enrich_scores s ON s.n = u.n
+        """, {"version": version, "at": utcnow()})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

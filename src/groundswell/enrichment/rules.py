@@ -1,0 +1,246 @@
+"""Complaint type and complaint topic of a cleaned text: simple, ordered, documented rules.
+
+**Complaint type** follows the US Air Force's online response process (seed 004): a
+message is first assessed positive or negative (VADER's label); a negative one is then
+evaluated as one of four types, each with its own recommended response
+(``dbt/seeds/complaint_responses.csv``).  The first rule that matches wins:
+
+1. ``troll``: mockery or insult (``lol``, ``lmao``, 😂, 🤡, ``joke``, ``pathetic``, ``clown``,
+   ``idiots``, ``garbage``, ...): written to provoke, not to be helped.
+2. ``rage``: profanity (``wtf``, ``shit``, ``f*ck``, ...), or a very negative text
+   (compound <= -0.5) that shouts (``!!``, or two words of 4+ letters in capitals: airport
+   codes have 3) or uses an outrage word (``furious``, ``hate``, ``disgrace``,
+   ``unacceptable``, ``never again``, ...).
+3. ``misinformation``: says something is false, fake, a lie or a rumour (``rumour``,
+   ``heard that``, ``apparently``, ``secretly``, ``fake``, ``lie``/``lied``/``lying``,
+   ``hoax``, ``not true``, ...): the response is to correct the facts.
+4. ``unhappy_customer``: every other negative text.
+
+Non-negative texts are ``positive`` or ``neutral`` (their sentiment label).
+
+**Complaint topic** is keyword matching against ``dbt/seeds/complaint_topics.csv``
+(``industry,topic,keyword``; a keyword may be a phrase).  Matching is case-insensitive and
+on word boundaries (a keyword is neither preceded nor followed by a letter, digit or
+underscore; whitespace in a phrase matches any run of whitespace).  A topic's hits are the
+distinct keywords of it found in the text (each counts once however often it occurs; in
+"charged twice" both "charged" and "charged twice" count).  The topic with most hits wins,
+ties go to the topic that comes first in the seed file; no hit is ``other``.  A text with
+an industry hint is matched against that industry's list and the ``any`` list; a text
+without one against every list.  Topics are computed for every text, whatever its
+sentiment: VADER scores many complaints neutral ("my bag didn't arrive"), and those still
+have a topic; count complaints with ``complaint_type``.
+
+``RULES_VERSION`` names this file's rules: change it with any rule above, so
+``rules_version`` changes and ``enrich`` rescores every text.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.metadata
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+#: Bump whenever the complaint type rules or the matching semantics change.
+RULES_VERSION = "2026-11-24.1"
+
+TOPICS_SEED = "complaint_topics.csv"
+RESPONSES_SEED = "complaint_responses.csv"
+ANY_INDUSTRY = "any"
+NO_TOPIC = "other"
+
+COMPLAINT_TYPES = ("positive", "neutral", "troll", "rage", "misinformation", "unhappy_customer")
+VERY_NEGATIVE = -0.5
+
+
+class EnrichmentConfigError(RuntimeError):
+    """A seed the enrichment reads is missing or malformed; the message says how to fix it."""
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any alternative on word boundaries."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+# Mockery: laughing at the brand, calling it names.
+TROLL = _words(
+    r"lol+", r"lmf?ao+", r"rofl", r"(?:ha){2,}h?", r"joke", r"clowns?", r"pathetic", r"laughable",
+    r"losers?", r"idiots?", r"morons?", r"garbage", r"trash", r"dumb", r"epic fail", r"another fail",
+    r"imagine paying",
+)
+TROLL_EMOJI = re.compile("[\U0001F602\U0001F923\U0001F921\U0001F644]")  # 😂 🤣 🤡 🙄
+# Profanity, masked or not.
+PROFANITY = _words(
+    r"f+u+c+k\w*", r"f[*@#]+c?k\w*", r"f\*+", r"shit\w*", r"bullshit", r"wtf", r"stfu", r"crap\w*",
+    r"ass(?:hole)?s?", r"bitch\w*", r"bastards?", r"piss(?:ed)?", r"god ?damn\w*",
+    r"screw (?:you|this|u)", r"what the hell",
+)
+OUTRAGE = _words(
+    r"furious", r"livid", r"outraged?", r"outrageous", r"hate", r"hated", r"disgrace\w*",
+    r"disgust\w*", r"unacceptable", r"never again", r"never (?:fly|flying|use|using|buy|buying)",
+    r"worst (?:company|airline|service) ever",
+)
+SHOUTED_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{4,}(?![A-Za-z])")
+MISINFORMATION = _words(
+    r"rumou?rs?", r"rumou?red", r"heard (?:that|rumou?rs?)", r"i heard", r"apparently", r"supposedly",
+    r"allegedly", r"reportedly", r"secretly", r"is (?:it|this|that) true", r"if true", r"fake",
+    r"fake news", r"hoax", r"lies", r"lie(?![- ]flat)", r"lied", r"lying", r"liars?", r"false(?:ly)?",
+    r"misleading", r"not true", r"untrue", r"conspiracy", r"cover(?:-| )?up", r"propaganda",
+)
+STARTS_WITH_HEARD = re.compile(r"^\s*heard\b", re.IGNORECASE)
+
+
+def is_shouting(text: str) -> bool:
+    """'!!', or at least two words of 4+ letters written in capitals."""
+    return "!!" in text or len(SHOUTED_WORD.findall(text)) >= 2
+
+
+def complaint_type(cleaned: str, score: float, label: str) -> str:
+    """The seed-004 type of a cleaned text, from its VADER score and label (rules above)."""
+    if label != "negative":
+        return label
+    if TROLL.search(cleaned) or TROLL_EMOJI.search(cleaned):
+        return "troll"
+    if PROFANITY.search(cleaned) or (
+            score <= VERY_NEGATIVE and (is_shouting(cleaned) or OUTRAGE.search(cleaned))):
+        return "rage"
+    if MISINFORMATION.search(cleaned) or STARTS_WITH_HEARD.search(cleaned):
+        return "misinformation"
+    return "unhappy_customer"
+
+
+def _keyword_pattern(keyword: str) -> str:
+    return r"\s+".join(re.escape(part) for part in keyword.split())
+
+
+def _normalize(keyword: str) -> str:
+    return " ".join(keyword.lower().split())
+
+
+def _ends_word(text: str, end: int) -> bool:
+    """Whether a match of ``text[:end]`` at the start of ``text`` ends on a word boundary."""
+    return not (re.match(r"\w", text[end - 1]) and re.match(r"\w", text[end]))
+
+
+class TopicMatcher:
+    """The topics of one set of keyword lists, as one pattern (see the module docstring)."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        # rows: (topic, keyword) in seed order.
+        self.topics: list[str] = []
+        self.keyword_topics: dict[str, list[int]] = {}
+        for topic, keyword in rows:
+            if topic not in self.topics:
+                self.topics.append(topic)
+            rank = self.topics.index(topic)
+            topics = self.keyword_topics.setdefault(_normalize(keyword), [])
+            if rank not in topics:
+                topics.append(rank)
+        # One pattern for all keywords: a lookahead finds a match at every start position, so
+        # overlapping keywords are all found; at one position the longest keyword is the match,
+        # and the shorter ones it begins with ("charged" in "charged twice") are added from
+        # ``self.prefixes``.
+        keywords = sorted(self.keyword_topics, key=lambda k: (-len(k), k))
+        alternation = "|".join(_keyword_pattern(k) for k in keywords) or r"(?!x)x"
+        self.pattern = re.compile(r"(?<!\w)(?=(" + alternation + r")(?!\w))", re.IGNORECASE)
+        self.prefixes = {k: [p for p in keywords if p != k and k.startswith(p) and _ends_word(k, len(p))]
+                         for k in keywords}
+
+    def keywords_found(self, cleaned: str) -> set[str]:
+        """The distinct keywords (normalized) that occur in the text."""
+        found = {_normalize(m) for m in self.pattern.findall(cleaned)}
+        for keyword in list(found):
+            found.update(self.prefixes[keyword])
+        return found
+
+    def topic(self, cleaned: str) -> str:
+        found = self.keywords_found(cleaned)
+        if not found:
+            return NO_TOPIC
+        hits = [0] * len(self.topics)
+        for keyword in found:
+            for rank in self.keyword_topics[keyword]:
+                hits[rank] += 1
+        best = max(hits)
+        return self.topics[hits.index(best)]  # index(): the first in seed order wins a tie
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything a text's enrichment depends on besides the text: seeds and versions."""
+
+    topic_rows: tuple[tuple[str, str, str], ...]  # (industry, topic, keyword), seed order
+    responses: dict[str, str]  # complaint_type -> recommended_response
+    version: str
+
+    @cached_property
+    def industries(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i for i, _, _ in self.topic_rows))
+
+    @cached_property
+    def _matchers(self) -> dict[str | None, TopicMatcher]:
+        return {}
+
+    def matcher(self, industry: str | None) -> TopicMatcher:
+        """The lists for a hint: its industry's and ``any``; every list without a hint."""
+        key = industry.lower() if industry else None
+        if key not in self._matchers:
+            wanted = None if key is None else {key, ANY_INDUSTRY}
+            self._matchers[key] = TopicMatcher(
+                [(t, k) for i, t, k in self.topic_rows if wanted is None or i in wanted])
+        return self._matchers[key]
+
+    def topic(self, cleaned: str, industry: str | None = None) -> str:
+        return self.matcher(industry).topic(cleaned)
+
+
+def read_seed(path: Path, columns: tuple[str, ...]) -> tuple[bytes, list[dict[str, str]]]:
+    """A seed's bytes and rows (``columns`` only, stripped); an error that says what to fix."""
+    if not path.exists():
+        raise EnrichmentConfigError(
+            f"{path} is missing: enrichment reads it (columns {', '.join(columns)}); restore it "
+            "from the repository (git checkout -- dbt/seeds) or point seeds_dir at a folder holding it"
+        )
+    content = path.read_bytes()
+    reader = csv.DictReader(content.decode("utf-8-sig").splitlines())
+    missing = [c for c in columns if c not in (reader.fieldnames or ())]
+    if missing:
+        raise EnrichmentConfigError(
+            f"{path} has no column {', '.join(missing)} (its header is {reader.fieldnames}): "
+            f"the header row must name {', '.join(columns)}"
+        )
+    rows = []
+    for line, row in enumerate(reader, start=2):
+        values = {c: (row.get(c) or "").strip() for c in columns}
+        if not all(values.values()):
+            raise EnrichmentConfigError(
+                f"{path} line {line}: every one of {', '.join(columns)} needs a value")
+        rows.append(values)
+    return content, rows
+
+
+def vader_version() -> str:
+    return importlib.metadata.version("vaderSentiment")
+
+
+def load_rules(seeds_dir: Path) -> Rules:
+    """Read both seeds and compute the rules version they make with this code and VADER."""
+    topics_bytes, topic_rows = read_seed(seeds_dir / TOPICS_SEED, ("industry", "topic", "keyword"))
+    responses_bytes, response_rows = read_seed(
+        seeds_dir / RESPONSES_SEED, ("complaint_type", "recommended_response", "source"))
+    responses = {r["complaint_type"]: r["recommended_response"] for r in response_rows}
+    missing = [t for t in COMPLAINT_TYPES if t not in responses]
+    unknown = [t for t in responses if t not in COMPLAINT_TYPES]
+    if missing or unknown:
+        raise EnrichmentConfigError(
+            f"{seeds_dir / RESPONSES_SEED} must have one row per complaint type "
+            f"({', '.join(COMPLAINT_TYPES)}): missing {missing or 'none'}, unknown {unknown or 'none'}"
+        )
+    digest = hashlib.sha256()
+    for part in (vader_version().encode(), RULES_VERSION.encode(), topics_bytes, responses_bytes):
+        digest.update(hashlib.sha256(part).digest())
+    rows = tuple((r["industry"].lower(), r["topic"], r["keyword"]) for r in topic_rows)
+    return Rules(topic_rows=rows, responses=responses, version=digest.hexdigest()[:16])
