@@ -3,7 +3,7 @@
     uv run python bench/pipeline.py --scale small [--home DIR] [--keep]
 
 Each stage runs in its own child process, so its peak resident memory
-(ru_maxrss) is its own: generate -> land -> build (dbt) -> validate (GX gate)
+(ru_maxrss) is its own: generate -> land -> build (enrichment, dbt) -> validate (GX gate)
 -> publish.  The stages are the library calls the DAGs and the CLI make;
 Airflow's own overhead (`airflow dags test`) is measured separately as
 `demo`, the whole newcomer path, when --with-airflow is given.
@@ -45,7 +45,9 @@ def run_stage(stage: str, scale: str, arg: str | None) -> dict:
                 "quarantined": sum(r.quarantined for r in results)}
     if stage == "build":
         from groundswell import transform
+        from groundswell.enrichment import enrich
 
+        enrich(settings)  # as `groundswell build` and the build DAG do, before dbt
         transform.build(settings)
         from groundswell.warehouse import connect
 
