@@ -3,45 +3,19 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from dashboards import figures
 from groundswell.warehouse import connect, published
-from tests.conftest import free_port, make_settings
-
-GS = str(Path(sys.executable).parent / "groundswell")
+from tests.conftest import make_settings
+from tests.dashboards.conftest import serve
 
 #: True once the backlog figure in the page sums to n open messages.
 BACKLOG_TOTAL_IS = (
     "n => { const g = document.querySelector('#care-backlog .js-plotly-plot');"
     " return !!(g && g.data) && g.data.reduce("
     "(s, t) => s + Array.from(t.y).reduce((a, b) => a + b, 0), 0) === n; }")
-
-
-def serve(home: Path):
-    """`groundswell serve --demo` on ``home``: (process, url) once it answers."""
-    port = free_port()
-    env = dict(os.environ, GROUNDSWELL_HOME=str(home))
-    proc = subprocess.Popen([GS, "serve", "--demo", "--port", str(port), "--workers", "1"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=2)
-            return proc, url
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError(proc.stdout.read().decode()) from None
-            time.sleep(0.3)
 
 
 @pytest.fixture(scope="module")

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from dashboards import queries
 from groundswell.warehouse import published
-from tests.conftest import free_port, make_settings
-
-GS = str(Path(sys.executable).parent / "groundswell")
+from tests.conftest import make_settings
+from tests.dashboards.conftest import serve
 
 
 @pytest.fixture(scope="module")
 def server(published_home):
-    port = free_port()
-    env = dict(os.environ, GROUNDSWELL_HOME=str(published_home))
-    proc = subprocess.Popen([GS, "serve", "--demo", "--port", str(port), "--workers", "1"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/healthz", timeout=2)
-            break
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError(proc.stdout.read().decode()) from None
-            time.sleep(0.3)
+    proc, url = serve(published_home)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -79,18 +59,9 @@ def test_overview_shows_kpis_and_follows_the_brand_filter(server, published_home
 
 
 def test_the_page_says_what_to_do_when_nothing_is_published(tmp_path, page):
-    port = free_port()
-    env = dict(os.environ, GROUNDSWELL_HOME=str(tmp_path / "empty"))
-    proc = subprocess.Popen([GS, "serve", "--demo", "--port", str(port), "--workers", "1"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, url = serve(tmp_path / "empty")
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(url + "/")
         alert = page.locator("#overview-missing")
         alert.wait_for(timeout=30_000)
         assert "groundswell build" in alert.inner_text()
