@@ -150,6 +150,26 @@ def sla_trend(df: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def backlog_trend(df: pd.DataFrame) -> go.Figure:
+    """The backlog at each day's end (marts.agg_care_daily), and the part of it over its SLA."""
+    fig = go.Figure()
+    fig.update_layout(title="Backlog at the end of each day", margin=_MARGIN, template="plotly_white",
+                      legend={"orientation": "h", "y": -0.15})
+    if df.empty:
+        return _empty(fig)
+    days = [f"{pd.Timestamp(d):%Y-%m-%d}" for d in df["date_day"]]
+    fig.add_trace(go.Scatter(
+        x=days, y=df["backlog"].tolist(), name="backlog", mode="lines", line={"color": "#6c757d"},
+        hovertemplate="%{x}<br>%{y:,} messages unanswered at the day's end (backlog)<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=days, y=df["backlog_over_sla"].tolist(), name="over its SLA", mode="lines",
+        fill="tozeroy", line={"color": "#dc3545"},
+        hovertemplate="%{x}<br>%{y:,} of them past their SLA (backlog_over_sla)<extra></extra>"))
+    fig.update_layout(xaxis={"title": "day (each brand's calendar time zone)"},
+                      yaxis={"title": "messages", "rangemode": "tozero"})
+    return fig
+
+
 def response_time_box(df: pd.DataFrame, measure: str = "business") -> go.Figure:
     """One box per channel from precomputed percentiles: box p25–p75, line the median,
     whiskers p10 and p90 (queries.response_time_stats)."""

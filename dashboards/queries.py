@@ -435,6 +435,79 @@ def care_conversation(con: duckdb.DuckDBPyConnection, source: str, message_id: s
     ).df()
 
 
+CONVERSATIONS_MART = "marts.fct_care_conversations"
+DAILY_MART = "marts.agg_care_daily"
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Whether the snapshot has this mart (one published before it was added has not)."""
+    schema, table = qualified.split(".")
+    return con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                       [schema, table]).fetchone()[0] > 0
+
+
+def _segment_where(f: CareFilters, day_column: str) -> tuple[str, list]:
+    """The page's filters on a mart keyed by brand and channel, the period on ``day_column``
+    (an allowlisted column name, never from the browser)."""
+    if day_column not in ("date_day", "opened_at"):
+        raise ValueError("day_column must be date_day or opened_at")
+    sql = f"{day_column} >= ? and {day_column} < ?"
+    params: list = [f.start, f.end + timedelta(days=1)]
+    if f.brands:
+        sql += " and list_contains(?, brand)"
+        params.append([str(b) for b in f.brands])
+    if f.channels:
+        sql += " and list_contains(?, channel)"
+        params.append([str(c) for c in f.channels])
+    return sql, params
+
+
+def backlog_by_day(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
+    """Per day (each brand's calendar time zone) of marts.agg_care_daily: the backlog at the day's
+    end and the part of it over its SLA, with the day's messages and responses. Empty for a
+    snapshot without the mart."""
+    if not _has_table(con, DAILY_MART):
+        return pd.DataFrame(columns=["date_day", "messages", "responded", "backlog", "backlog_over_sla"])
+    where, params = _segment_where(f, "date_day")
+    return con.execute(
+        f"""
+        select date_day, sum(messages) as messages, sum(responded) as responded,
+               sum(backlog) as backlog, sum(backlog_over_sla) as backlog_over_sla
+        from {DAILY_MART}
+        where {where}
+        group by all
+        order by date_day
+        """,
+        params,
+    ).df()
+
+
+def conversation_kpis(con: duckdb.DuckDBPyConnection, f: CareFilters) -> dict:
+    """Conversations opened in the period (marts.fct_care_conversations): how many, resolved,
+    reopened, and exchanges per conversation. All None for a snapshot without the mart."""
+    names = ("conversations", "resolved", "awaiting_brand", "awaiting_customer", "reopened",
+             "exchanges", "median_resolution_minutes")
+    if not _has_table(con, CONVERSATIONS_MART):
+        return dict.fromkeys(names)
+    where, params = _segment_where(f, "opened_at")
+    row = con.execute(
+        f"""
+        select
+            count(*),
+            count(*) filter (where is_resolved),
+            count(*) filter (where status = 'awaiting_brand'),
+            count(*) filter (where status = 'awaiting_customer'),
+            count(*) filter (where is_reopened),
+            sum(exchanges),
+            quantile_cont(resolution_minutes, 0.5)
+        from {CONVERSATIONS_MART}
+        where {where}
+        """,
+        params,
+    ).fetchone()
+    return dict(zip(names, row, strict=True))
+
+
 def care_export(con: duckdb.DuckDBPyConnection, f: CareFilters, limit: int = EXPORT_LIMIT) -> pd.DataFrame:
     """Every column of the messages behind the filters (and their sla_result), oldest first,
     at most ``limit`` rows."""

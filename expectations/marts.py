@@ -62,4 +62,57 @@ SUITES = [
             gx.expectations.ExpectColumnValuesToBeInSet(column="sla_verdict_consistent", value_set=[True]),
         ],
     ),
+    Suite(
+        name="marts.fct_care_conversations",
+        description="One row per conversation; exchanges, last word and status consistent.",
+        query="""
+            select source || '/' || conversation_id as conversation_key, opened_at, status,
+                   customer_messages, brand_messages, exchanges, reopen_count,
+                   first_response_minutes, resolution_minutes,
+                   -- a brand message answers at most one customer turn
+                   brand_messages - exchanges as unanswering_brand_messages,
+                   -- resolved exactly when the status says so, and only with the brand's last word
+                   (status = 'resolved') = is_resolved and (not is_resolved or brand_has_last_word)
+                     as status_consistent
+            from marts.fct_care_conversations
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeUnique(column="conversation_key"),
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="opened_at"),
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column="status", value_set=["resolved", "awaiting_customer", "awaiting_brand"]),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="customer_messages", min_value=1),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="exchanges", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="reopen_count", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="unanswering_brand_messages", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="first_response_minutes", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="resolution_minutes", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="status_consistent", value_set=[True]),
+        ],
+    ),
+    Suite(
+        name="marts.agg_care_daily",
+        description="One row per segment and day; counts nested (responded within messages, "
+        "backlog over SLA within backlog), rates between 0 and 1.",
+        query="""
+            select date_day, brand, channel, complaint_type, time_zone, response_rate,
+                   sla_attainment, backlog, backlog_over_sla,
+                   messages - responded as unanswered,
+                   sla_judged - within_sla as breached,
+                   backlog - backlog_over_sla as backlog_in_time
+            from marts.agg_care_daily
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectCompoundColumnsToBeUnique(
+                column_list=["date_day", "brand", "channel", "complaint_type", "time_zone"],
+                ignore_row_if="never"),
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="date_day"),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="response_rate", min_value=0, max_value=1),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="sla_attainment", min_value=0, max_value=1),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="unanswered", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="breached", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="backlog_over_sla", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="backlog_in_time", min_value=0),
+        ],
+    ),
 ]

@@ -1,8 +1,9 @@
 """Customer care: do we answer our customers, how fast, and whom do we serve worst?
 
-Every number is computed from ``marts.fct_care_messages`` (definitions: docs/metrics.md,
-"Customer care"); click one to see the messages behind it, pick a message to see its
-conversation, export the messages behind the filters as CSV.
+Message figures come from ``marts.fct_care_messages``, conversation figures from
+``marts.fct_care_conversations``, the daily backlog from ``marts.agg_care_daily``
+(definitions: docs/metrics.md, "Customer care"); click a message figure to see the messages
+behind it, pick a message to see its conversation, export the messages behind the filters as CSV.
 """
 
 from __future__ import annotations
@@ -34,6 +35,16 @@ CARDS = (
      "responded messages", "responded"),
     ("care-kpi-p90", "90th percentile response", "90th percentile of "
      "first_response_business_minutes of responded messages", "responded"),
+)
+#: Conversation cards: id, label, definition (tooltip).
+CONVERSATION_CARDS = (
+    ("care-conv-opened", "Conversations", "Conversations opened in the period (one row of "
+     "marts.fct_care_conversations each)"),
+    ("care-conv-resolved", "Resolved", "status resolved: the brand has the last word and the "
+     "customer stayed silent after it for care_resolution_silence_hours (default 24)"),
+    ("care-conv-reopened", "Reopened", "is_reopened: the customer wrote again after such a silence"),
+    ("care-conv-exchanges", "Exchanges per conversation", "sum of exchanges (brand messages "
+     "answering a customer turn) / conversations"),
 )
 DRILL_PROMPT = "Click a number (a card, a week, a box, a bar or a segment) to see the messages behind it."
 CONVERSATION_PROMPT = "Select a message above to see its conversation."
@@ -89,6 +100,14 @@ def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
         style={"cursor": "pointer"}), md=2)
 
 
+def _info_card(card_id: str, label: str, tooltip: str) -> dbc.Col:
+    return dbc.Col(html.Div(dbc.Card(dbc.CardBody([
+        html.Div(label, className="text-muted small"),
+        html.H4("–", id=f"{card_id}-value", className="mb-0"),
+        html.Div("", id=f"{card_id}-detail", className="small text-muted"),
+    ])), title=tooltip), md=3)
+
+
 def layout(**_query) -> html.Div:
     """Built per request, so the filters cover whatever snapshot is published now."""
     try:
@@ -128,6 +147,8 @@ def layout(**_query) -> html.Div:
         ], className="mb-3 align-items-end"),
         dbc.Row([_card(card_id, label, tooltip) for card_id, label, tooltip, _ in CARDS],
                 className="mb-3 g-3"),
+        dbc.Row([_info_card(*card) for card in CONVERSATION_CARDS], className="mb-3 g-3",
+                id="care-conversation-cards"),
         dbc.Row([
             dbc.Col(dcc.Graph(id="care-trend"), md=6),
             dbc.Col([
@@ -138,6 +159,9 @@ def layout(**_query) -> html.Div:
                 html.Div(id="care-response-table"),
             ], md=6),
         ]),
+        dbc.Row([
+            dbc.Col(dcc.Graph(id="care-backlog-trend"), md=12),
+        ], className="mt-3"),
         dbc.Row([
             dbc.Col(dcc.Graph(id="care-backlog"), md=5),
             dbc.Col([
@@ -194,15 +218,22 @@ FILTERS = (Input("care-dates", "start_date"), Input("care-dates", "end_date"),
 
 @callback(
     *[Output(f"{card_id}-{part}", "children") for card_id, *_ in CARDS for part in ("value", "detail")],
+    *[Output(f"{card_id}-{part}", "children") for card_id, *_ in CONVERSATION_CARDS
+      for part in ("value", "detail")],
     Output("care-trend", "figure"), Output("care-backlog", "figure"),
+    Output("care-backlog-trend", "figure"),
     *FILTERS,
 )
 def update(start_date, end_date, brands, channels):
     f = _filters(start_date, end_date, brands, channels)
     with snapshot() as con:
         k = queries.care_kpis(con, f)
+        c = queries.conversation_kpis(con, f)
         trend = queries.sla_by_week(con, f)
         backlog = queries.backlog_by_type(con, f)
+        daily = queries.backlog_by_day(con, f)
+    opened = c["conversations"]
+    share = (lambda n: figures.fmt_rate(n / opened)) if opened else (lambda n: "–")
     return (
         figures.fmt_count(k["messages"]), f"received {f.start:%d %b} – {f.end:%d %b %Y}",
         figures.fmt_rate(k["response_rate"]), f"{k['responded']:,} of {k['messages']:,} responded",
@@ -210,7 +241,15 @@ def update(start_date, end_date, brands, channels):
         figures.fmt_count(k["open"]), f"{k['open_breached']:,} breached",
         figures.fmt_minutes(k["median_business_minutes"]), "business minutes",
         figures.fmt_minutes(k["p90_business_minutes"]), "business minutes",
-        figures.sla_trend(trend), figures.backlog_bars(backlog),
+        figures.fmt_count(opened), f"opened {f.start:%d %b} – {f.end:%d %b %Y}",
+        share(c["resolved"]), (f"{c['resolved']:,} resolved; median "
+                               f"{figures.fmt_minutes(c['median_resolution_minutes'])} to resolve"
+                               if opened else ""),
+        share(c["reopened"]), f"{c['reopened']:,} reopened" if opened else "",
+        f"{c['exchanges'] / opened:,.2f}" if opened else "–",
+        (f"{c['awaiting_brand']:,} awaiting the brand, {c['awaiting_customer']:,} the customer"
+         if opened else ""),
+        figures.sla_trend(trend), figures.backlog_bars(backlog), figures.backlog_trend(daily),
     )
 
 

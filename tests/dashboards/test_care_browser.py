@@ -60,8 +60,27 @@ def test_care_page_shows_the_mart_drills_down_and_exports(server, published_home
         responded / total)
     assert page.locator("#care-kpi-open-value").inner_text() == figures.fmt_count(open_)
 
-    # The figures render, carrying the mart's numbers.
-    for graph in ("care-trend", "care-response-times", "care-backlog"):
+    # Conversations opened in the default period (the last 90 days of received_at).
+    (conversations, resolved) = mart(published_home, """
+        with period as (
+            select greatest(min(received_at)::date, max(received_at)::date - 89) as first_day,
+                   max(received_at)::date + 1 as after
+            from marts.fct_care_messages
+        )
+        select count(*), count(*) filter (where is_resolved)
+        from marts.fct_care_conversations, period
+        where opened_at >= first_day and opened_at < after""")
+    assert 0 < resolved < conversations
+    assert page.locator("#care-conv-opened-value").inner_text() == figures.fmt_count(conversations)
+    assert page.locator("#care-conv-resolved-value").inner_text() == figures.fmt_rate(
+        resolved / conversations)
+
+    # The figures render, carrying the marts' numbers; the daily backlog ends at the open messages.
+    page.wait_for_function(
+        "n => { const p = document.querySelector('#care-backlog-trend .js-plotly-plot');"
+        " return p && p.data && p.data.length && p.data[0].y[p.data[0].y.length - 1] === n; }",
+        arg=open_, timeout=30_000)
+    for graph in ("care-trend", "care-response-times", "care-backlog", "care-backlog-trend"):
         assert page.locator(f"#{graph} .js-plotly-plot").count() == 1
     page.wait_for_function(
         BACKLOG_TOTAL_IS,

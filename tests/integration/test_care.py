@@ -23,8 +23,8 @@ SEEDS = PROJECT_ROOT / "dbt" / "seeds"
 
 
 @pytest.fixture(scope="module")
-def care(tmp_path_factory) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the published fct_care_messages, the raw CSV) after `load twcs` and `build` in a fresh home."""
+def published(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    """The published care marts after `load twcs` and `build` in a fresh home, by name."""
     path = shared_file("twcs", "twcs_head5000.csv")
     home = tmp_path_factory.mktemp("care") / "home"
     with pytest.MonkeyPatch.context() as mp:
@@ -34,9 +34,17 @@ def care(tmp_path_factory) -> tuple[pd.DataFrame, pd.DataFrame]:
             assert result.exit_code == 0, result.output
     con = connect(home / "published" / "warehouse.duckdb", read_only=True)
     try:
-        mart = con.execute("select * from marts.fct_care_messages").df()
+        return {name: con.execute(f"select * from marts.{name}").df()
+                for name in ("fct_care_messages", "fct_care_conversations", "agg_care_daily")}
     finally:
         con.close()
+
+
+@pytest.fixture(scope="module")
+def care(published) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the published fct_care_messages, the raw CSV)."""
+    mart = published["fct_care_messages"]
+    path = shared_file("twcs", "twcs_head5000.csv")
     tweets = pd.read_csv(path, dtype={"tweet_id": str, "author_id": str}, lineterminator="\n")
     tweets["created_at"] = pd.to_datetime(tweets["created_at"], format="%a %b %d %H:%M:%S %z %Y")
     tweets["parent"] = tweets["in_response_to_tweet_id"].map(lambda v: None if pd.isna(v) else str(int(v)))
@@ -115,3 +123,119 @@ def test_business_minutes_match_a_day_by_day_computation(care):
         end = row.first_response_at.to_pydatetime().replace(tzinfo=UTC)
         assert row.first_response_business_minutes == pytest.approx(
             _business_minutes_day_by_day(start, end, calendar), abs=1e-9), row
+
+
+SILENCE = timedelta(hours=24)  # dbt var care_resolution_silence_hours
+
+
+def _thread_roots(tweets: pd.DataFrame) -> dict[str, str]:
+    """Each tweet's thread: the ancestor whose parent is not in the data (walked in Python)."""
+    parent = dict(zip(tweets["tweet_id"], tweets["parent"], strict=True))
+    roots = {}
+    for tweet_id in parent:
+        node = tweet_id
+        while parent.get(node) in parent:
+            node = parent[node]
+        roots[tweet_id] = node
+    return roots
+
+
+def test_conversations_match_an_independent_computation(published, care):
+    """Every conversation's exchanges, last word, resolution and reopenings, recomputed by walking
+    each thread in Python from the CSV (brand per message from fct_care_messages)."""
+    mart, tweets = care
+    conversations = published["fct_care_conversations"].set_index("conversation_id")
+    tweets = tweets.assign(root=tweets["tweet_id"].map(_thread_roots(tweets)),
+                           at=tweets["created_at"].dt.tz_convert(None))
+    as_of = tweets["at"].max()
+    messages = mart.set_index("message_id")
+    expected = {}
+    for root, thread in tweets.groupby("root"):
+        customer = thread[thread["inbound"]]
+        if customer.empty:
+            continue
+        first = customer.sort_values(["at", "tweet_id"])
+        brands = messages.loc[first["tweet_id"], "brand"].dropna()
+        brand = brands.iloc[0] if len(brands) else None
+        turns = thread[thread["inbound"] | (thread["author_id"] == brand)]
+        turns = turns.assign(is_brand=~turns["inbound"]).sort_values(["at", "is_brand", "tweet_id"])
+        exchanges = reopened = 0
+        previous = None
+        for turn in turns.itertuples():
+            if previous is not None and previous.is_brand != turn.is_brand and turn.is_brand:
+                exchanges += 1
+            if previous is not None and previous.is_brand and not turn.is_brand \
+                    and turn.at - previous.at >= SILENCE:
+                reopened += 1
+            previous = turn
+        last = turns.iloc[-1]
+        resolved = bool(last["is_brand"]) and as_of - last["at"] >= SILENCE
+        responses = messages.loc[customer["tweet_id"], "first_response_at"].dropna()
+        expected[root] = {
+            "brand": brand,
+            "customer_messages": len(customer),
+            "brand_messages": int(turns["is_brand"].sum()),
+            "exchanges": exchanges,
+            "reopen_count": reopened,
+            "brand_has_last_word": bool(last["is_brand"]),
+            "status": "resolved" if resolved else
+                      "awaiting_customer" if last["is_brand"] else "awaiting_brand",
+            "first_response_minutes":
+                (responses.min() - first["at"].iloc[0]).total_seconds() / 60 if len(responses) else None,
+        }
+    assert set(conversations.index) == set(expected)
+    for root, want in expected.items():
+        got = conversations.loc[root]
+        for column, value in want.items():
+            if value is None:
+                assert pd.isna(got[column]), (root, column)
+            elif isinstance(value, float):
+                assert got[column] == pytest.approx(value, abs=1e-9), (root, column)
+            else:
+                assert got[column] == value, (root, column, got[column], value)
+    statuses = conversations["status"].value_counts().to_dict()
+    assert statuses == {"resolved": 1113, "awaiting_brand": 197, "awaiting_customer": 1}
+    assert conversations["is_reopened"].sum() == 72
+
+
+def test_daily_backlog_matches_a_day_by_day_count(published):
+    """Each day's backlog, counted message by message at the day's end in New York (as_of on the
+    last day), equals the running sums of agg_care_daily; the day's other figures match pandas."""
+    messages = published["fct_care_messages"]
+    daily = published["agg_care_daily"]
+    assert (daily["time_zone"] == "America/New_York").all()  # every twcs brand: default calendar
+    zone = ZoneInfo("America/New_York")
+    as_of = messages["as_of"].max()
+    last_day = as_of.tz_localize(UTC).tz_convert(zone).date()
+    local = messages.assign(day=messages["received_at"].dt.tz_localize(UTC).dt.tz_convert(zone).dt.date)
+    keys = ["brand", "channel", "complaint_type"]
+    checked = 0
+    for key, segment in local.groupby(keys, dropna=False):
+        rows = daily[(daily["brand"].fillna("\0") == (key[0] if isinstance(key[0], str) else "\0"))
+                     & (daily["channel"] == key[1]) & (daily["complaint_type"] == key[2])]
+        rows = rows.set_index(rows["date_day"].dt.date)
+        days = [segment["day"].min() + timedelta(days=i)
+                for i in range((last_day - segment["day"].min()).days + 1)]
+        assert list(rows.index) == days
+        response = segment["first_response_at"]
+        for day in days:
+            if day < last_day:
+                end = pd.Timestamp(datetime.combine(day + timedelta(days=1), time(), zone)
+                                   .astimezone(UTC).replace(tzinfo=None))
+                open_ = (segment["received_at"] < end) & (response.isna() | (response >= end))
+                over = open_ & (segment["sla_breach_at"] < end)
+            else:
+                open_ = response.isna()
+                over = open_ & (segment["sla_breach_at"] < as_of)
+            row = rows.loc[day]
+            assert (row["backlog"], row["backlog_over_sla"]) == (open_.sum(), over.sum()), (key, day)
+            received = segment[segment["day"] == day]
+            assert row["messages"] == len(received)
+            assert row["responded"] == received["is_responded"].sum()
+            assert row["within_sla"] == received["is_within_sla"].eq(True).sum()
+            median = received["first_response_minutes"].median()
+            assert (pd.isna(row["median_first_response_minutes"]) and pd.isna(median)) or \
+                row["median_first_response_minutes"] == pytest.approx(median, abs=1e-9)
+            checked += 1
+    assert checked == len(daily) == 11618
+    assert daily["messages"].sum() == len(messages)
