@@ -115,4 +115,48 @@ SUITES = [
             gx.expectations.ExpectColumnValuesToBeBetween(column="backlog_in_time", min_value=0),
         ],
     ),
+    Suite(
+        name="marts.fct_attribution",
+        description="Per conversion and model the weights sum to 1; weights between 0 and 1.",
+        query="""
+            select conversion_id || '/' || model as conversion_model, model,
+                   count(*) as touches, min(weight) as min_weight, max(weight) as max_weight,
+                   sum(weight) - 1 as weight_sum_error
+            from marts.fct_attribution
+            group by conversion_id, model
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeUnique(column="conversion_model"),
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column="model",
+                value_set=["first_touch", "last_touch", "linear", "position_based", "time_decay"]),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="min_weight", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="max_weight", max_value=1 + 1e-9),
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="weight_sum_error", min_value=-1e-9, max_value=1e-9),
+        ],
+    ),
+    Suite(
+        name="marts.fct_social_roi",
+        description="One row per slice and model; costs never negative; ROI finite, NULL at zero "
+        "cost, inside its range across models.",
+        query="""
+            select month, department, channel, campaign, model, cost, total_value,
+                   isinf(roi) or isnan(roi) as roi_not_finite,
+                   (cost = 0) = (roi is null) as roi_null_exactly_at_zero_cost,
+                   roi - roi_min as above_min, roi_max - roi as below_max
+            from marts.fct_social_roi
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectCompoundColumnsToBeUnique(
+                column_list=["month", "department", "channel", "campaign", "model"],
+                ignore_row_if="never"),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="cost", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="roi_not_finite", value_set=[False]),
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column="roi_null_exactly_at_zero_cost", value_set=[True]),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="above_min", min_value=-1e-12),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="below_max", min_value=-1e-12),
+        ],
+    ),
 ]

@@ -409,7 +409,10 @@ def write_sessions(
                          WHEN 'organic' THEN 'https://www.google.com/' END AS referrer,
             CASE channel WHEN 'social' THEN {_sql_list(sources)}[1 + floor(uc * 5)::INTEGER]
                          WHEN 'email' THEN 'newsletter' END AS utm_source,
-            CASE channel WHEN 'social' THEN (CASE WHEN ue < 0.3 THEN 'paid_social' ELSE 'social' END)
+            -- a third of the organic LinkedIn clicks follow links sales people shared (social selling)
+            CASE channel WHEN 'social' THEN (CASE WHEN ue < 0.3 THEN 'paid_social'
+                         WHEN floor(uc * 5) = {sources.index('linkedin')} AND ue < 0.53 THEN 'social_selling'
+                         ELSE 'social' END)
                          WHEN 'email' THEN 'email' END AS utm_medium,
             CASE WHEN channel IN ('social', 'email')
                  THEN {_sql_list(campaigns)}[1 + floor(ud * {len(campaigns)})::INTEGER] END AS utm_campaign,

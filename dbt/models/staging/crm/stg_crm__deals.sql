@@ -28,6 +28,7 @@ renamed as (
         created_at,
         closed_at,
         lower(owner_department) as department,
+        nullif(business_unit, '') as business_unit,
         lower(lead_source) as lead_source,
         nullif(utm_campaign, '') as utm_campaign,
         _batch_id,

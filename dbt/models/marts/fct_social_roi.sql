@@ -1,0 +1,176 @@
+-- Social ROI per month × department × channel × campaign × attribution model: what each
+-- department spent and what it earned, from one shared definition (seed 003: ROI is not the
+-- marketing department's private number). Definitions: docs/metrics.md#social-roi.
+with
+
+assumptions as (
+
+    select
+        max(case when assumption = 'cost_per_phone_contact' then cast(value as double) end)
+            - max(case when assumption = 'cost_per_social_contact' then cast(value as double) end)
+            as saving_per_deflected_contact,
+        max(case when assumption = 'value_per_adopted_idea' then cast(value as double) end)
+            as value_per_adopted_idea
+    from {{ ref('roi_assumptions') }}
+
+),
+
+models as (
+
+    select distinct model from {{ ref('fct_attribution') }}
+    union
+    select unnest(['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'])
+
+),
+
+attributed as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'converted_at') }} as date) as month,
+        department,
+        channel,
+        campaign,
+        model,
+        credited_revenue as attributed_revenue,
+        credited_pipeline as attributed_pipeline,
+        0.0 as cost,
+        0.0 as paid_media_cost,
+        0 as deflected_contacts,
+        0 as ideas_adopted
+    from {{ ref('fct_attribution') }}
+
+),
+
+-- Costs, savings and ideas do not depend on the attribution model: each model's rows carry them.
+costs as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'k.cost_date') }} as date) as month,
+        k.department,
+        k.channel,
+        k.campaign,
+        m.model,
+        0.0,
+        0.0,
+        cast(k.amount as double),
+        case when k.cost_kind = 'paid_media' then cast(k.amount as double) else 0.0 end,
+        0,
+        0
+    from {{ ref('stg_costs__program_costs') }} as k
+    cross join models as m
+
+),
+
+-- Support deflected to social: community questions solved by an accepted answer, and care
+-- conversations resolved on a social channel.
+deflected as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'solved_at') }} as date) as month,
+        'community' as channel
+    from {{ ref('stg_community__threads') }}
+    where accepted_reply_id is not null and solved_at is not null
+    union all
+    select
+        cast({{ dbt.date_trunc('month', 'resolved_at') }} as date),
+        case when channel = 'x' then 'x' else 'facebook' end
+    from {{ ref('fct_care_conversations') }}
+    where is_resolved
+
+),
+
+savings as (
+
+    select d.month, 'service', d.channel, null::varchar, m.model, 0.0, 0.0, 0.0, 0.0, 1, 0
+    from deflected as d
+    cross join models as m
+
+),
+
+ideas as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'i.status_changed_at') }} as date),
+        '{{ var("roi_ideas_department") }}',
+        'community',
+        null::varchar,
+        m.model,
+        0.0, 0.0, 0.0, 0.0, 0, 1
+    from {{ ref('stg_community__ideas') }} as i
+    cross join models as m
+    where i.is_adopted and i.status_changed_at is not null
+
+),
+
+lines as (
+
+    select * from attributed
+    union all
+    select * from costs
+    union all
+    select * from savings
+    union all
+    select * from ideas
+
+),
+
+summed as (
+
+    select
+        l.month,
+        l.department,
+        l.channel,
+        l.campaign,
+        l.model,
+        sum(l.cost) as cost,
+        sum(l.paid_media_cost) as paid_media_cost,
+        sum(l.attributed_revenue) as attributed_revenue,
+        sum(l.attributed_pipeline) as attributed_pipeline,
+        sum(l.deflected_contacts) as deflected_contacts,
+        sum(l.deflected_contacts) * any_value(a.saving_per_deflected_contact) as deflection_savings,
+        sum(l.ideas_adopted) as ideas_adopted,
+        sum(l.ideas_adopted) * any_value(a.value_per_adopted_idea) as ideas_value
+    from lines as l
+    cross join assumptions as a
+    group by l.month, l.department, l.channel, l.campaign, l.model
+
+),
+
+valued as (
+
+    select
+        *,
+        -- pipeline is a forecast, and a won deal is revenue already: it is reported, not added
+        attributed_revenue + deflection_savings + coalesce(ideas_value, 0) as total_value
+    from summed
+
+),
+
+final as (
+
+    select
+        month,
+        department,
+        channel,
+        campaign,
+        model,
+        cost,
+        paid_media_cost,
+        attributed_revenue,
+        attributed_pipeline,
+        deflected_contacts,
+        deflection_savings,
+        ideas_adopted,
+        ideas_value,
+        total_value,
+        (total_value - cost) / nullif(cost, 0) as roi,
+        attributed_revenue / nullif(paid_media_cost, 0) as roas,
+        -- how much the answer depends on the model: the same row under every model
+        min((total_value - cost) / nullif(cost, 0)) over same_slice as roi_min,
+        max((total_value - cost) / nullif(cost, 0)) over same_slice as roi_max
+    from valued
+    window same_slice as (partition by month, department, channel, campaign)
+
+)
+
+select * from final

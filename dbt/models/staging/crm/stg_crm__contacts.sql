@@ -1,0 +1,42 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'crm__contacts') }}
+
+),
+
+-- Each export repeats every contact: the latest landing holds its current keys.
+latest as (
+
+    {{ latest_landing('source', 'contact_id') }}
+
+),
+
+renamed as (
+
+    select
+        contact_id,
+        nullif(account_id, '') as account_id,
+        -- the keys that link a contact to its accounts elsewhere, normalised the way each
+        -- platform compares them (handles without @ and case-insensitive, hashes in lower hex)
+        nullif(lower(trim(email_sha256)), '') as email_sha256,
+        nullif(lower(ltrim(trim(x_handle), '@')), '') as x_handle,
+        nullif(trim(facebook_id), '') as facebook_id,
+        nullif(lower(ltrim(trim(instagram_handle), '@')), '') as instagram_handle,
+        nullif(trim(linkedin_url), '') as linkedin_url,
+        nullif(trim(community_user_id), '') as community_user_id,
+        lower(lifecycle_stage) as lifecycle_stage,
+        lower(lifecycle_stage) = 'customer' as is_customer,
+        nullif(lower(segment), '') as segment,
+        country,
+        created_at,
+        updated_at,
+        _batch_id,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed

@@ -1,0 +1,106 @@
+"""Social ROI on the tiny demo: identity, attribution and the ROI ledger, checked against
+independent computations on the published marts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from groundswell.warehouse import published
+from tests.conftest import make_settings
+
+MODELS = {"first_touch", "last_touch", "linear", "position_based", "time_decay"}
+
+
+@pytest.fixture(scope="module")
+def marts(published_home) -> dict[str, pd.DataFrame]:
+    with published(make_settings(published_home)) as con:
+        return {name: con.execute(f"select * from marts.{name}").df()
+                for name in ("dim_social_identities", "fct_touchpoints", "fct_conversions",
+                             "fct_attribution", "fct_social_roi")}
+
+
+def test_identities_link_by_exact_keys_and_count_the_unmatched(marts, published_home):
+    identities = marts["dim_social_identities"]
+    assert set(identities["match_status"]) <= {"matched", "unmatched", "ambiguous"}
+    counts = identities.groupby(["platform", "match_status"]).size()
+    # Every platform has both: the demo CRM records some keys of some customers only.
+    for platform in ("x", "facebook", "community"):
+        assert counts[(platform, "matched")] > 0 and counts[(platform, "unmatched")] > 0
+    with published(make_settings(published_home)) as con:
+        contacts = con.execute("select contact_id, x_handle from staging.stg_crm__contacts "
+                               "where x_handle is not null").df()
+    matched = identities[identities["match_status"] == "matched"]
+    assert matched["contact_id"].notna().all()
+    assert identities.loc[identities["match_status"] != "matched", "contact_id"].isna().all()
+    # An X author is matched exactly when the CRM records its handle, to that contact.
+    by_handle = dict(zip(contacts["x_handle"], contacts["contact_id"], strict=True))
+    x = identities[identities["platform"] == "x"]
+    assert (x["contact_id"].fillna("-") == x["key_value"].map(by_handle).fillna("-")).all()
+
+
+def test_touches_belong_to_matched_contacts_and_their_departments(marts):
+    touches = marts["fct_touchpoints"]
+    identities = marts["dim_social_identities"]
+    assert touches["touch_id"].is_unique
+    assert set(touches["contact_id"]) <= set(identities["contact_id"].dropna())
+    owners = touches.groupby("touch_type")["department"].unique().map(set).to_dict()
+    assert owners["care_conversation"] == {"service"}
+    assert owners["community_post"] == {"service"}
+    assert owners["social_click"] <= {"marketing", "sales"}
+    assert "sales" in owners["social_click"]  # social selling links (utm_medium social_selling)
+
+
+def test_weights_sum_to_one_and_credit_is_conserved(marts):
+    """Per conversion and model the weights sum to 1; per model the credited revenue and
+    pipeline equal those of the conversions with a touch in the window (and no more)."""
+    attribution = marts["fct_attribution"]
+    conversions = marts["fct_conversions"].set_index("conversion_id")
+    assert set(attribution["model"]) == MODELS
+    sums = attribution.groupby(["conversion_id", "model"])["weight"].sum()
+    assert ((sums - 1).abs() < 1e-9).all()
+    assert attribution.groupby("conversion_id")["model"].nunique().eq(5).all()
+    touched = conversions.loc[attribution["conversion_id"].unique()]
+    assert touched["contact_id"].notna().all()
+    for model, rows in attribution.groupby("model"):
+        assert rows["credited_revenue"].sum() == pytest.approx(float(touched["revenue"].sum()), rel=1e-12)
+        assert rows["credited_pipeline"].sum() == pytest.approx(float(touched["pipeline"].sum()), rel=1e-12)
+    untouched = conversions.drop(index=touched.index)
+    assert len(untouched) > 0  # some conversions have no social touch: no social credit
+
+
+def test_eligible_touches_are_the_contacts_within_the_lookback_window(marts):
+    """Recount every conversion's eligible touches with pandas (90 days back, both ends in)."""
+    attribution = marts["fct_attribution"]
+    touches = marts["fct_touchpoints"]
+    conversions = marts["fct_conversions"].dropna(subset=["contact_id"])
+    pairs = conversions.merge(touches, on="contact_id")
+    window = (pairs["touched_at"] <= pairs["converted_at"]) & (
+        pairs["touched_at"] >= pairs["converted_at"] - pd.Timedelta(days=90))
+    expected = pairs[window].groupby("conversion_id").size()
+    got = attribution[attribution["model"] == "linear"].groupby("conversion_id").size()
+    assert got.sort_index().equals(expected.sort_index())
+    first = pairs[window].sort_values(["touched_at", "touch_id"]).groupby("conversion_id")["touch_id"].first()
+    credited = attribution[(attribution["model"] == "first_touch") & (attribution["weight"] == 1)]
+    assert credited.set_index("conversion_id")["touch_id"].sort_index().equals(first.sort_index())
+
+
+def test_roi_ledger_adds_up_and_is_never_infinite(marts):
+    roi = marts["fct_social_roi"]
+    attribution = marts["fct_attribution"]
+    assert set(roi["model"]) == MODELS
+    for model, rows in roi.groupby("model"):
+        credited = attribution.loc[attribution["model"] == model, "credited_revenue"].sum()
+        assert rows["attributed_revenue"].sum() == pytest.approx(credited, rel=1e-12)
+    # Costs, savings and ideas are the same under every model.
+    per_model = roi.groupby("model")[["cost", "deflection_savings", "ideas_adopted"]].sum()
+    assert (per_model.nunique() == 1).all()
+    assert roi.loc[roi["cost"] == 0, "roi"].isna().all()
+    assert not roi["roi"].isin([float("inf"), float("-inf")]).any()
+    with_cost = roi[roi["cost"] > 0]
+    expected = (with_cost["total_value"] - with_cost["cost"]) / with_cost["cost"]
+    assert ((with_cost["roi"] - expected).abs() < 1e-9).all()
+    spread = roi.dropna(subset=["roi"])
+    assert ((spread["roi_min"] <= spread["roi"] + 1e-12) & (spread["roi"] <= spread["roi_max"] + 1e-12)).all()
+    assert set(roi["department"]) == {"marketing", "sales", "service"}
+    assert roi.loc[roi["department"] == "service", "deflection_savings"].sum() > 0
