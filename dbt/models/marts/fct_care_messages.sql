@@ -156,7 +156,7 @@ first_response as (
             else l.first_ok
         end as fr,
         case
-            when a.known_brand is not null then a.known_before
+            when a.known_brand is not null then coalesce(a.known_before, false)
             else coalesce(a.first_any.at < a.created_at, false)
         end as has_reply_before_message
     from addressed as a
