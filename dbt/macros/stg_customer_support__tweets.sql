@@ -1,7 +1,7 @@
 {#- The body of stg_customer_support__tweets: one row per twcs tweet, its latest landing.
 
-    `loaded_since` (a timestamp literal) keeps only the tweets whose latest landing is at or
-    after it, filtering the raw table *before* the dedup window (equivalent: a landing at or
+    `loaded_since` (a timestamp literal) keeps only the tweets whose latest landing is
+    after it, filtering the raw table *before* the dedup window (equivalent: a landing
     after `loaded_since` outranks every earlier one) so DuckDB reads only the newest row groups.
     The staging view calls it without a filter; int_care_messages' incremental branch with its
     watermark, so the two never drift apart. -#}
@@ -12,7 +12,7 @@ source as (
 
     select * from {{ source('customer_support', 'customer_support__tweets') }}
     {%- if loaded_since is not none %}
-    where _loaded_at >= cast('{{ loaded_since }}' as timestamp)
+    where _loaded_at > cast('{{ loaded_since }}' as timestamp)
     {%- endif %}
 
 ),

@@ -2,8 +2,9 @@
 -- channel, in one shape. A brand message is one written by a brand account (registered in
 -- seeds/brand_accounts.csv; in the twcs import, any tweet not flagged inbound).
 --
--- Incremental (delete+insert on source, message_id). A run reads only the raw rows landed at or
--- after the latest `_loaded_at` already here (per source; twcs through the staging macro, so the
+-- Incremental (delete+insert on source, message_id). A run reads only the raw rows landed
+-- after the latest `_loaded_at` already here (per source; a landing is one transaction with one
+-- `_loaded_at`, so none lands later with the same stamp; twcs through the staging macro, so the
 -- filter is applied before the dedup window), plus the twcs tweets whose thread the new rows
 -- change (replies that landed before their parent). `_built_at` is the start of the dbt run that
 -- wrote the row: int_care_replies and fct_care_messages pick up the rows written since their own
@@ -13,7 +14,8 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    pre_hook="SET memory_limit = '{{ var(\"care_memory_limit\") }}'"
 ) }}
 {%- set cs_source = 'customer_support__tweets' %}
 {%- set incremental = is_incremental() %}
@@ -28,7 +30,7 @@
         {%- set new_handles = run_query(
             "select count(*) from (select distinct lower(author_id) as handle from "
             ~ source('customer_support', 'customer_support__tweets')
-            ~ " where not inbound and _loaded_at >= cast('" ~ watermarks[cs_source] ~ "' as timestamp)"
+            ~ " where not inbound and _loaded_at > cast('" ~ watermarks[cs_source] ~ "' as timestamp)"
             ~ " except select lower(author_id) from " ~ this
             ~ " where source = '" ~ cs_source ~ "' and is_brand_message)"
         ).columns[0].values()[0] %}

@@ -11,7 +11,8 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    pre_hook="SET memory_limit = '{{ var(\"care_memory_limit\") }}'"
 ) }}
 with
 

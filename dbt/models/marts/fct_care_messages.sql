@@ -11,7 +11,8 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
-    on_schema_change='fail'
+    on_schema_change='fail',
+    pre_hook="SET memory_limit = '{{ var(\"care_memory_limit\") }}'"
 ) }}
 {%- set as_of = var('care_as_of', none) %}
 {%- set built_at = run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") %}
