@@ -1,15 +1,62 @@
--- A table, not a view: the mart reads it several times (bench/care.py: six inlined evaluations
--- of int_care_messages made the 1M-message build 3x slower).
-{{ config(materialized='table') }}
 -- Every message of a customer-care conversation, the customer's and the brand's, on every
 -- channel, in one shape. A brand message is one written by a brand account (registered in
 -- seeds/brand_accounts.csv; in the twcs import, any tweet not flagged inbound).
+--
+-- Incremental (delete+insert on source, message_id). A run reads only the raw rows landed
+-- after the latest `_loaded_at` already here (per source; a landing is one transaction with one
+-- `_loaded_at`, so none lands later with the same stamp; twcs through the staging macro, so the
+-- filter is applied before the dedup window), plus the twcs tweets whose thread the new rows
+-- change (replies that landed before their parent). `_built_at` is the start of the dbt run that
+-- wrote the row: int_care_replies and fct_care_messages pick up the rows written since their own
+-- last run. A new twcs support handle (it changes which @mentions are brands) rebuilds every row.
+-- Seeds (brand_accounts) are read as they are: after editing them, run with --full-refresh.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'message_id'],
+    on_schema_change='fail',
+    pre_hook="SET memory_limit = '{{ var(\"care_memory_limit\") }}'"
+) }}
+{%- set cs_source = 'customer_support__tweets' %}
+{%- set incremental = is_incremental() %}
+{%- set watermarks = {} %}
+{%- if incremental and execute %}
+    {%- for row in run_query("select source, strftime(max(_loaded_at), '%Y-%m-%d %H:%M:%S.%f') from "
+                             ~ this ~ " group by source") %}
+        {%- do watermarks.update({row[0]: row[1]}) %}
+    {%- endfor %}
+    {%- if watermarks.get(cs_source) %}
+        {#- A twcs support handle not seen before: every @mention must be looked up again. -#}
+        {%- set new_handles = run_query(
+            "select count(*) from (select distinct lower(author_id) as handle from "
+            ~ source('customer_support', 'customer_support__tweets')
+            ~ " where not inbound and _loaded_at > cast('" ~ watermarks[cs_source] ~ "' as timestamp)"
+            ~ " except select lower(author_id) from " ~ this
+            ~ " where source = '" ~ cs_source ~ "' and is_brand_message)"
+        ).columns[0].values()[0] %}
+        {%- if new_handles > 0 %}
+            {%- set incremental = false %}
+        {%- endif %}
+    {%- endif %}
+{%- endif %}
+-- depends_on: {{ ref('stg_customer_support__tweets') }}
 with
 
 accounts as (
 
     select platform, account_id, lower(account_handle) as handle, brand
     from {{ ref('brand_accounts') }}
+
+),
+
+-- The twcs tweets to (re)build: all of them, or those landed since the watermark.
+customer_support as (
+
+    {% if incremental and watermarks.get(cs_source) -%}
+    {{ stg_customer_support__tweets(loaded_since=watermarks[cs_source]) }}
+    {%- else -%}
+    select * from {{ ref('stg_customer_support__tweets') }}
+    {%- endif %}
 
 ),
 
@@ -21,9 +68,15 @@ x_brand_handles as (
     select handle, brand from accounts where platform = 'x'
     union
     select lower(t.author_id) as handle, coalesce(a.brand, t.author_id) as brand
-    from {{ ref('stg_customer_support__tweets') }} as t
+    from customer_support as t
     left join accounts as a on a.platform = 'x' and a.handle = lower(t.author_id)
     where not t.is_inbound
+    {%- if incremental %}
+    union
+    select lower(author_id) as handle, author_brand as brand
+    from {{ this }}
+    where source = '{{ cs_source }}' and is_brand_message
+    {%- endif %}
 
 ),
 
@@ -43,8 +96,9 @@ x_api as (
         -- the account a customer tweet replies to, when it is a brand's
         replied_account.brand as addressed_brand,
         t.created_at,
-        t.text
-    from {{ ref('stg_x__tweets') }} as t
+        t.text,
+        t._loaded_at
+    from ({{ landed_since(ref('stg_x__tweets'), watermarks.get('x__tweets') if incremental) }}) as t
     left join accounts as a on a.platform = 'x' and a.account_id = t.author_id
     left join accounts as replied_account
         on replied_account.platform = 'x' and replied_account.account_id = t.in_reply_to_user_id
@@ -52,27 +106,72 @@ x_api as (
 
 ),
 
-customer_support as (
+-- twcs has no conversation id: a thread is every tweet reachable from a root, a tweet whose
+-- parent is not in the data. The graph: the tweets being built and, incrementally, those
+-- already here.
+cs_graph as (
 
-    select * from {{ ref('stg_customer_support__tweets') }}
+    select tweet_id, in_response_to_tweet_id from customer_support
+    {%- if incremental %}
+    union all
+    select message_id, in_reply_to_id
+    from {{ this }} as existing
+    where existing.source = '{{ cs_source }}'
+        and not exists (select 1 from customer_support as c where c.tweet_id = existing.message_id)
+    {%- endif %}
 
 ),
 
--- twcs has no conversation id: a thread is every tweet reachable from a root, a tweet whose
--- parent is not in the data. UNION (not UNION ALL) ends even on a cycle in bad data.
+-- The tweets whose conversation is (re)computed: in full, all; incrementally, the new tweets and
+-- every tweet below them (a reply that landed before its parent moves to the parent's thread).
+-- UNION, not UNION ALL: ends on a reply cycle.
+cs_affected as (
+
+    {% if incremental -%}
+    with recursive affected (tweet_id) as (
+        select tweet_id from customer_support
+        union
+        select g.tweet_id
+        from cs_graph as g
+        inner join affected on g.in_response_to_tweet_id = affected.tweet_id
+    )
+    select g.tweet_id, g.in_response_to_tweet_id
+    from cs_graph as g
+    semi join affected using (tweet_id)
+    {%- else -%}
+    select tweet_id, in_response_to_tweet_id from cs_graph
+    {%- endif %}
+
+),
+
+-- Top down from each affected tweet whose parent is not affected: a root (parent missing: its
+-- own conversation) or, incrementally, the child of a tweet already here (its conversation).
+-- Each tweet has one parent, so UNION ALL visits it once; a tweet in a reply cycle (or below
+-- one) is reachable from no root and keeps a NULL conversation_id, as before.
 customer_support_threads as (
 
     with recursive threads (tweet_id, conversation_id) as (
-        select c.tweet_id, c.tweet_id
-        from customer_support as c
-        where c.in_response_to_tweet_id is null
-            or c.in_response_to_tweet_id not in (select tweet_id from customer_support)
-        union
+        select a.tweet_id,
+            {% if incremental -%}
+            case when parent.message_id is null then a.tweet_id else parent.conversation_id end
+            {%- else -%}
+            a.tweet_id
+            {%- endif %}
+        from cs_affected as a
+        {%- if incremental %}
+        left join {{ this }} as parent
+            on parent.source = '{{ cs_source }}' and parent.message_id = a.in_response_to_tweet_id
+        {%- endif %}
+        where a.in_response_to_tweet_id is null
+            or not exists (
+                select 1 from cs_affected as p where p.tweet_id = a.in_response_to_tweet_id
+            )
+        union all
         select child.tweet_id, threads.conversation_id
-        from customer_support as child
+        from cs_affected as child
         inner join threads on child.in_response_to_tweet_id = threads.tweet_id
     )
-    select tweet_id, min(conversation_id) as conversation_id from threads group by tweet_id
+    select * from threads
 
 ),
 
@@ -81,20 +180,21 @@ x_import as (
     select
         'x' as channel,
         'customer_support' as source_system,
-        'customer_support__tweets' as source,
+        '{{ cs_source }}' as source,
         t.tweet_id as message_id,
         threads.conversation_id,
         t.author_id,
         null::bigint as author_followers,
         not t.is_inbound as is_brand_message,
-        case when not t.is_inbound then handles.brand end as author_brand,
+        case when not t.is_inbound then coalesce(a.brand, t.author_id) end as author_brand,
         t.in_response_to_tweet_id as in_reply_to_id,
         null::varchar as addressed_brand,
         t.created_at,
-        t.text
+        t.text,
+        t._loaded_at
     from customer_support as t
     left join customer_support_threads as threads using (tweet_id)
-    left join x_brand_handles as handles on handles.handle = lower(t.author_id)
+    left join accounts as a on a.platform = 'x' and a.handle = lower(t.author_id)
 
 ),
 
@@ -115,8 +215,9 @@ facebook_comments as (
         -- a comment on a Page's post speaks to that Page
         page.brand as addressed_brand,
         c.created_at,
-        c.text
-    from {{ ref('stg_facebook__comments') }} as c
+        c.text,
+        c._loaded_at
+    from ({{ landed_since(ref('stg_facebook__comments'), watermarks.get('facebook__comments') if incremental) }}) as c
     left join accounts as a on a.platform = 'facebook' and a.account_id = c.from_id
     left join accounts as page on page.platform = 'facebook' and page.account_id = c.page_id
 
@@ -138,8 +239,9 @@ facebook_messages as (
         null::varchar as in_reply_to_id,
         page.brand as addressed_brand,
         m.created_at,
-        m.text
-    from {{ ref('stg_facebook__messages') }} as m
+        m.text,
+        m._loaded_at
+    from ({{ landed_since(ref('stg_facebook__messages'), watermarks.get('facebook__messages') if incremental) }}) as m
     left join accounts as a on a.platform = 'facebook' and a.account_id = m.from_id
     left join accounts as page on page.platform = 'facebook' and page.account_id = m.to_id
 
@@ -157,21 +259,69 @@ unioned as (
 
 ),
 
--- The first @handle of a customer's text that belongs to a brand: whom the message addresses
--- when nothing else says so (a new tweet to @AppleSupport).
+-- The first @handle of a customer's tweet that belongs to a brand: whom the message addresses
+-- when nothing else says so (a new tweet to @AppleSupport). Only the text's first @handle
+-- is extracted for every tweet; the full list only where the first is not a brand.
+brand_handle as (
+
+    select handle, min(brand) as brand from x_brand_handles group by handle
+
+),
+
+mention_candidates as (
+
+    select
+        source,
+        message_id,
+        lower(text) as text,
+        regexp_extract(lower(text), '@(\w+)', 1) as first_handle
+    from unioned
+    where channel = 'x' and not is_brand_message and contains(text, '@')
+
+),
+
 first_mentioned_brand as (
 
-    select u.channel, u.message_id, arg_min(h.brand, m.position) as brand
-    from unioned as u,
-        unnest(regexp_extract_all(lower(u.text), '@(\w+)', 1)) with ordinality as m(handle, position)
-    inner join x_brand_handles as h on h.handle = m.handle
-    where u.channel = 'x' and not u.is_brand_message
+    select c.source, c.message_id, h.brand
+    from mention_candidates as c
+    inner join brand_handle as h on h.handle = c.first_handle
+    union all
+    -- unnest in the select list, not a lateral join (DuckDB would group by every distinct text)
+    select source, message_id, arg_min(h.brand, position) as brand
+    from (
+        select source, message_id, unnest(handles) as handle, generate_subscripts(handles, 1) as position
+        from (
+            select c.source, c.message_id, regexp_extract_all(c.text, '@(\w+)', 1) as handles
+            from mention_candidates as c
+            anti join brand_handle as h on h.handle = c.first_handle
+        )
+    ) as m
+    inner join brand_handle as h using (handle)
     group by all
+
+),
+
+new_rows as (
+
+    select
+        u.* exclude (text, _loaded_at),
+        mentioned.brand as mentioned_brand,
+        u._loaded_at
+    from unioned as u
+    left join first_mentioned_brand as mentioned using (source, message_id)
 
 )
 
+select *, cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as _built_at
+from new_rows
+{%- if incremental %}
+union all
+-- twcs tweets already here whose thread changed: the same row, the new conversation
 select
-    u.*,
-    mentioned.brand as mentioned_brand
-from unioned as u
-left join first_mentioned_brand as mentioned using (channel, message_id)
+    existing.* exclude (_built_at) replace (threads.conversation_id as conversation_id),
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as _built_at
+from {{ this }} as existing
+inner join customer_support_threads as threads on threads.tweet_id = existing.message_id
+where existing.source = '{{ cs_source }}'
+    and not exists (select 1 from customer_support as c where c.tweet_id = existing.message_id)
+{%- endif %}

@@ -1,10 +1,19 @@
--- A table, not a view: the mart reads it several times (bench/care.py: six inlined evaluations
--- of int_care_messages made the 1M-message build 3x slower).
-{{ config(materialized='table') }}
 -- Brand messages that answer a customer message, one row per (customer message, brand reply).
 -- A reply answers the message it replies to (in-reply-to: X, twcs, Facebook comments). Messenger
 -- has no reply links: the Page's next message in the conversation answers each customer
 -- message before it.
+--
+-- Incremental (delete+insert on the customer message): a run recomputes every reply of the
+-- customer messages that int_care_messages (re)wrote since this model's last run (`_built_at`),
+-- of the parents of the brand messages it (re)wrote, and, on Messenger, of every customer
+-- message of a conversation it touched.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'message_id'],
+    on_schema_change='fail',
+    pre_hook="SET memory_limit = '{{ var(\"care_memory_limit\") }}'"
+) }}
 with
 
 messages as (
@@ -12,6 +21,51 @@ messages as (
     select * from {{ ref('int_care_messages') }}
 
 ),
+
+{% if is_incremental() -%}
+changed as (
+
+    select * from messages
+    where _built_at > (select coalesce(max(_built_at), '-infinity'::timestamp) from {{ this }})
+
+),
+
+-- The customer messages whose replies are recomputed.
+touched as (
+
+    select source, message_id from changed where not is_brand_message
+    union
+    select source, in_reply_to_id from changed where is_brand_message and in_reply_to_id is not null
+    union
+    -- a brand message re-landed with another parent: its former parent too
+    select r.source, r.message_id
+    from {{ this }} as r
+    inner join changed as c on c.source = r.source and c.message_id = r.reply_id
+    union
+    select m.source, m.message_id
+    from messages as m
+    inner join (
+        select distinct source, conversation_id from changed where channel = 'facebook_messenger'
+    ) as conversations using (source, conversation_id)
+    where not m.is_brand_message
+
+),
+
+parents as (
+
+    select m.*
+    from messages as m
+    semi join touched using (source, message_id)
+    where not m.is_brand_message
+
+),
+{%- else -%}
+parents as (
+
+    select * from messages where not is_brand_message
+
+),
+{%- endif %}
 
 linked as (
 
@@ -23,9 +77,9 @@ linked as (
         reply.author_id as reply_author_id,
         reply.author_brand as reply_brand
     from messages as reply
-    inner join messages as parent
+    inner join parents as parent
         on parent.source = reply.source and parent.message_id = reply.in_reply_to_id
-    where reply.is_brand_message and not parent.is_brand_message
+    where reply.is_brand_message
 
 ),
 
@@ -44,13 +98,16 @@ messenger as (
         page.created_at as reply_at,
         page.author_id as reply_author_id,
         page.author_brand as reply_brand
-    from messages as customer
+    from parents as customer
     asof inner join messenger_pages as page
         on page.conversation_id = customer.conversation_id and page.created_at >= customer.created_at
-    where customer.channel = 'facebook_messenger' and not customer.is_brand_message
+    where customer.channel = 'facebook_messenger'
 
 )
 
-select * from linked
-union all
-select * from messenger
+select *, cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as _built_at
+from (
+    select * from linked
+    union all
+    select * from messenger
+)

@@ -1,7 +1,21 @@
 -- One row per inbound customer message on every care channel: was it answered by the brand it
 -- addressed, how fast (calendar and business minutes) and within which SLA. Definitions:
 -- docs/metrics.md#customer-care.
+--
+-- Incremental (delete+insert on source, message_id): a run re-judges the messages whose rows in
+-- int_care_messages or int_care_replies were (re)written since this table's last run
+-- (`_built_at`), the messages replying to a brand message rewritten since, those whose
+-- enrichment changed, and every open message (as_of moves). Seeds, vars other than care_as_of
+-- and the calendars are read as they are: after changing them, run with --full-refresh.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['source', 'message_id'],
+    on_schema_change='fail',
+    pre_hook="SET memory_limit = '{{ var(\"care_memory_limit\") }}'"
+) }}
 {%- set as_of = var('care_as_of', none) %}
+{%- set built_at = run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") %}
 with
 
 messages as (
@@ -10,66 +24,144 @@ messages as (
 
 ),
 
+{% if is_incremental() -%}
+watermark as (
+
+    select coalesce(max(_built_at), '-infinity'::timestamp) as built_at from {{ this }}
+
+),
+
+changed as (
+
+    select * from messages where _built_at > (select built_at from watermark)
+
+),
+
+touched as (
+
+    select source, message_id from changed where not is_brand_message
+    union
+    select source, message_id from {{ ref('int_care_replies') }}
+    where _built_at > (select built_at from watermark)
+    union
+    -- the brand of a message replying to a brand message comes from it
+    select m.source, m.message_id
+    from messages as m
+    inner join changed as parent on parent.source = m.source and parent.message_id = m.in_reply_to_id
+    where parent.is_brand_message and not m.is_brand_message
+    union
+    select source, record_id from {{ source('enrichment', 'texts') }}
+    where enriched_at > (select built_at from watermark)
+    union
+    -- open messages are judged at as_of, which moves
+    select source, message_id from {{ this }} where is_open
+
+),
+
+inbound as (
+
+    select m.* from messages as m semi join touched using (source, message_id)
+    where not m.is_brand_message
+
+),
+{%- else -%}
 inbound as (
 
     select * from messages where not is_brand_message
 
 ),
+{%- endif %}
 
 -- The brand a message addresses: the brand whose message it replies to, else the account it
 -- was sent to (a Page, a replied-to brand account). A tweet that only @mentions brands belongs
 -- to the first brand that answered it, else to the first brand it mentions.
-first_any_brand_reply as (
+parent_brand as (
 
-    select source, message_id, arg_min(reply_brand, (reply_at, reply_id)) as brand
-    from {{ ref('int_care_replies') }}
-    group by all
+    select p.source, p.message_id, p.author_brand
+    from messages as p
+    semi join (select source, in_reply_to_id as message_id from inbound) using (source, message_id)
+    where p.is_brand_message
+
+),
+
+known as (
+
+    select
+        m.*,
+        coalesce(parent_brand.author_brand, m.addressed_brand) as known_brand
+    from inbound as m
+    left join parent_brand
+        on parent_brand.source = m.source and parent_brand.message_id = m.in_reply_to_id
+
+),
+
+-- One pass over the replies of each message: the first reply of any brand (whom a tweet that
+-- only mentions brands addresses) and, when the brand is known, that brand's first reply not
+-- timestamped before the message (one before it is not a response: the clocks disagree).
+reply_summary as (
+
+    select
+        r.source,
+        r.message_id,
+        arg_min(
+            {'brand': r.reply_brand, 'id': r.reply_id, 'at': r.reply_at, 'by': r.reply_author_id},
+            (r.reply_at, r.reply_id)
+        ) as first_any,
+        arg_min({'id': r.reply_id, 'at': r.reply_at, 'by': r.reply_author_id}, (r.reply_at, r.reply_id))
+            filter (where r.reply_brand = k.known_brand and r.reply_at >= k.created_at) as known_first,
+        coalesce(bool_or(r.reply_at < k.created_at) filter (where r.reply_brand = k.known_brand), false)
+            as known_before
+    from {{ ref('int_care_replies') }} as r
+    inner join known as k using (source, message_id)
+    group by r.source, r.message_id
 
 ),
 
 addressed as (
 
     select
-        m.*,
-        coalesce(
-            case when parent.is_brand_message then parent.author_brand end,
-            m.addressed_brand,
-            first_any_brand_reply.brand,
-            m.mentioned_brand
-        ) as brand
-    from inbound as m
-    left join messages as parent
-        on parent.source = m.source and parent.message_id = m.in_reply_to_id
-    left join first_any_brand_reply
-        on first_any_brand_reply.source = m.source and first_any_brand_reply.message_id = m.message_id
+        k.*,
+        coalesce(k.known_brand, s.first_any.brand, k.mentioned_brand) as brand,
+        s.first_any,
+        s.known_first,
+        s.known_before
+    from known as k
+    left join reply_summary as s using (source, message_id)
 
 ),
 
--- Replies by the addressed brand. One timestamped before its message is not a response (the
--- clocks disagree): it is ignored and the message flagged.
-replies as (
+-- The brand's first reply is the first reply of any brand when the brand was taken from it,
+-- unless that one is stamped before the message (rare): then the brand's first later reply.
+late_first as (
 
     select
-        r.*,
-        r.reply_at < a.created_at as is_before_message
+        r.source,
+        r.message_id,
+        arg_min({'id': r.reply_id, 'at': r.reply_at, 'by': r.reply_author_id}, (r.reply_at, r.reply_id))
+            filter (where r.reply_at >= a.created_at) as first_ok
     from {{ ref('int_care_replies') }} as r
     inner join addressed as a using (source, message_id)
-    where r.reply_brand = a.brand
+    where a.known_brand is null and a.first_any.at < a.created_at and r.reply_brand = a.brand
+    group by r.source, r.message_id
 
 ),
 
 first_response as (
 
     select
-        source,
-        message_id,
-        arg_min(reply_id, (reply_at, reply_id)) filter (where not is_before_message) as first_response_id,
-        min(reply_at) filter (where not is_before_message) as first_response_at,
-        arg_min(reply_author_id, (reply_at, reply_id)) filter (where not is_before_message)
-            as first_response_by,
-        bool_or(is_before_message) as has_reply_before_message
-    from replies
-    group by all
+        a.* exclude (first_any, known_first, known_before),
+        case
+            when a.known_brand is not null then a.known_first
+            when a.first_any.at >= a.created_at then
+                {'id': a.first_any.id, 'at': a.first_any.at, 'by': a.first_any.by}
+            else l.first_ok
+        end as fr,
+        case
+            when a.known_brand is not null then coalesce(a.known_before, false)
+            else coalesce(a.first_any.at < a.created_at, false)
+        end as has_reply_before_message
+    from addressed as a
+    left join late_first as l using (source, message_id)
 
 ),
 
@@ -97,12 +189,12 @@ judged as (
         a.author_id,
         a.author_followers,
         a.created_at as received_at,
-        f.first_response_at is not null as is_responded,
-        f.first_response_id,
-        f.first_response_at,
-        f.first_response_by,
-        date_diff('second', a.created_at, f.first_response_at) / 60.0 as first_response_minutes,
-        coalesce(f.has_reply_before_message, false) as has_reply_before_message,
+        a.fr.at is not null as is_responded,
+        a.fr.id as first_response_id,
+        a.fr.at as first_response_at,
+        a.fr.by as first_response_by,
+        date_diff('second', a.created_at, a.fr.at) / 60.0 as first_response_minutes,
+        a.has_reply_before_message,
         coalesce(e.complaint_type, 'neutral') as complaint_type,
         e.complaint_topic,
         e.sentiment_score,
@@ -112,26 +204,26 @@ judged as (
             else 'normal'
         end as priority,
         coalesce(b.calendar_id, 'default') as calendar_id
-    from addressed as a
-    left join first_response as f using (source, message_id)
+    from first_response as a
     left join enriched as e on e.source = a.source and e.record_id = a.message_id
     left join brands as b on b.brand = a.brand
 
 ),
 
 -- The most specific SLA policy wins (fewest wildcards); between equally specific ones, the
--- stricter promise.
+-- stricter promise. Resolved once per (channel, complaint type, priority), then joined.
 policies as (
 
     select
-        j.source,
-        j.message_id,
+        j.channel,
+        j.complaint_type,
+        j.priority,
         arg_min(
             cast(p.sla_minutes as integer),
             ((p.channel = '*')::int + (p.complaint_type = '*')::int + (p.priority = '*')::int,
              coalesce(cast(p.sla_minutes as integer), 2147483647))
         ) as sla_minutes
-    from judged as j
+    from (select distinct channel, complaint_type, priority from judged) as j
     inner join {{ ref('sla_policies') }} as p
         on p.channel in (j.channel, '*')
         and p.complaint_type in (j.complaint_type, '*')
@@ -150,18 +242,63 @@ as_of as (
 
 ),
 
+intervals as materialized (
+
+    select * from {{ ref('int_business_intervals') }}
+
+),
+
+bucketing as materialized (
+
+    {{ business_bucketing('intervals') }}
+
+),
+
+-- The intervals by hour (time) and by business hour (the inverse): equi-joins instead of ASOF
+-- joins, the same closed form (macros in business_minutes.sql).
+time_buckets as materialized (
+
+    {{ business_buckets('intervals', 'time') }}
+
+),
+
+business_buckets as materialized (
+
+    {{ business_buckets('intervals', 'business') }}
+
+),
+
+-- The calendars' business seconds at as_of: one look-up per calendar, not per message.
+at_as_of as (
+
+    select
+        c.calendar_id,
+        as_of.as_of,
+        {{ business_seconds_at('as_of.as_of', 'i') }} as as_of_business_second
+    from (select distinct calendar_id from intervals) as c
+    cross join as_of
+    asof left join intervals as i
+        on i.calendar_id = c.calendar_id and i.opens_at_utc <= as_of.as_of
+
+),
+
 with_sla as (
 
     select
         j.*,
         p.sla_minutes,
-        as_of.as_of,
-        {{ business_seconds_at('j.received_at', 'at_received') }} as received_business_second
-    from judged as j
-    left join policies as p using (source, message_id)
-    cross join as_of
-    asof left join {{ ref('int_business_intervals') }} as at_received
-        on at_received.calendar_id = j.calendar_id and at_received.opens_at_utc <= j.received_at
+        {{ business_seconds_from_bucket('j.received_at', 'at_received') }} as received_business_second
+    from (
+        select
+            judged.*,
+            {{ business_bucket_of('epoch_us(received_at) // 1000000', 'time') }} as received_bucket,
+            {{ business_bucket_of('epoch_us(first_response_at) // 1000000', 'time') }} as response_bucket
+        from judged
+        cross join bucketing
+    ) as j
+    left join policies as p using (channel, complaint_type, priority)
+    left join time_buckets as at_received
+        on at_received.calendar_id = j.calendar_id and at_received.bucket = j.received_bucket
 
 ),
 
@@ -169,15 +306,14 @@ with_response as (
 
     select
         w.*,
-        {{ business_seconds_at('w.first_response_at', 'at_response') }} - w.received_business_second
+        {{ business_seconds_from_bucket('w.first_response_at', 'at_response') }} - w.received_business_second
             as first_response_business_seconds,
-        {{ business_seconds_at('w.as_of', 'at_as_of') }} - w.received_business_second
-            as as_of_business_seconds
+        coalesce(at_as_of.as_of, (select as_of from as_of)) as as_of,
+        at_as_of.as_of_business_second - w.received_business_second as as_of_business_seconds
     from with_sla as w
-    asof left join {{ ref('int_business_intervals') }} as at_response
-        on at_response.calendar_id = w.calendar_id and at_response.opens_at_utc <= w.first_response_at
-    asof left join {{ ref('int_business_intervals') }} as at_as_of
-        on at_as_of.calendar_id = w.calendar_id and at_as_of.opens_at_utc <= w.as_of
+    left join time_buckets as at_response
+        on at_response.calendar_id = w.calendar_id and at_response.bucket = w.response_bucket
+    left join at_as_of on at_as_of.calendar_id = w.calendar_id
 
 ),
 
@@ -187,13 +323,23 @@ with_breach as (
 
     select
         w.*,
-        breach.opens_at_utc + to_seconds(
-            w.received_business_second + w.sla_minutes * 60 - breach.seconds_before
-        ) as sla_breach_at
-    from with_response as w
-    asof left join {{ ref('int_business_intervals') }} as breach
-        on breach.calendar_id = w.calendar_id
-        and breach.seconds_before <= w.received_business_second + w.sla_minutes * 60
+        case
+            when breach.n_seconds_before <= w.received_business_second + w.sla_minutes * 60
+                then breach.n_opens_at_utc + to_seconds(
+                    w.received_business_second + w.sla_minutes * 60 - breach.n_seconds_before)
+            else breach.p_opens_at_utc + to_seconds(
+                w.received_business_second + w.sla_minutes * 60 - breach.p_seconds_before)
+        end as sla_breach_at
+    from (
+        select
+            with_response.*,
+            {{ business_bucket_of('received_business_second + sla_minutes * 60', 'business') }}
+                as breach_bucket
+        from with_response
+        cross join bucketing
+    ) as w
+    left join business_buckets as breach
+        on breach.calendar_id = w.calendar_id and breach.bucket = w.breach_bucket
 
 )
 
@@ -230,6 +376,7 @@ select
     w.sentiment_label,
     w.has_reply_before_message,
     w.source_system,
-    w.source
+    w.source,
+    cast('{{ built_at }}' as timestamp) as _built_at
 from with_breach as w
 left join {{ ref('complaint_responses') }} as responses using (complaint_type)
