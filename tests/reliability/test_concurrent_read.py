@@ -27,8 +27,11 @@ def test_reading_the_snapshot_while_a_build_writes(published_home, tmp_path):
     subprocess.run(["cp", "-a", str(published_home), str(home)], check=True)
     env = dict(os.environ, GROUNDSWELL_HOME=str(home))
     writer = str(home / "warehouse.duckdb")
-    build = subprocess.Popen([GS, "build"], env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True)
+    # The build's output goes to a file: a pipe nobody reads until the end fills up (64 KB) and
+    # blocks the build for good.
+    log = tmp_path / "build.log"
+    with log.open("w") as out:
+        build = subprocess.Popen([GS, "build"], env=env, stdout=out, stderr=subprocess.STDOUT)
     reads, errors, saw_writer_locked = 0, [], False
     try:
         while build.poll() is None:
@@ -45,7 +48,7 @@ def test_reading_the_snapshot_while_a_build_writes(published_home, tmp_path):
             # process holds the writer file open while we read the snapshot.
             saw_writer_locked = saw_writer_locked or holds_open(build.pid, writer)
             time.sleep(0.05)
-        output = build.stdout.read()
+        output = log.read_text()
     finally:
         if build.poll() is None:
             build.kill()
