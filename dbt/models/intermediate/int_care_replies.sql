@@ -12,11 +12,14 @@
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
     on_schema_change='fail',
-    pre_hook="SET memory_limit = '{{ var(\"care_memory_limit\") }}'"
+    pre_hook=["SET memory_limit = '{{ var(\"care_memory_limit\") }}'",
+              "SET preserve_insertion_order = false"],
+    post_hook="RESET preserve_insertion_order"
 ) }}
 with
 
-messages as (
+-- Not materialized: `changed` reads only the row groups written since the last run.
+messages as not materialized (
 
     select * from {{ ref('int_care_messages') }}
 

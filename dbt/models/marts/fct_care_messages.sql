@@ -12,13 +12,17 @@
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
     on_schema_change='fail',
-    pre_hook="SET memory_limit = '{{ var(\"care_memory_limit\") }}'"
+    pre_hook=["SET memory_limit = '{{ var(\"care_memory_limit\") }}'",
+              "SET preserve_insertion_order = false"],
+    post_hook="RESET preserve_insertion_order"
 ) }}
 {%- set as_of = var('care_as_of', none) %}
 {%- set built_at = run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") %}
 with
 
-messages as (
+-- Not materialized: each use reads only its columns, and `changed` only the row groups written
+-- since the watermark (zone maps on _built_at).
+messages as not materialized (
 
     select * from {{ ref('int_care_messages') }}
 
