@@ -522,3 +522,227 @@ def care_export(con: duckdb.DuckDBPyConnection, f: CareFilters, limit: int = EXP
         """,
         [*params, int(limit)],
     ).df()
+
+
+# --- Social ROI: marts.fct_social_roi (docs/metrics.md, "Social ROI") ----------------------
+
+ROI_MART = "marts.fct_social_roi"
+ATTRIBUTION_MART = "marts.fct_attribution"
+
+#: The attribution models, in the order the page offers them; the page's default.
+ROI_MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay")
+DEFAULT_MODEL = "linear"
+
+#: What ROI may be broken down by on the page (identifiers, never from the browser).
+ROI_DIMENSIONS = ("department", "channel")
+
+#: Rows the campaign grid shows; rows a CSV export holds at most.
+CAMPAIGN_LIMIT = 1000
+ROI_EXPORT_LIMIT = 100_000
+
+#: The additive columns of the mart, summed over a slice of one model.
+ROI_SUMS = ("cost", "paid_media_cost", "attributed_revenue", "attributed_pipeline",
+            "deflected_contacts", "deflection_savings", "ideas_adopted", "ideas_value",
+            "total_value")
+
+#: ROI and ROAS of a slice, from its sums (never an average of the rows' roi).
+ROI_OF_SUMS = "(sum(total_value) - sum(cost)) / nullif(sum(cost), 0)"
+ROAS_OF_SUMS = "sum(attributed_revenue) / nullif(sum(paid_media_cost), 0)"
+#: The model of the lowest / highest ROI across models (ties: the first model by name).
+#: Ties (to 1e-9: floating-point noise is not a difference) go to the first model by name.
+_ROI_MIN_MODEL = "first(model order by round(roi, 9), model) filter (where roi is not null)"
+_ROI_MAX_MODEL = "first(model order by round(roi, 9) desc, model) filter (where roi is not null)"
+
+
+def _sum(column: str) -> str:
+    """sum(column) as column; counts (HUGEINT in the mart) as BIGINT."""
+    cast = "::bigint" if column in ("deflected_contacts", "ideas_adopted") else ""
+    return f"sum({column}){cast} as {column}"
+
+#: What a CSV export of the campaign table holds, in order.
+CAMPAIGN_COLUMNS = ("department", "channel", "campaign", "model", "first_month", "last_month",
+                    *ROI_SUMS, "roi", "roas", "roi_min", "roi_max", "roi_min_model",
+                    "roi_max_model")
+
+
+@dataclass(frozen=True)
+class RoiFilters:
+    """The page's filters: months (first days of calendar months, inclusive), departments,
+    channels. The attribution model is a separate argument: every number is of one model."""
+
+    start: date
+    end: date
+    departments: list[str] | None = None
+    channels: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class RoiOptions:
+    has_mart: bool
+    months: list[date]
+    departments: list[str]
+    channels: list[str]
+    snapshot_at: object | None
+
+
+def roi_options(con: duckdb.DuckDBPyConnection) -> RoiOptions:
+    """What the filters offer. ``has_mart`` is false for a snapshot published before the mart;
+    ``months`` is empty when the mart is."""
+    snap = con.execute("select max(snapshot_at) from meta.snapshot").fetchone()[0]
+    if not _has_table(con, ROI_MART):
+        return RoiOptions(False, [], [], [], snap)
+
+    def distinct(column: str) -> list:
+        return [r[0] for r in con.execute(
+            f"select distinct {column} from {ROI_MART} where {column} is not null "
+            f"order by {column}").fetchall()]
+
+    return RoiOptions(True, distinct("month"), distinct("department"), distinct("channel"), snap)
+
+
+def _model(model: str) -> str:
+    if model not in ROI_MODELS:
+        raise ValueError(f"model must be one of {', '.join(ROI_MODELS)}")
+    return model
+
+
+def _roi_where(f: RoiFilters) -> tuple[str, list]:
+    """The filters as a predicate on the mart: values bound, never spliced."""
+    sql = "month between ? and ?"
+    params: list = [f.start, f.end]
+    if f.departments:
+        sql += " and list_contains(?, department)"
+        params.append([str(d) for d in f.departments])
+    if f.channels:
+        sql += " and list_contains(?, channel)"
+        params.append([str(c) for c in f.channels])
+    return sql, params
+
+
+def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL) -> dict:
+    """The headline numbers of one model over the filters: the sums, ROI and ROAS from them.
+    Sums of an empty slice are 0; ROI and ROAS None where their denominator is 0."""
+    where, params = _roi_where(f)
+    sums = ",\n            ".join(f"coalesce(sum({c}), 0) as {c}" for c in ROI_SUMS)
+    row = con.execute(
+        f"""
+        select
+            {sums},
+            count(ideas_value) as valued_rows,
+            {ROI_OF_SUMS} as roi,
+            {ROAS_OF_SUMS} as roas,
+            count(*) as rows
+        from {ROI_MART}
+        where {where} and model = ?
+        """,
+        [*params, _model(model)],
+    ).fetchone()
+    names = (*ROI_SUMS, "valued_rows", "roi", "roas", "rows")
+    out = dict(zip(names, row, strict=True))
+    for c in ("deflected_contacts", "ideas_adopted"):
+        out[c] = int(out[c])
+    out["ideas_valued"] = out.pop("valued_rows") > 0  # ideas_value NULL: counted, not valued
+    out["net_value"] = out["total_value"] - out["cost"]
+    out["model"] = model
+    return out
+
+
+def roi_by(con: duckdb.DuckDBPyConnection, f: RoiFilters, dimension: str,
+           model: str = DEFAULT_MODEL) -> pd.DataFrame:
+    """ROI per department or channel for ``model``, with the lowest and highest ROI of the same
+    slice across the five models (each computed from that model's sums, like ``roi``).
+
+    Columns: <dimension>, cost, total_value, attributed_revenue, roi, roi_min, roi_min_model,
+    roi_max, roi_max_model, models (how many models have a ROI there)."""
+    if dimension not in ROI_DIMENSIONS:
+        raise ValueError(f"dimension must be one of {', '.join(ROI_DIMENSIONS)}")
+    where, params = _roi_where(f)
+    return con.execute(
+        f"""
+        with per_model as (
+            select {dimension}, model, sum(cost) as cost, sum(total_value) as total_value,
+                   sum(attributed_revenue) as attributed_revenue, {ROI_OF_SUMS} as roi
+            from {ROI_MART}
+            where {where}
+            group by all
+        )
+
+        select
+            {dimension},
+            any_value(cost) filter (where model = ?) as cost,
+            any_value(total_value) filter (where model = ?) as total_value,
+            any_value(attributed_revenue) filter (where model = ?) as attributed_revenue,
+            any_value(roi) filter (where model = ?) as roi,
+            min(roi) as roi_min, {_ROI_MIN_MODEL} as roi_min_model,
+            max(roi) as roi_max, {_ROI_MAX_MODEL} as roi_max_model,
+            count(roi) as models
+        from per_model
+        group by all
+        having count(*) filter (where model = ?) > 0
+        order by {dimension}
+        """,
+        [*params, *[_model(model)] * 5],
+    ).df()
+
+
+def _campaigns_sql(f: RoiFilters, model: str) -> tuple[str, list]:
+    where, params = _roi_where(f)
+    sums = ", ".join(_sum(c) for c in ROI_SUMS)
+    sql = f"""
+        with per_model as (
+            select department, channel, campaign, model,
+                   min(month) as first_month, max(month) as last_month,
+                   {sums}, {ROI_OF_SUMS} as roi, {ROAS_OF_SUMS} as roas
+            from {ROI_MART}
+            where {where}
+            group by all
+        ),
+
+        across as (
+            select department, channel, campaign,
+                   min(roi) as roi_min, {_ROI_MIN_MODEL} as roi_min_model,
+                   max(roi) as roi_max, {_ROI_MAX_MODEL} as roi_max_model
+            from per_model
+            group by all
+        )
+
+        select p.department, p.channel, p.campaign, p.model, p.first_month, p.last_month,
+               {", ".join(f"p.{c}" for c in ROI_SUMS)}, p.roi, p.roas,
+               a.roi_min, a.roi_max, a.roi_min_model, a.roi_max_model
+        from per_model as p
+        inner join across as a
+            on p.department is not distinct from a.department
+            and p.channel is not distinct from a.channel
+            and p.campaign is not distinct from a.campaign
+        where p.model = ?
+    """
+    return sql, [*params, _model(model)]
+
+
+def campaign_count(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL) -> int:
+    sql, params = _campaigns_sql(f, model)
+    return con.execute(f"select count(*) from ({sql})", params).fetchone()[0]
+
+
+def campaign_roi(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL,
+                 limit: int = CAMPAIGN_LIMIT) -> pd.DataFrame:
+    """One row per department × channel × campaign (NULL campaign: value no campaign carries)
+    for ``model``: its sums over the filters, ROI and ROAS from them, and the lowest and
+    highest ROI of that row across the five models. Ordered by department, channel, campaign;
+    at most ``limit`` rows. Columns: CAMPAIGN_COLUMNS."""
+    sql, params = _campaigns_sql(f, model)
+    return con.execute(
+        f"""
+        select {", ".join(CAMPAIGN_COLUMNS)}
+        from ({sql})
+        order by department, channel, campaign nulls last
+        limit ?
+        """,
+        [*params, int(limit)],
+    ).df()
+
+
+def roi_export(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL,
+               limit: int = ROI_EXPORT_LIMIT) -> pd.DataFrame:
+    """The campaign table, every column, at most ``limit`` rows (the CSV export)."""
+    return campaign_roi(con, f, model, limit)

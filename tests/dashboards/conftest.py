@@ -56,3 +56,63 @@ def serve(home: Path):
                 proc.kill()
                 raise RuntimeError(proc.stdout.read().decode()) from None
             time.sleep(0.3)
+
+
+#: Statements that turn a copy of the published marts.fct_social_roi into one with the cases the
+#: tiny demo lacks, consistently with the mart's definitions (docs/metrics.md, "Social ROI"): a
+#: second month, attributed revenue and pipeline that depend on the model (so ROI ranges across
+#: models are not zero), adopted and valued ideas, then total_value, roi, roas, roi_min and
+#: roi_max recomputed from those columns.
+VARIED_ROI = (
+    "insert into marts.fct_social_roi by name select * replace ("
+    "(month + interval 1 month)::date as month, round(cost * 1.5, 2) as cost, "
+    "round(paid_media_cost * 1.5, 2) as paid_media_cost) from marts.fct_social_roi",
+    "insert into marts.fct_social_roi by name select month, 'marketing' as department, "
+    "'community' as channel, null as campaign, model, 0.0 as cost, 0.0 as paid_media_cost, "
+    "0.0 as attributed_revenue, 0.0 as attributed_pipeline, 0 as deflected_contacts, "
+    "0.0 as deflection_savings, 3 as ideas_adopted, 750.0 as ideas_value "
+    "from (select distinct month, model from marts.fct_social_roi)",
+    "update marts.fct_social_roi set attributed_revenue = round(cost * (hash(model || department "
+    "|| channel || coalesce(campaign, '') || month::varchar) % 250) / 100.0, 2), "
+    "attributed_pipeline = round(cost * (hash(channel || model) % 90) / 100.0, 2) "
+    "where paid_media_cost > 0",
+    "update marts.fct_social_roi set total_value = attributed_revenue + deflection_savings "
+    "+ coalesce(ideas_value, 0)",
+    "update marts.fct_social_roi set roi = (total_value - cost) / nullif(cost, 0), "
+    "roas = attributed_revenue / nullif(paid_media_cost, 0)",
+    "update marts.fct_social_roi as t set roi_min = r.lo, roi_max = r.hi from ("
+    "select month, department, channel, campaign, min(roi) as lo, max(roi) as hi "
+    "from marts.fct_social_roi group by all) as r "
+    "where t.month = r.month and t.department = r.department and t.channel = r.channel "
+    "and t.campaign is not distinct from r.campaign",
+)
+
+
+def write_roi_snapshot(source: Path, dest: Path, *, varied: bool = True, empty: bool = False) -> Path:
+    """A published warehouse file at ``dest`` holding meta.snapshot and marts.fct_social_roi
+    copied from ``source`` (varied as VARIED_ROI says, or with no rows)."""
+    from groundswell.warehouse import connect
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    con = connect(dest)
+    try:
+        con.execute("attach ? as fixture (read_only)", [str(source)])
+        for schema, table in (("meta", "snapshot"), ("marts", "fct_social_roi")):
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(f"create table {schema}.{table} as select * from fixture.{schema}.{table} "
+                        f"where {not (empty and schema == 'marts')}")
+        if varied and not empty:
+            for sql in VARIED_ROI:
+                con.execute(sql)
+    finally:
+        con.close()
+    return dest
+
+
+@pytest.fixture(scope="session")
+def varied_roi_home(published_home, tmp_path_factory) -> Path:
+    """A home whose published snapshot is the varied Social ROI mart (VARIED_ROI)."""
+    home = tmp_path_factory.mktemp("roi-varied") / "home"
+    write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
+                       home / "published" / "warehouse.duckdb")
+    return home

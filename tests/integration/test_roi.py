@@ -62,7 +62,7 @@ def test_weights_sum_to_one_and_credit_is_conserved(marts):
     assert attribution.groupby("conversion_id")["model"].nunique().eq(5).all()
     touched = conversions.loc[attribution["conversion_id"].unique()]
     assert touched["contact_id"].notna().all()
-    for model, rows in attribution.groupby("model"):
+    for _model, rows in attribution.groupby("model"):
         assert rows["credited_revenue"].sum() == pytest.approx(float(touched["revenue"].sum()), rel=1e-12)
         assert rows["credited_pipeline"].sum() == pytest.approx(float(touched["pipeline"].sum()), rel=1e-12)
     untouched = conversions.drop(index=touched.index)
