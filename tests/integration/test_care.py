@@ -213,6 +213,7 @@ def test_daily_backlog_matches_a_day_by_day_count(published):
     for key, segment in local.groupby(keys, dropna=False):
         rows = daily[(daily["brand"].fillna("\0") == (key[0] if isinstance(key[0], str) else "\0"))
                      & (daily["channel"] == key[1]) & (daily["complaint_type"] == key[2])]
+        rows = rows.sort_values("date_day")  # the mart's row order is not part of its contract
         rows = rows.set_index(rows["date_day"].dt.date)
         days = [segment["day"].min() + timedelta(days=i)
                 for i in range((last_day - segment["day"].min()).days + 1)]
