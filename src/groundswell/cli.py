@@ -265,8 +265,11 @@ def enrich() -> None:
 
 @main.command()
 @click.option("--select", default=None, help="dbt selection (default: the whole project).")
+@click.option("--full-refresh", is_flag=True,
+              help="Rebuild incremental models and reload seeds from scratch: once after "
+                   "upgrading groundswell, or after editing a seed (docs/operations.md).")
 @_fail_cleanly
-def build(select: str | None) -> None:
+def build(select: str | None, full_refresh: bool) -> None:
     """Enrichment, dbt build, then the validation gate, then publish the snapshot.
 
     Without Airflow: the same steps as the groundswell_build DAG.  A failed
@@ -282,7 +285,7 @@ def build(select: str | None) -> None:
     click.echo("enrichment")
     click.echo(f"  enrichment.texts: {run_enrichment(settings).summary()}")
     click.echo("dbt build")
-    transform.build(settings, select=select)
+    transform.build(settings, select=select, full_refresh=full_refresh)
     click.echo("validation gate")
     candidate = gate(settings, run_id="cli")
     target = publish(candidate, settings)

@@ -56,9 +56,15 @@ def _release_duckdb() -> None:
         DuckDBConnectionManager._ENV = None
 
 
-def build(settings: Settings | None = None, select: str | None = None) -> None:
-    """``dbt seed``, ``run`` and ``test`` of the whole project (or a selection), in DAG order."""
-    run_dbt(["build", *(["--select", select] if select else [])], settings)
+def build(settings: Settings | None = None, select: str | None = None, *,
+          full_refresh: bool = False) -> None:
+    """``dbt seed``, ``run`` and ``test`` of the whole project (or a selection), in DAG order.
+
+    ``full_refresh`` rebuilds incremental models and reloads seeds from scratch: needed once
+    after an upgrade that changes their columns, or after editing a seed they depend on.
+    """
+    run_dbt(["build", *(["--select", select] if select else []),
+             *(["--full-refresh"] if full_refresh else [])], settings)
 
 
 def parse(settings: Settings | None = None) -> Path:
