@@ -13,6 +13,14 @@ zones as (
 
 ),
 
+-- One instant for every segment: the latest build's as_of (an incremental build leaves the
+-- rows of answered messages it does not touch with the as_of they were written with).
+as_of as (
+
+    select max(as_of) as as_of from {{ ref('fct_care_messages') }}
+
+),
+
 messages as (
 
     select
@@ -27,14 +35,15 @@ messages as (
         m.first_response_business_minutes,
         m.is_within_sla,
         m.sla_breach_at,
-        m.as_of,
+        as_of.as_of,
         {{ local_date('m.received_at', 'z.time_zone') }} as received_date,
         {{ local_date('m.first_response_at', 'z.time_zone') }} as response_date,
         {{ local_date('m.sla_breach_at', 'z.time_zone') }} as breach_date,
         -- the SLA ran out while the message waited, by as_of
-        m.sla_breach_at < coalesce(m.first_response_at, m.as_of) and m.sla_breach_at < m.as_of
+        m.sla_breach_at < coalesce(m.first_response_at, as_of.as_of) and m.sla_breach_at < as_of.as_of
             as breached_while_open
     from {{ ref('fct_care_messages') }} as m
+    cross join as_of
     left join zones as z on z.calendar_id = m.calendar_id
 
 ),

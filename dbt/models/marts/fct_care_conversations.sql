@@ -16,9 +16,16 @@ customer_messages as (
         brand,
         author_id,
         received_at,
-        first_response_at,
-        as_of
+        first_response_at
     from {{ ref('fct_care_messages') }}
+
+),
+
+-- One instant for every conversation: the latest build's as_of (an incremental build leaves
+-- the rows of answered messages it does not touch with the as_of they were written with).
+as_of as (
+
+    select max(as_of) as as_of from {{ ref('fct_care_messages') }}
 
 ),
 
@@ -37,9 +44,10 @@ conversations as (
         -- each message's first response comes from the brand it addressed (fct_care_messages)
         min(first_response_at) as first_response_at,
         count(*) as customer_messages,
-        max(as_of) as as_of
+        any_value(as_of.as_of) as as_of
     from customer_messages
-    group by all
+    cross join as_of
+    group by source, conversation_id
 
 ),
 
