@@ -8,6 +8,7 @@ each says what it reads and writes.  Everything a command writes lands under
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -325,6 +326,42 @@ def sql(query: str, max_rows: int) -> None:
         if rel is None:
             return
         rel.show(max_rows=max_rows)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                "help_option_names": []})
+@click.argument("mf_args", nargs=-1, type=click.UNPROCESSED)
+@_fail_cleanly
+def metrics(mf_args: tuple[str, ...]) -> None:
+    """Run MetricFlow (`mf MF_ARGS...`) on the published snapshot, read-only.
+
+    The metrics are defined once in the dbt semantic layer
+    (dbt/models/marts/fct_social_roi.yml); ROI by department:
+
+    groundswell metrics query --metrics social_roi --group-by
+    roi_slice__department,roi_slice__attribution_model
+
+    Every query must group by or filter on roi_slice__attribution_model.
+    `groundswell metrics --help` is mf's help.
+    """
+    import subprocess
+
+    from groundswell import transform
+    from groundswell.warehouse import SnapshotMissingError
+
+    settings = get_settings()
+    if not settings.published_path.exists():
+        raise SnapshotMissingError(settings.published_path)
+    transform.semantic_manifest(settings)
+    mf = Path(sys.executable).parent / "mf"
+    env = settings.tool_env() | {
+        "DBT_PROJECT_DIR": str(settings.dbt_project_dir),
+        "DBT_TARGET": "analyst",
+        "GROUNDSWELL_WAREHOUSE_PATH": str(settings.published_path),
+    }
+    code = subprocess.run([str(mf if mf.exists() else "mf"), *mf_args],
+                          env=os.environ | env, check=False).returncode
+    sys.exit(code)
 
 
 @main.command()

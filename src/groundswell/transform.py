@@ -76,3 +76,16 @@ def parse(settings: Settings | None = None) -> Path:
 
 def manifest_path(settings: Settings) -> Path:
     return settings.dbt_target_dir / "manifest.json"
+
+
+def semantic_manifest(settings: Settings | None = None) -> Path:
+    """Write ``semantic_manifest.json`` where MetricFlow's ``mf`` reads it.
+
+    ``mf`` reads ``<dbt project>/target/semantic_manifest.json`` and ignores
+    DBT_TARGET_PATH, so this parse writes to the checkout's ``dbt/target``
+    (gitignored), away from the pipeline's own target directory.
+    """
+    settings = settings or get_settings()
+    target = settings.dbt_project_dir / "target"
+    run_dbt(["parse", "--quiet", "--target-path", str(target)], settings, touches_db=False)
+    return target / "semantic_manifest.json"
