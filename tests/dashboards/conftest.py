@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -43,8 +44,12 @@ def serve(home: Path):
     """`groundswell serve --demo` on ``home``: (process, url) once it answers."""
     port = free_port()
     env = dict(os.environ, GROUNDSWELL_HOME=str(home))
-    proc = subprocess.Popen([GS, "serve", "--demo", "--port", str(port), "--workers", "1"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The server's log goes to a file: a pipe nobody reads fills up (64 KB of request lines)
+    # and then blocks the server mid-test.
+    log = Path(tempfile.mkstemp(prefix="groundswell-serve-", suffix=".log")[1])
+    with log.open("w") as out:
+        proc = subprocess.Popen([GS, "serve", "--demo", "--port", str(port), "--workers", "1"],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
@@ -54,7 +59,7 @@ def serve(home: Path):
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise RuntimeError(proc.stdout.read().decode()) from None
+                raise RuntimeError(log.read_text()) from None
             time.sleep(0.3)
 
 
