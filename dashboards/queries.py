@@ -36,13 +36,24 @@ def overview_options(con: duckdb.DuckDBPyConnection) -> OverviewOptions:
     return OverviewOptions(first, last, brands, snap)
 
 
+def _any_of(column: str, values: list[str] | None) -> tuple[str, list]:
+    """``and column is one of values`` (nothing when no value is picked): the values travel as a
+    bound list; ``column`` is always one of the code's own names, never the browser's."""
+    if not values:
+        return "", []
+    return f" and list_contains(?, {column})", [[str(v) for v in values]]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Whether the snapshot has this mart (one published before it was added has not)."""
+    schema, table = qualified.split(".")
+    return con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                       [schema, table]).fetchone()[0] > 0
+
+
 def _where(start: date, end: date, brands: list[str] | None) -> tuple[str, list]:
-    sql = "posted_date between ? and ?"
-    params: list = [start, end]
-    if brands:
-        sql += " and list_contains(?, brand)"
-        params.append(list(brands))
-    return sql, params
+    sql, params = _any_of("brand", brands)
+    return "posted_date between ? and ?" + sql, [start, end, *params]
 
 
 def kpis(con: duckdb.DuckDBPyConnection, start: date, end: date,
@@ -212,10 +223,7 @@ class CareOptions:
 def care_options(con: duckdb.DuckDBPyConnection) -> CareOptions:
     """What the filters offer. ``has_mart`` is false for a snapshot published before the mart."""
     snap = con.execute("select max(snapshot_at) from meta.snapshot").fetchone()[0]
-    has_mart = con.execute(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'marts' and table_name = 'fct_care_messages'").fetchone()[0] > 0
-    if not has_mart:
+    if not _has_table(con, CARE_MART):
         return CareOptions(False, None, None, [], [], None, snap)
     first, last, as_of = con.execute(
         f"select min(received_at)::date, max(received_at)::date, max(as_of) from {CARE_MART}"
@@ -227,16 +235,21 @@ def care_options(con: duckdb.DuckDBPyConnection) -> CareOptions:
     return CareOptions(True, first, last, brands, channels, as_of, snap)
 
 
-def _care_where(f: CareFilters, drill: Drill | None = None) -> tuple[str, list]:
-    """The filters (and a drill-down) as a predicate: values bound, identifiers allowlisted."""
-    sql = "received_at >= ? and received_at < ?"
-    params: list = [f.start, f.end + timedelta(days=1)]
-    if f.brands:
-        sql += " and list_contains(?, brand)"
-        params.append([str(b) for b in f.brands])
-    if f.channels:
-        sql += " and list_contains(?, channel)"
-        params.append([str(c) for c in f.channels])
+#: The column each care mart's period filter applies to.
+CARE_DAY_COLUMNS = ("received_at", "date_day", "opened_at")
+
+
+def _care_where(f: CareFilters, drill: Drill | None = None,
+                day_column: str = "received_at") -> tuple[str, list]:
+    """The filters (and a drill-down) as a predicate: values bound, identifiers allowlisted.
+    The period applies to ``day_column`` (fct_care_messages: received_at; agg_care_daily:
+    date_day; fct_care_conversations: opened_at)."""
+    if day_column not in CARE_DAY_COLUMNS:
+        raise ValueError(f"day_column must be one of {', '.join(CARE_DAY_COLUMNS)}")
+    brands, brand_params = _any_of("brand", f.brands)
+    channels, channel_params = _any_of("channel", f.channels)
+    sql = f"{day_column} >= ? and {day_column} < ?" + brands + channels
+    params: list = [f.start, f.end + timedelta(days=1), *brand_params, *channel_params]
     if drill is not None:
         if drill.messages not in MESSAGE_SETS:
             raise ValueError(f"messages must be one of {', '.join(MESSAGE_SETS)}")
@@ -439,36 +452,13 @@ CONVERSATIONS_MART = "marts.fct_care_conversations"
 DAILY_MART = "marts.agg_care_daily"
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    """Whether the snapshot has this mart (one published before it was added has not)."""
-    schema, table = qualified.split(".")
-    return con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                       [schema, table]).fetchone()[0] > 0
-
-
-def _segment_where(f: CareFilters, day_column: str) -> tuple[str, list]:
-    """The page's filters on a mart keyed by brand and channel, the period on ``day_column``
-    (an allowlisted column name, never from the browser)."""
-    if day_column not in ("date_day", "opened_at"):
-        raise ValueError("day_column must be date_day or opened_at")
-    sql = f"{day_column} >= ? and {day_column} < ?"
-    params: list = [f.start, f.end + timedelta(days=1)]
-    if f.brands:
-        sql += " and list_contains(?, brand)"
-        params.append([str(b) for b in f.brands])
-    if f.channels:
-        sql += " and list_contains(?, channel)"
-        params.append([str(c) for c in f.channels])
-    return sql, params
-
-
 def backlog_by_day(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
     """Per day (each brand's calendar time zone) of marts.agg_care_daily: the backlog at the day's
     end and the part of it over its SLA, with the day's messages and responses. Empty for a
     snapshot without the mart."""
     if not _has_table(con, DAILY_MART):
         return pd.DataFrame(columns=["date_day", "messages", "responded", "backlog", "backlog_over_sla"])
-    where, params = _segment_where(f, "date_day")
+    where, params = _care_where(f, day_column="date_day")
     return con.execute(
         f"""
         select date_day, sum(messages) as messages, sum(responded) as responded,
@@ -489,7 +479,7 @@ def conversation_kpis(con: duckdb.DuckDBPyConnection, f: CareFilters) -> dict:
              "exchanges", "median_resolution_minutes")
     if not _has_table(con, CONVERSATIONS_MART):
         return dict.fromkeys(names)
-    where, params = _segment_where(f, "opened_at")
+    where, params = _care_where(f, day_column="opened_at")
     row = con.execute(
         f"""
         select
@@ -608,15 +598,10 @@ def _model(model: str) -> str:
 
 def _roi_where(f: RoiFilters) -> tuple[str, list]:
     """The filters as a predicate on the mart: values bound, never spliced."""
-    sql = "month between ? and ?"
-    params: list = [f.start, f.end]
-    if f.departments:
-        sql += " and list_contains(?, department)"
-        params.append([str(d) for d in f.departments])
-    if f.channels:
-        sql += " and list_contains(?, channel)"
-        params.append([str(c) for c in f.channels])
-    return sql, params
+    departments, department_params = _any_of("department", f.departments)
+    channels, channel_params = _any_of("channel", f.channels)
+    return ("month between ? and ?" + departments + channels,
+            [f.start, f.end, *department_params, *channel_params])
 
 
 def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL) -> dict:
