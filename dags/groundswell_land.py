@@ -61,7 +61,7 @@ def groundswell_land():
         landed = land(source.key)
         if source.key in FETCHED_BY:
 
-            @task(task_id=f"fetch_{FETCHED_BY[source.key]}", max_active_tis_per_dag=1)
+            @task(task_id=f"fetch_{FETCHED_BY[source.key].replace('-', '_')}", max_active_tis_per_dag=1)
             def fetch(reader_name: str, data_interval_start=None, data_interval_end=None, params=None):
                 if (params or {}).get("scope") == "all":
                     from airflow.sdk.exceptions import AirflowSkipException

@@ -731,3 +731,18 @@ def roi_export(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAU
                limit: int = ROI_EXPORT_LIMIT) -> pd.DataFrame:
     """The campaign table, every column, at most ``limit`` rows (the CSV export)."""
     return campaign_roi(con, f, model, limit)
+
+
+FAN_QUALITY_MART = "marts.agg_fan_quality"
+FAN_QUALITY_COLUMNS = ("brand", "channel", "engagers", "matched_share", "customer_share",
+                       "target_segment_share", "followers", "follower_matched_share",
+                       "follower_customer_share", "follower_target_segment_share")
+
+
+def fan_quality(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Is your fan a customer? Per brand and channel, as the mart has it (no filter applies:
+    the mart is the latest state, not a month). Empty for a snapshot published before the mart."""
+    if not _has_table(con, FAN_QUALITY_MART):
+        return pd.DataFrame(columns=list(FAN_QUALITY_COLUMNS))
+    return con.execute(f"select {', '.join(FAN_QUALITY_COLUMNS)} from {FAN_QUALITY_MART} "
+                       "order by brand, channel").df()

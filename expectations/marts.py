@@ -159,4 +159,30 @@ SUITES = [
             gx.expectations.ExpectColumnValuesToBeBetween(column="below_max", min_value=-1e-12),
         ],
     ),
+    Suite(
+        name="marts.agg_fan_quality",
+        description="One row per brand and channel; each count inside the one it is a share of; "
+        "shares between 0 and 1.",
+        query="""
+            select brand, channel,
+                   matched_engagers <= engagers and customer_engagers <= matched_engagers
+                       and target_segment_engagers <= matched_engagers as engager_counts_nested,
+                   followers is null or (matched_followers <= followers
+                       and customer_followers <= matched_followers
+                       and target_segment_followers <= matched_followers) as follower_counts_nested,
+                   matched_share, customer_share, target_segment_share,
+                   follower_matched_share, follower_customer_share, follower_target_segment_share
+            from marts.agg_fan_quality
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectCompoundColumnsToBeUnique(column_list=["brand", "channel"],
+                                                            ignore_row_if="never"),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="engager_counts_nested", value_set=[True]),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="follower_counts_nested", value_set=[True]),
+            *[gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=1)
+              for column in ("matched_share", "customer_share", "target_segment_share",
+                             "follower_matched_share", "follower_customer_share",
+                             "follower_target_segment_share")],
+        ],
+    ),
 ]

@@ -88,6 +88,33 @@ CAMPAIGN_GRID_COLUMNS = [
     _col("ideas_value"), _col("paid_media_cost"),
 ]
 _GRID_DEFAULTS = {"sortable": True, "filter": True, "resizable": True}
+_SHARE = {"function": "params.value == null ? '–' : d3.format('.1%')(params.value)"}
+_COUNT = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
+FAN_QUALITY_HELP = ("Seed 003: is your fan a customer? Engagers wrote to the brand (care "
+                    "messages); followers follow its X accounts in the latest follower list. "
+                    "Shares of them linked to a CRM contact, a customer, the brand's target "
+                    "segments. – where not measured (no follower lists on Facebook). The latest "
+                    "state: the filters above do not apply.")
+
+
+def _fan_col(field: str, tooltip: str) -> dict:
+    formatter = _SHARE if field.endswith("_share") else _COUNT
+    extra = {} if field in ("brand", "channel") else {"type": "numericColumn", "valueFormatter": formatter}
+    return {"field": field, "headerName": field, "headerTooltip": tooltip, **extra}
+
+
+FAN_QUALITY_GRID_COLUMNS = [
+    _fan_col("brand", "brand (competitors are not measured)"),
+    _fan_col("channel", "x or facebook"),
+    _fan_col("engagers", "distinct accounts that wrote to the brand on the channel"),
+    _fan_col("matched_share", "matched_engagers / engagers: linked to a CRM contact by an exact key"),
+    _fan_col("customer_share", "customer_engagers / engagers: contacts at lifecycle stage customer"),
+    _fan_col("target_segment_share", "target_segment_engagers / engagers (seeds/brands.csv)"),
+    _fan_col("followers", "distinct followers of the brand's X accounts, latest snapshot"),
+    _fan_col("follower_matched_share", "matched_followers / followers"),
+    _fan_col("follower_customer_share", "customer_followers / followers"),
+    _fan_col("follower_target_segment_share", "target_segment_followers / followers"),
+]
 
 
 def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
@@ -107,6 +134,7 @@ def layout(**_query) -> html.Div:
     try:
         with snapshot() as con:
             options = queries.roi_options(con)
+            fans = queries.fan_quality(con)
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="roi-missing")
     if not options.months:
@@ -166,7 +194,15 @@ def layout(**_query) -> html.Div:
             defaultColDef=_GRID_DEFAULTS,
             dashGridOptions={"pagination": True, "paginationPageSize": 20,
                              "tooltipShowDelay": 300},
-            style={"height": "560px"}, className="mb-5"),
+            style={"height": "560px"}, className="mb-4"),
+        html.H4("Is your fan a customer?", title=FAN_QUALITY_HELP),
+        html.Div(FAN_QUALITY_HELP, className="mb-2 small text-muted"),
+        dag.AgGrid(
+            id="roi-fan-quality", columnDefs=FAN_QUALITY_GRID_COLUMNS,
+            rowData=figures.grid_rows(fans),
+            defaultColDef=_GRID_DEFAULTS,
+            dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
+            className="mb-5"),
     ])
 
 

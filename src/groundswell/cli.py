@@ -199,7 +199,7 @@ def load(source: str, paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument("reader", type=click.Choice(["x", "facebook"]))
+@click.argument("reader", type=click.Choice(["x", "x-followers", "facebook"]))
 @click.option("--start", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None,
               help="Fetch this window (UTC) instead of everything after the saved cursor.")
 @click.option("--end", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None,
@@ -213,6 +213,7 @@ def fetch(reader: str, start, end, then_land: bool) -> None:
     environment (GROUNDSWELL_X_BEARER_TOKEN, GROUNDSWELL_FACEBOOK_ACCESS_TOKEN)
     or the Airflow connections groundswell_x / groundswell_facebook.  Without
     --start, fetches what is new since the last run (a cursor per account).
+    x-followers fetches each account's whole follower list every time (a snapshot).
     """
     from datetime import UTC
 

@@ -49,7 +49,7 @@ def test_every_task_that_writes_duckdb_is_in_the_writer_pool(dagbag):
     assert len(landers) == len(SOURCES) and all(t.pool == WRITER_POOL for t in landers)
     # API fetches write files, not the database: they run outside the pool, before their landing.
     fetchers = [t for t in land.tasks if t.task_id.startswith("fetch_")]
-    assert {t.task_id for t in fetchers} == {"fetch_x", "fetch_facebook"}
+    assert {t.task_id for t in fetchers} == {"fetch_x", "fetch_x_followers", "fetch_facebook"}
     for t in fetchers:
         assert t.pool != WRITER_POOL
         assert {d.task_id for d in t.downstream_list} <= {f.task_id for f in landers}

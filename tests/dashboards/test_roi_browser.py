@@ -129,6 +129,24 @@ def test_roi_page_shows_the_mart_and_exports_the_campaigns(server, published_hom
         timeout=10_000)
 
 
+def test_fan_quality_table_shows_the_mart(server, published_home, page):
+    rows = mart(published_home, "select brand, channel, engagers, follower_customer_share "
+                                "from marts.agg_fan_quality order by brand, channel")
+    assert len(rows) == 4 and sum(r[3] is not None for r in rows) == 2  # X lists only
+    page.set_viewport_size({"width": 1600, "height": 1200})
+    page.goto(server + "/roi")
+    grid = page.locator("#roi-fan-quality")
+    grid.locator(".ag-row").nth(len(rows) - 1).wait_for(timeout=30_000)
+    assert grid.locator(".ag-center-cols-container .ag-row").count() == len(rows)
+    for brand, channel, engagers, share in rows:
+        row = grid.locator(".ag-center-cols-container .ag-row").filter(
+            has=page.locator("[col-id=channel]", has_text=channel)).filter(
+            has=page.locator("[col-id=brand]", has_text=brand))
+        assert row.locator("[col-id=engagers]").inner_text() == f"{engagers:,}"
+        expected = "–" if share is None else f"{share:.1%}"
+        assert row.locator("[col-id=follower_customer_share]").inner_text() == expected
+
+
 def test_the_model_switch_and_the_range_across_models(varied_server, varied_roi_home, page):
     """On the varied mart the five models disagree: the switch changes the numbers, and each
     department's whiskers span the lowest to the highest of its per-model ROI."""

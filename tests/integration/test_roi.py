@@ -104,3 +104,49 @@ def test_roi_ledger_adds_up_and_is_never_infinite(marts):
     assert ((spread["roi_min"] <= spread["roi"] + 1e-12) & (spread["roi"] <= spread["roi_max"] + 1e-12)).all()
     assert set(roi["department"]) == {"marketing", "sales", "service"}
     assert roi.loc[roi["department"] == "service", "deflection_savings"].sum() > 0
+
+
+def test_follower_quality_matches_the_files(published_home):
+    """Followers per brand from the landed pages and the CRM export, without the warehouse:
+    each account's latest snapshot (by the time in its file names), brand accounts left out,
+    a follower matched when the CRM records its handle."""
+    import csv
+    import json
+
+    from groundswell.demo.brands import ACCOUNTS
+
+    settings = make_settings(published_home)
+    x_accounts = {a.account_id: a.brand for a in ACCOUNTS if a.platform == "x"}
+    pages: dict[str, dict[str, list]] = {}
+    for path in (settings.landing_dir / "x" / "followers").rglob("followers-*.json"):
+        _, account, stamp, _ = path.name.split("-")
+        pages.setdefault(account, {}).setdefault(stamp, []).extend(json.loads(path.read_text())["data"])
+    followers: dict[str, set[str]] = {}
+    handles: dict[str, str] = {}
+    for account, snapshots in pages.items():
+        for user in snapshots[max(snapshots)]:
+            if user["id"] not in x_accounts:
+                followers.setdefault(x_accounts[account], set()).add(user["id"])
+                handles[user["id"]] = user["username"].lower()
+    contacts = {}
+    for path in (settings.landing_dir / "crm" / "contacts").rglob("*.csv"):
+        with path.open(newline="") as f:
+            contacts |= {row["x_handle"].lower(): row for row in csv.DictReader(f) if row["x_handle"]}
+    with (settings.dbt_project_dir / "seeds" / "brands.csv").open(newline="") as f:
+        targets = {row["brand"]: set((row["target_segments"] or "").split("|")) for row in csv.DictReader(f)}
+
+    with published(settings) as con:
+        mart = con.execute("select brand, followers, matched_followers, customer_followers, "
+                           "target_segment_followers from marts.agg_fan_quality where channel = 'x'").df()
+        facebook = con.execute("select count(*) filter (where followers is not null) "
+                               "from marts.agg_fan_quality where channel = 'facebook'").fetchone()[0]
+
+    expected = []
+    for brand, ids in sorted(followers.items()):
+        rows = [contacts[handles[i]] for i in ids if handles[i] in contacts]
+        expected.append((brand, len(ids), len(rows),
+                         sum(r["lifecycle_stage"] == "customer" for r in rows),
+                         sum(r["segment"] in targets[brand] for r in rows)))
+    assert len(expected) == 2 and all(e[1] > 1000 and 0 < e[2] < e[1] for e in expected)
+    assert sorted(mart.itertuples(index=False, name=None)) == expected
+    assert facebook == 0  # no follower lists on Facebook: not measured

@@ -37,7 +37,7 @@ def test_generate_then_load_reports_counts(home, tmp_path):
 def test_unknown_source_lists_the_known_ones(home, tmp_path):
     result = CliRunner().invoke(main, ["load", "myspace", str(tmp_path)])
     assert result.exit_code == 1
-    assert "unknown source 'myspace'; choose one of: x-tweets, facebook-posts" in result.output
+    assert "unknown source 'myspace'; choose one of: x-tweets, x-followers, facebook-posts" in result.output
     assert "Traceback" not in result.output
 
 

@@ -18,7 +18,7 @@ def test_documented_example_lands_without_quarantine(settings, tmp_path, key):
     body = _example(source).split("\n", 1)[1].rsplit("```", 1)[0]
     if source.format == "jsonl":
         body = body.replace("\n", " ").strip() + "\n"
-    path = tmp_path / f"example.{EXTENSION[source.format]}"
+    path = tmp_path / (source.example_name or f"example.{EXTENSION[source.format]}")
     path.write_text(body)
     result = land_files(key, [path], settings)
     con = connect(settings.warehouse_path, read_only=True)

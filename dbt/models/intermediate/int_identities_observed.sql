@@ -1,5 +1,5 @@
 -- Every customer account seen doing something: an X author (API tweets; the twcs import's
--- authors are anonymised and carry no key), a Facebook user (comments, Messenger), a logged-in
+-- authors are anonymised and carry no key) or follower of a brand account, a Facebook user (comments, Messenger), a logged-in
 -- web visitor (the SHA-256 of the login e-mail), a community member. Each with the exact key
 -- the CRM could record for it. Brand accounts and community staff are not customers.
 with
@@ -10,20 +10,32 @@ brand_accounts as (
 
 ),
 
+-- An X account is seen when it tweets and when it is on a brand's follower list (the snapshot
+-- time is when it was seen there); `activities` counts its tweets only.
+x_seen as (
+
+    select author_id as account_id, lower(author_username) as handle, created_at as seen_at, 1 as activity
+    from {{ ref('stg_x__tweets') }}
+    union all
+    select follower_id, lower(follower_username), snapshot_at, 0
+    from {{ ref('stg_x__followers') }}
+
+),
+
 x_authors as (
 
     select
         'x' as platform,
-        t.author_id as account_id,
+        s.account_id,
         'x_handle' as key_type,
         -- the handle can change: the latest one is the key
-        arg_max(lower(t.author_username), t.created_at) as key_value,
-        min(t.created_at) as first_seen_at,
-        max(t.created_at) as last_seen_at,
-        count(*) as activities
-    from {{ ref('stg_x__tweets') }} as t
-    anti join brand_accounts as b on b.platform = 'x' and b.account_id = t.author_id
-    group by t.author_id
+        arg_max(s.handle, s.seen_at) as key_value,
+        min(s.seen_at) as first_seen_at,
+        max(s.seen_at) as last_seen_at,
+        sum(s.activity) as activities
+    from x_seen as s
+    anti join brand_accounts as b on b.platform = 'x' and b.account_id = s.account_id
+    group by s.account_id
 
 ),
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from datetime import date, datetime, timedelta
 
 from groundswell.demo.brands import ACCOUNTS, BRANDS, BUSINESS_UNITS, STAGE_ACTIVITY, UNITS, accounts_on
@@ -562,6 +563,53 @@ class FamiliesMixin:
                 self.landing / "community" / entity / part / f"{entity}.jsonl",
                 "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows),
             )
+
+    # -- X follower lists -------------------------------------------------------------------------
+    FOLLOWER_SNAPSHOT_DAYS = 30  # a snapshot every 30 days, the last on the window's last day
+    FOLLOWER_CUSTOMERS_MAX = 50_000  # customers who may follow (keeps the large scale's lists sane)
+
+    def _followers(self, day: date, part: str) -> None:
+        """A snapshot of each brand X account's follower list, as ``GET /2/users/:id/followers`` pages.
+
+        Each customer follows an account with some probability from a day in the window on,
+        and a few unfollow later; a crowd of fans who are not customers (X users 3000000000 + j,
+        unknown to the CRM) follows too. Drawn from a per-account generator, not the demo's one
+        ``random.Random``, so the other families' bytes do not move.
+        """
+        if (self.end_date - day).days % self.FOLLOWER_SNAPSHOT_DAYS:
+            return
+        window = (self.end_date - self.start_date).days + 1
+        offset = (day - self.start_date).days
+        customers = min(self.scale.customers, self.FOLLOWER_CUSTOMERS_MAX)
+        for account in accounts_on("x"):
+            rng = random.Random(f"{self.seed}-followers-{account.account_id}")
+            users = []
+            for i in range(customers + customers // 2):
+                follows, since, until = rng.random(), rng.randrange(-window, window), rng.random()
+                if follows >= 0.35 or not since <= offset:
+                    continue
+                if until < 0.05 and since + window // 3 <= offset:
+                    continue  # unfollowed a while after following
+                if i < customers:
+                    user_id, handle = str(2_000_000_000 + i), f"c{i:06d}"
+                else:
+                    user_id, handle = str(3_000_000_000 + i), f"fan{i:06d}"
+                users.append({"id": user_id, "name": handle.capitalize(), "username": handle,
+                              "public_metrics": {"followers_count": 20 + (i * 7919) % 3000,
+                                                 "following_count": 100 + i % 400,
+                                                 "tweet_count": 50 + i % 2000, "listed_count": i % 3}})
+            # X lists the newest followers first
+            users.reverse()
+            pages = [users[n:n + 1000] for n in range(0, len(users), 1000)]
+            for n, chunk in enumerate(pages, start=1):
+                page = {"data": chunk, "meta": {"result_count": len(chunk)}}
+                if n < len(pages):
+                    page["meta"]["next_token"] = f"FOLLOWERS{n:04d}"
+                # named as `groundswell fetch x-followers` names them: account, then fetch time
+                self._write(self.landing / "x/followers" / part /
+                            f"followers-{account.account_id}-{day:%Y%m%d}T120000-p{n:03d}.json",
+                            _dumps(page))
+            self.counts["x_followers"] += len(users)
 
     # -- maturity survey ------------------------------------------------------------------------
     def _survey(self, day: date, part: str) -> None:

@@ -10,6 +10,9 @@ every source family of docs/sources.md except the imports of public data:
 - ``x/tweets``: X API v2 pages: each brand's timeline (its posts, with
   public_metrics and media) and its mentions (customer messages and the
   brand's threaded replies), at most 100 tweets a page, like the API.
+- ``x/followers``: each brand X account's follower list every 30 days (the last
+  snapshot on the window's last day), 1,000 users a page: customers (some unfollow
+  later) and fans the CRM does not know.
 - ``facebook/posts``, ``facebook/comments``, ``facebook/messages``: Graph API
   page feeds with insights, comment threads with the Page's replies, and
   Messenger conversations.
@@ -507,6 +510,7 @@ class DemoGenerator(FamiliesMixin):
                         self._csv(self.COST_COLUMNS, costs))
             self._community(day, part)
             self._survey(day, part)
+            self._followers(day, part)
         # Replies written after the last day are outside the window: like a real export, dropped.
         listened = [volume.ListenedBrand(b.name, b.x_handle, b.industry, b.campaign_hashtag, daily, True)
                     for b, daily in zip(BRANDS, BASE_DAILY_MENTIONS, strict=False)]

@@ -44,6 +44,7 @@ from groundswell.config import Settings, get_settings
 from groundswell.landing import partition_dir
 from groundswell.readers.facebook import READER as FACEBOOK
 from groundswell.readers.http import ApiClient, Page, ReaderError, RetryPolicy, write_atomic
+from groundswell.readers.x import FOLLOWERS_READER as X_FOLLOWERS
 from groundswell.readers.x import READER as X
 from groundswell.sources import get_source
 
@@ -68,7 +69,7 @@ class Reader(Protocol):
     def advance(self, cursor: str | None, page: Page) -> str | None: ...
 
 
-READERS: dict[str, Reader] = {r.name: r for r in (X, FACEBOOK)}
+READERS: dict[str, Reader] = {r.name: r for r in (X, X_FOLLOWERS, FACEBOOK)}
 
 
 def get_reader(name: str) -> Reader:
@@ -200,7 +201,9 @@ def _run(reader: Reader, settings: Settings, accounts: list[Account] | None, pol
             for account in accounts:
                 for endpoint in reader.endpoints:
                     key = f"{endpoint}:{account.account_id}"
-                    prefix = f"{endpoint}-{account.slug}-{run_stamp}-p"
+                    # Files are named by handle, or by id where the page must say whose it is.
+                    label = reader.file_label(account) if hasattr(reader, "file_label") else account.slug
+                    prefix = f"{endpoint}-{label}-{run_stamp}-p"
                     prefixes.append(prefix)
                     pages = reader.pages(client, account.account_id, endpoint,
                                          cursor=cursors.get(key) if cursors is not None else None,

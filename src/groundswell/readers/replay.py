@@ -10,6 +10,9 @@ posts (:class:`ReplayData`, e.g. the demo generator's data):
   ``includes.users``/``includes.media`` per page for the tweets on it; only
   the requested ``tweet.fields``/``expansions``; ``{"meta": {"result_count": 0}}``
   and no ``data`` when nothing matches, as X does.
+- X: ``GET /2/users/{id}/followers``, newest follower first, ``max_results``
+  (1-1000, default 100), ``pagination_token``/``meta.next_token``, only the
+  requested ``user.fields``.
 - Graph: ``GET /v21.0/{page-id}/posts``, newest first, with ``limit``,
   ``paging.cursors`` and an absolute ``paging.next``, ``since`` (inclusive)
   and ``until`` (exclusive) in epoch seconds, only the requested ``fields``.
@@ -80,6 +83,7 @@ class ReplayData:
     users: dict[str, Json] = field(default_factory=dict)
     media: dict[str, Json] = field(default_factory=dict)
     posts: dict[str, dict[str, Json]] = field(default_factory=dict)
+    followers: dict[str, list[Json]] = field(default_factory=dict)  # user id → users, newest first
 
     def add_x_page(self, endpoint: str, user_id: str, page: Json) -> int:
         """The tweets of an X v2 page (with its includes) under ``endpoint`` of ``user_id``."""
@@ -133,6 +137,16 @@ class ReplayData:
             for path in sorted((landing / "x" / "tweets").rglob("*.json")):
                 endpoint, handle = path.name.split("-")[:2]  # timeline-NorthwindAir-p1.json
                 data.add_x_page(endpoint, user_of[handle], json.loads(path.read_text(encoding="utf-8")))
+            # the latest snapshot of each account's follower list (dt= folders sort by date)
+            snapshots: dict[str, list[Path]] = {}
+            for path in sorted((landing / "x" / "followers").rglob("*.json")):
+                user_id = path.name.split("-")[1]  # followers-1100000000000000001-20261031T120000-p001.json
+                if snapshots.get(user_id) and snapshots[user_id][0].parent != path.parent:
+                    snapshots[user_id] = []
+                snapshots.setdefault(user_id, []).append(path)
+            for user_id, paths in snapshots.items():
+                data.followers[user_id] = [u for p in paths
+                                           for u in json.loads(p.read_text(encoding="utf-8"))["data"]]
             for path in sorted((landing / "facebook" / "posts").rglob("*.json")):
                 page_id = path.name.split("-")[1]  # page-104000000000001-p1.json
                 data.add_graph_page(page_id, json.loads(path.read_text(encoding="utf-8")))
@@ -331,6 +345,11 @@ class ReplayServer:
                              "detail": "Unauthorized"}, {}
             endpoint = "timeline" if m[2] == "tweets" else "mentions"
             return self._x_page(endpoint, m[1], params)
+        if m := re.fullmatch(r"/2/users/(\d+)/followers", path):
+            if authorization != f"Bearer {self.x_token}":
+                return 401, {"title": "Unauthorized", "type": "about:blank", "status": 401,
+                             "detail": "Unauthorized"}, {}
+            return self._x_followers_page(m[1], params)
         if m := re.fullmatch(r"/v\d+\.\d+/(\d+)/posts", path):
             token = params.get("access_token") or (authorization or "").removeprefix("Bearer ")
             if token != self.facebook_token:
@@ -395,6 +414,32 @@ class ReplayServer:
         page["meta"] = {"newest_id": chunk[0]["id"], "oldest_id": chunk[-1]["id"], "result_count": len(chunk)}
         if len(matching) > len(chunk):
             page["meta"]["next_token"] = _encode_x_token(int(chunk[-1]["id"]))
+        return 200, page, {}
+
+    def _x_followers_page(self, user_id: str, params: dict[str, str]) -> tuple[int, Json, dict]:
+        if user_id not in self.data.followers:
+            return 200, {"errors": [{
+                "value": user_id, "detail": f"Could not find user with id: [{user_id}].",
+                "title": "Not Found Error", "resource_type": "user", "parameter": "id",
+                "resource_id": user_id, "type": "https://api.twitter.com/2/problems/resource-not-found"}]}, {}
+        try:
+            max_results = int(params.get("max_results", "100"))
+            if not 1 <= max_results <= 1000:
+                raise ValueError(max_results)
+            start = _decode_followers_token(params["pagination_token"]) if "pagination_token" in params else 0
+        except (ValueError, KeyError) as exc:
+            return 400, {"errors": [{"message": f"invalid parameter: {exc}"}], "title": "Invalid Request",
+                         "detail": "One or more parameters to your request was invalid.",
+                         "type": "https://api.twitter.com/2/problems/invalid-request"}, {}
+        users = self.data.followers[user_id]
+        chunk = users[start: start + min(max_results, self.page_cap or max_results)]
+        if not chunk:
+            return 200, {"meta": {"result_count": 0}}, {}
+        fields = {"id", "name", "username"} | set(params.get("user.fields", "").split(","))
+        page: Json = {"data": [{k: v for k, v in u.items() if k in fields} for u in chunk],
+                      "meta": {"result_count": len(chunk)}}
+        if start + len(chunk) < len(users):
+            page["meta"]["next_token"] = _encode_followers_token(start + len(chunk))
         return 200, page, {}
 
     # Graph API
@@ -468,6 +513,16 @@ def _decode_x_token(token: str) -> int:
     if not token.startswith("7140dibd"):
         raise ValueError(f"pagination_token {token!r}")
     return int(token.removeprefix("7140dibd"), 16)
+
+
+def _encode_followers_token(offset: int) -> str:
+    return "F0LL" + format(offset, "x").upper()
+
+
+def _decode_followers_token(token: str) -> int:
+    if not token.startswith("F0LL"):
+        raise ValueError(f"pagination_token {token!r}")
+    return int(token.removeprefix("F0LL"), 16)
 
 
 def _encode_graph_cursor(key: tuple[int, str]) -> str:

@@ -22,6 +22,7 @@ CREDENTIALS = Credentials(api="X API", env_var="GROUNDSWELL_X_BEARER_TOKEN", con
 # Endpoint name (used in file names and cursor keys) → path under the base URL.
 ENDPOINTS = {"timeline": "users/{id}/tweets", "mentions": "users/{id}/mentions"}
 PAGE_SIZE = 100  # the most both endpoints give per page
+FOLLOWERS_PAGE_SIZE = 1000  # the most the followers endpoint gives per page
 
 QUERY = {
     "max_results": PAGE_SIZE,
@@ -88,3 +89,48 @@ class XReader:
 
 
 READER = XReader()
+
+
+class XFollowersReader:
+    """Each brand account's follower list (``GET /2/users/:id/followers``), whole, every run.
+
+    A follower list has no time to page by: every run is a snapshot of it, so the cursor never
+    moves and an interval run fetches the list as it is when it runs. The page names the
+    account it lists (``followers-<user id>-...``): the response does not.
+    """
+
+    name = "x-followers"
+    source_key = "x-followers"
+    platform = "x"
+    endpoints = ("followers",)
+    connect = XReader.connect
+
+    @staticmethod
+    def file_label(account) -> str:
+        return account.account_id
+
+    def pages(self, client: ApiClient, account_id: str, endpoint: str, *, cursor: str | None = None,
+              start: datetime | None = None, end: datetime | None = None) -> Iterator[Page]:
+        url = client.url(f"users/{account_id}/followers")
+        params: dict[str, str | int] = {"max_results": FOLLOWERS_PAGE_SIZE, "user.fields": "public_metrics"}
+        while True:
+            page = client.get(url, params)
+            if "data" not in page.doc and page.doc.get("errors"):
+                error = page.doc["errors"][0]
+                raise ReaderError(
+                    f"X API could not read the followers of user {account_id} ({page.url}): "
+                    f"{error.get('title', '')}: {error.get('detail') or error.get('message')}; "
+                    "check the x account ids in dbt/seeds/brand_accounts.csv"
+                )
+            yield page
+            next_token = page.doc.get("meta", {}).get("next_token")
+            if not next_token:
+                return
+            params["pagination_token"] = next_token
+
+    @staticmethod
+    def advance(cursor: str | None, page: Page) -> str | None:
+        return None
+
+
+FOLLOWERS_READER = XFollowersReader()

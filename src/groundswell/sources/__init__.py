@@ -23,7 +23,7 @@ SOURCES: dict[str, Source] = {
     s.key: s
     for s in (
         # owned posts and conversations, from the platforms' APIs
-        x.TWEETS, facebook.POSTS, facebook.COMMENTS, facebook.MESSAGES, instagram.MEDIA,
+        x.TWEETS, x.FOLLOWERS, facebook.POSTS, facebook.COMMENTS, facebook.MESSAGES, instagram.MEDIA,
         linkedin.POSTS, linkedin.SHARE_STATISTICS, youtube.VIDEOS, youtube.VIDEO_ANALYTICS,
         # listening
         listening.MENTIONS,

@@ -154,6 +154,7 @@ class Source:
     freshness_hours: int | None = 36  # None: a one-off import, never stale
     extra_doc: str = ""
     example: str = ""  # a minimal valid file for docs/sources.md (else built from the contract)
+    example_name: str = ""  # the example's file name, where the name carries data
 
     def __post_init__(self) -> None:
         if self.format not in ("api_pages", "jsonl", "csv"):

@@ -122,7 +122,8 @@ def _section(source: Source) -> str:
         notes = f.doc.replace("|", "\\|")
         lines.append(f"| `{f.name}` | {f.type} | {'yes' if f.required else ''} | {_from(source, f)} "
                      f"| {_checks(f)} | {notes} |")
-    lines += ["", "Example:", "", _example(source), ""]
+    named = f" (`{source.example_name}`)" if source.example_name else ""
+    lines += ["", f"Example{named}:", "", _example(source), ""]
     return "\n".join(lines)
 
 

@@ -109,3 +109,67 @@ TWEETS = Source(
               keys=("entities",), doc='hashtags without "#" (entities.hashtags), e.g. ["myNYPD"]'),
     ),
 )
+
+
+def _with_followed_account(records: str) -> str:
+    """Each follower with the account it follows and the snapshot's time, from the file name.
+
+    The followers endpoint answers with user objects only: the followed account is in the
+    request (``GET /2/users/:id/followers``) and the time is when it was asked, so the reader
+    names each page after both: ``followers-<user id>-<YYYYMMDDTHHMMSS>[-n]-p<NNN>.json``.
+    """
+    account = r"(?:^|/)followers-(\d+)-[^/]*$"
+    stamp = r"(?:^|/)followers-\d+-(\d{8}T\d{6})(?:-\d+)?-p\d+\.json$"
+    return rf"""
+  SELECT _source_file, _record_no,
+         CASE WHEN json_type(payload) = 'OBJECT' THEN json_merge_patch(payload, json_object(
+                'followed_id', nullif(regexp_extract(_source_file, '{account}', 1), ''),
+                'snapshot_at', strftime(try_strptime(regexp_extract(_source_file, '{stamp}', 1),
+                                                     '%Y%m%dT%H%M%S'), '%Y-%m-%dT%H:%M:%SZ')))
+              ELSE payload END AS payload
+  FROM {records}
+"""
+
+
+FOLLOWERS = Source(
+    key="x-followers",
+    family="x",
+    entity="followers",
+    description="Who follows each brand account: one snapshot of the follower list per fetch.",
+    shape="X API v2 user objects (GET /2/users/:id/followers) with user.fields=public_metrics",
+    file_pattern="*.json",
+    format="api_pages",
+    enrich=_with_followed_account,
+    natural_key=("followed_id", "snapshot_at", "id"),
+    # A weekly snapshot is enough to see who the fans are (X allows 15 requests of 1,000
+    # followers per 15 minutes, so a large account's list takes a while).
+    freshness_hours=8 * 24,
+    example="""
+{"data": [{"id": "2000000042", "username": "c000042", "name": "Customer 42",
+           "public_metrics": {"followers_count": 310, "following_count": 120,
+                              "tweet_count": 800, "listed_count": 1}}],
+ "meta": {"result_count": 1}}
+""",
+    example_name="followers-1500000001-20261020T020000-p001.json",
+    extra_doc=(
+        "The page does not say whose followers it lists, nor when, so its file name must: "
+        "`followers-<followed user id>-<YYYYMMDDTHHMMSS>-p<NNN>.json`, the time in UTC "
+        "(`groundswell fetch x-followers` names its pages so, with its run stamp: the data "
+        "interval's start in an Airflow run). A page named otherwise quarantines its records as "
+        "`missing required field followed_id` (or `snapshot_at`). All pages of one account and "
+        "time are one snapshot of its list: staging keeps, per followed account, its latest "
+        "snapshot (as landed last), so an unfollow drops out. Several snapshots may land in one "
+        "batch."
+    ),
+    fields=(
+        Field("followed_id", "VARCHAR", required=True, pattern=r"[0-9]+",
+              doc="user id of the brand account followed (from the file name)"),
+        Field("snapshot_at", "TIMESTAMP", required=True,
+              doc="when the list was fetched, UTC (from the file name)"),
+        Field("id", "VARCHAR", required=True, doc="user id of the follower"),
+        Field("username", "VARCHAR", doc="the follower's @handle"),
+        Field("name", "VARCHAR", doc="the follower's display name"),
+        Field("followers_count", "BIGINT", path="$.public_metrics.followers_count",
+              doc="the follower's own followers (user.fields=public_metrics)"),
+    ),
+)
