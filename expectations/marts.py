@@ -185,4 +185,38 @@ SUITES = [
                              "follower_target_segment_share")],
         ],
     ),
+    Suite(
+        name="marts.agg_mentions_hourly",
+        description="One row per brand and hour; the sentiment counts add up to the volume; net "
+        "sentiment in [-1, 1]; share of voice in [0, 1].",
+        query="""
+            select brand, hour_at, mentions,
+                   positive_mentions + neutral_mentions + negative_mentions <= mentions as counts_add_up,
+                   net_sentiment, share_of_voice
+            from marts.agg_mentions_hourly
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectCompoundColumnsToBeUnique(column_list=["brand", "hour_at"],
+                                                            ignore_row_if="never"),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="mentions", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="counts_add_up", value_set=[True]),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="net_sentiment", min_value=-1, max_value=1),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="share_of_voice", min_value=0, max_value=1),
+        ],
+    ),
+    Suite(
+        name="marts.fct_crisis_episodes",
+        description="One row per episode; it starts before it ends and peaks inside itself.",
+        query="""
+            select episode_id, kind,
+                   start_at < end_at and peak_at >= start_at and peak_at < end_at as peak_inside
+            from marts.fct_crisis_episodes
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeUnique(column="episode_id"),
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column="kind", value_set=["negative_spike", "hashtag_hijack"]),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="peak_inside", value_set=[True]),
+        ],
+    ),
 ]

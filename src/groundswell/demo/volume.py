@@ -69,10 +69,13 @@ NEUTRAL_TEXTS = [
     "@{handle} how do I change my {thing}?",
     "Reading about @{handle} and their {thing}",
 ]
+# Negative before the problem: VADER negates a sentiment word within three words after "no"
+# ("...with no information. Worst experience ever" scores positive), and reads "perfect" or
+# "thanks for nothing" at face value. Every one of these scores below -0.45 with every problem.
 HIJACK_TEXTS = [
-    "#{tag} my story: {problem}. Thanks for nothing @{handle}",
-    "#{tag} is the perfect place to share how awful @{handle} treated me",
-    "#{tag} ha. {problem}. Worst experience ever",
+    "#{tag} my story: awful, {problem}. @{handle}",
+    "#{tag} Terrible and humiliating: {problem} @{handle}",
+    "#{tag} worst experience ever: {problem}",
 ]
 
 PROBLEMS = {
@@ -144,12 +147,18 @@ def _h(*parts: str) -> str:
 
 def plan_episodes(seed: int, brands: list[ListenedBrand], start: date, days: int,
                   scale: float = 1.0) -> list[Episode]:
-    """Crisis episodes for our brands: about one a month each, the second always a hijack."""
+    """Crisis episodes for our brands: about one a month each, the second always a hijack.
+
+    None in the first week when there is more than a week: detection compares a brand with its
+    own past week, so an episode there could not be told from the brand's normal.
+    """
     rng = random.Random(seed * 31 + 7)
     episodes = []
+    first = 8 if days > 12 else 1
     for brand in (b for b in brands if b.ours):
         count = max(1, days // 30)
-        slots = sorted(rng.sample(range(1, max(2, days - 2)), min(count, max(1, days - 3))))
+        days_open = range(first, max(first + 1, days - 2))
+        slots = sorted(rng.sample(days_open, min(count, len(days_open))))
         for n, day in enumerate(slots):
             kind = "hashtag_hijack" if n % 2 == 1 or (days < 30 and brand is brands[1]) else "negative_spike"
             # seed 003: a big event lives about two days, an extra large one about a week.
