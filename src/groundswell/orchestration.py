@@ -117,3 +117,17 @@ def dbt_manifest(settings: Settings | None = None) -> Path:
     if not path.exists():
         parse(settings)
     return path
+
+
+def land_listening_day(hour_start: datetime) -> dict:
+    """Land the listening drop of the day the hour falls in (again: a re-landing replaces it)."""
+    day = hour_start.date()
+    return land_source("listening-mentions", day, day + timedelta(days=1))
+
+
+def send_crisis_alerts() -> dict:
+    from airflow.sdk import get_current_context
+
+    from groundswell.alerts import send_crisis_alerts as send
+
+    return send(get_settings(), get_current_context())

@@ -1,0 +1,82 @@
+"""
+### groundswell_listen
+
+Hourly crisis early warning (docs/metrics.md#crisis-early-warning):
+
+1. `land`: the listening drop of the day the hour falls in
+   (`landing/listening/mentions/dt=YYYY-MM-DD/`), again each hour: a re-landing replaces the day.
+2. `enrich`: sentiment and complaint type of the mentions that are new.
+3. `dbt`: the listening models only (`+fct_crisis_episodes`: mentions, hourly figures, crisis
+   signals, episodes), with their tests (astronomer-cosmos).
+4. `alert`: each new crisis episode of the company's brands, once, through the
+   `groundswell_alerts` connection (a webhook, Slack's included, or SMTP); with none configured,
+   to the task log. Every alert is recorded in `ops.alerts`.
+
+The dashboards see the episodes at the next publish (`groundswell_build`); the alert does not wait.
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import CronDataIntervalTimetable, dag, task
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+from groundswell import orchestration as orch
+from groundswell.config import get_settings
+
+settings = get_settings()
+
+
+@dag(
+    dag_id="groundswell_listen",
+    schedule=CronDataIntervalTimetable("5 * * * *", timezone="UTC"),
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args=orch.DEFAULT_ARGS,
+    tags=["groundswell", "listen"],
+    doc_md=__doc__,
+)
+def groundswell_listen():
+    @task(pool=orch.WRITER_POOL)
+    def land(data_interval_start=None) -> dict:
+        return orch.land_listening_day(data_interval_start)
+
+    @task(pool=orch.WRITER_POOL)
+    def enrich() -> dict:
+        return orch.enrich()
+
+    dbt = DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(
+            dbt_project_path=settings.dbt_project_dir,
+            manifest_path=orch.dbt_manifest(settings),
+        ),
+        profile_config=ProfileConfig(
+            profile_name="groundswell",
+            target_name="local",
+            profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            select=["+fct_crisis_episodes"],
+            test_behavior=TestBehavior.AFTER_EACH,
+            should_detach_multiple_parents_tests=True,
+        ),
+        operator_args={"pool": orch.WRITER_POOL, "install_deps": False},
+        default_args=orch.DEFAULT_ARGS,
+    )
+
+    @task(pool=orch.WRITER_POOL)
+    def alert() -> dict:
+        return orch.send_crisis_alerts()
+
+    land() >> enrich() >> dbt >> alert()
+
+
+groundswell_listen()
