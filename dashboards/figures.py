@@ -376,3 +376,49 @@ def value_waterfall(k: dict) -> go.Figure:
     # A dashed rule between the ledger and the pipeline bar (category positions 4 | 5).
     fig.add_vline(x=len(steps) + 0.5, line={"color": "#adb5bd", "dash": "dash"})
     return fig
+
+
+# --- Listening & crisis --------------------------------------------------------------------
+
+SENTIMENT_COLORS = {"negative_mentions": ("negative", "#dc3545"), "neutral_mentions": ("neutral", "#adb5bd"),
+                    "positive_mentions": ("positive", "#198754")}
+EPISODE_LABELS = {"negative_spike": "negative spike", "hashtag_hijack": "hashtag hijack"}
+NO_MENTIONS = "No mentions in this period"
+
+
+def mention_volume(df: pd.DataFrame, episodes: pd.DataFrame, brand: str, grain: str = "day") -> go.Figure:
+    """Mentions by sentiment (stacked) and net sentiment (right axis); crisis episodes shaded.
+
+    Each bar spans its hour or day (not centred on its start), so an episode's shading lines up
+    with the bars of the hours it covers."""
+    fig = go.Figure()
+    if df.empty:
+        return _empty(fig, NO_MENTIONS)
+    period = {"xperiod": 3_600_000 if grain == "hour" else 86_400_000, "xperiodalignment": "middle"}
+    for column, (label, color) in SENTIMENT_COLORS.items():
+        fig.add_bar(x=df["bucket"], y=df[column], name=label, marker_color=color, **period)
+    fig.add_scatter(x=df["bucket"], y=df["net_sentiment"], name="net sentiment", yaxis="y2",
+                    mode="lines", line={"color": "#0d6efd", "width": 1.5}, **period)
+    for e in episodes.itertuples():
+        fig.add_vrect(x0=e.start_at, x1=e.end_at, fillcolor="#dc3545", opacity=0.12, line_width=0,
+                      annotation_text=EPISODE_LABELS.get(e.kind, e.kind), annotation_position="top left")
+    fig.update_layout(barmode="stack", bargap=0, margin=_MARGIN, title=f"Mentions of {brand}",
+                      yaxis={"title": "mentions"},
+                      yaxis2={"title": "net sentiment", "overlaying": "y", "side": "right",
+                              "range": [-1, 1], "dtick": 0.5, "showgrid": False, "zeroline": False},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def share_of_voice_lines(df: pd.DataFrame, brand: str) -> go.Figure:
+    """Each brand of the industry's share of its mentions; the selected brand drawn heavier."""
+    fig = go.Figure()
+    if df.empty:
+        return _empty(fig, "No share of voice: the brand has no industry peers in seeds/brands.csv")
+    for name, rows in df.groupby("brand", sort=True):
+        fig.add_scatter(x=rows["bucket"], y=rows["share_of_voice"], name=name, mode="lines",
+                        line={"width": 3 if name == brand else 1.5})
+    fig.update_layout(margin=_MARGIN, title="Share of voice in the industry",
+                      yaxis={"title": "share of mentions", "tickformat": ".0%", "range": [0, 1]},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig

@@ -746,3 +746,112 @@ def fan_quality(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         return pd.DataFrame(columns=list(FAN_QUALITY_COLUMNS))
     return con.execute(f"select {', '.join(FAN_QUALITY_COLUMNS)} from {FAN_QUALITY_MART} "
                        "order by brand, channel").df()
+
+
+# --- Listening & crisis ------------------------------------------------------------------------
+
+HOURLY_MART = "marts.agg_mentions_hourly"
+EPISODES_MART = "marts.fct_crisis_episodes"
+LISTENING_GRAINS = {"hour": "hour", "day": "day"}
+EPISODE_COLUMNS = ("episode_id", "brand", "kind", "start_at", "peak_at", "end_at", "duration_hours",
+                   "peak_negative_mentions", "negative_mentions", "dominant_complaint_type",
+                   "hashtag", "top_post")
+
+
+@dataclass(frozen=True)
+class ListeningOptions:
+    has_mart: bool
+    brands: list[str]  # the company's own brands first, then competitors
+    own_brands: list[str]
+    first_day: date | None
+    last_day: date | None
+    snapshot_at: object | None
+
+
+def listening_options(con: duckdb.DuckDBPyConnection) -> ListeningOptions:
+    snap = con.execute("select max(snapshot_at) from meta.snapshot").fetchone()[0]
+    if not _has_table(con, HOURLY_MART):
+        return ListeningOptions(False, [], [], None, None, snap)
+    rows = con.execute(f"""
+        select h.brand, coalesce(not b.is_competitor, false) as ours
+        from (select distinct brand from {HOURLY_MART}) as h
+        left join seeds.brands as b using (brand)
+        order by ours desc, h.brand""").fetchall()
+    first, last = con.execute(f"select min(hour_at)::date, max(hour_at)::date from {HOURLY_MART}").fetchone()
+    return ListeningOptions(True, [r[0] for r in rows], [r[0] for r in rows if r[1]], first, last, snap)
+
+
+def _grain(grain: str) -> str:
+    if grain not in LISTENING_GRAINS:
+        raise ValueError(f"grain must be one of {', '.join(LISTENING_GRAINS)}")
+    return LISTENING_GRAINS[grain]
+
+
+def listening_kpis(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date) -> dict:
+    """The brand's period: volume, negative share, net sentiment and share of voice from sums."""
+    row = con.execute(f"""
+        with mine as (
+            select sum(mentions) as mentions, sum(positive_mentions) as positive,
+                   sum(negative_mentions) as negative
+            from {HOURLY_MART} where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day
+        ), industry as (
+            select sum(h.mentions) as mentions
+            from {HOURLY_MART} as h
+            inner join seeds.brands as b using (brand)
+            where b.industry = (select industry from seeds.brands where brand = ?)
+              and h.hour_at >= ? and h.hour_at < ? + interval 1 day
+        )
+        select mine.mentions, mine.negative / nullif(mine.mentions, 0),
+               (mine.positive - mine.negative) / nullif(mine.positive + mine.negative, 0),
+               mine.mentions / nullif(industry.mentions, 0),
+               (select count(*) from {EPISODES_MART}
+                where brand = ? and start_at < ? + interval 1 day and end_at > ?)
+        from mine, industry""", [brand, start, end, brand, start, end, brand, end, start]).fetchone()
+    keys = ("mentions", "negative_share", "net_sentiment", "share_of_voice", "episodes")
+    return dict(zip(keys, row, strict=True))
+
+
+def mention_series(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date,
+                   grain: str = "hour") -> pd.DataFrame:
+    """Volume by sentiment and net sentiment per hour or day (net sentiment from the sums)."""
+    return con.execute(f"""
+        select date_trunc('{_grain(grain)}', hour_at) as bucket,
+               sum(mentions) as mentions, sum(positive_mentions) as positive_mentions,
+               sum(neutral_mentions) as neutral_mentions, sum(negative_mentions) as negative_mentions,
+               (sum(positive_mentions) - sum(negative_mentions))
+                   / nullif(sum(positive_mentions) + sum(negative_mentions), 0) as net_sentiment
+        from {HOURLY_MART}
+        where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day
+        group by bucket order by bucket""", [brand, start, end]).df()
+
+
+def share_of_voice_series(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date,
+                          grain: str = "day") -> pd.DataFrame:
+    """Each brand of the brand's industry: its mentions / the industry's, per bucket."""
+    return con.execute(f"""
+        with peers as (
+            select h.brand, date_trunc('{_grain(grain)}', h.hour_at) as bucket, sum(h.mentions) as mentions
+            from {HOURLY_MART} as h
+            inner join seeds.brands as b using (brand)
+            where b.industry = (select industry from seeds.brands where brand = ?)
+              and h.hour_at >= ? and h.hour_at < ? + interval 1 day
+            group by all
+        )
+        select brand, bucket, mentions,
+               mentions / nullif(sum(mentions) over (partition by bucket), 0) as share_of_voice
+        from peers order by bucket, brand""", [brand, start, end]).df()
+
+
+def crisis_episodes(con: duckdb.DuckDBPyConnection, brands: list[str] | None, start: date,
+                    end: date) -> pd.DataFrame:
+    """Episodes overlapping the period, newest first, with their most engaging post."""
+    if not _has_table(con, EPISODES_MART):
+        return pd.DataFrame(columns=list(EPISODE_COLUMNS))
+    brand_filter, params = _any_of("brand", brands)
+    return con.execute(f"""
+        select episode_id, brand, kind, start_at, peak_at, end_at, duration_hours,
+               peak_negative_mentions, negative_mentions, dominant_complaint_type, hashtag,
+               top_posts[1].text as top_post
+        from {EPISODES_MART}
+        where start_at < ? + interval 1 day and end_at > ?{brand_filter}
+        order by start_at desc, episode_id""", [end, start, *params]).df()

@@ -1,0 +1,147 @@
+"""Listening & crisis: what is said about a brand, how it feels, its share of voice, its crises.
+
+Every number comes from ``marts.agg_mentions_hourly`` (volume, sentiment, share of voice: ratios
+from sums, never averaged) and ``marts.fct_crisis_episodes`` (the alert list). Definitions:
+docs/metrics.md, "Listening". The episode list exports as CSV.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from dashboards import figures, queries
+from dashboards.data import snapshot
+from groundswell.warehouse import SnapshotMissingError
+
+dash.register_page(__name__, path="/listening", name="Listening & crisis",
+                   title="groundswell: listening and crisis")
+
+DEFAULT_DAYS = 30
+CARDS = (
+    ("listening-kpi-mentions", "Mentions", "sum(mentions) of the brand in the period"),
+    ("listening-kpi-negative", "Negative share", "sum(negative_mentions) / sum(mentions)"),
+    ("listening-kpi-net", "Net sentiment", "(positive − negative) / (positive + negative), from sums"),
+    ("listening-kpi-sov", "Share of voice", "the brand's mentions / those of every brand of its "
+     "industry in seeds/brands.csv (itself and its competitors), from sums"),
+    ("listening-kpi-episodes", "Crisis episodes", "episodes of the brand overlapping the period "
+     "(marts.fct_crisis_episodes)"),
+)
+NO_LISTENING = ("No listening data yet: the published snapshot holds no mentions. Land a listening "
+                "export (`groundswell load listening-mentions DIR`, or `groundswell demo`) and run "
+                "`groundswell build`.")
+_NUMBER = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
+EPISODE_GRID_COLUMNS = [
+    {"field": "brand", "pinned": "left", "width": 150},
+    {"field": "kind", "width": 140},
+    {"field": "start_at", "headerTooltip": "first alerting hour, UTC"},
+    {"field": "peak_at", "headerTooltip": "the hour with the most negative mentions"},
+    {"field": "end_at", "headerTooltip": "end of the last alerting hour"},
+    {"field": "duration_hours", "type": "numericColumn", "width": 130},
+    {"field": "peak_negative_mentions", "type": "numericColumn", "valueFormatter": _NUMBER},
+    {"field": "negative_mentions", "type": "numericColumn", "valueFormatter": _NUMBER},
+    {"field": "dominant_complaint_type"},
+    {"field": "hashtag"},
+    {"field": "top_post", "headerTooltip": "the most engaging negative mention", "flex": 1,
+     "minWidth": 300},
+    {"field": "episode_id"},
+]
+for _column in EPISODE_GRID_COLUMNS:  # headed by the mart's own column names (docs/metrics.md)
+    _column["headerName"] = _column["field"]
+
+
+def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
+    return dbc.Col(html.Div(dbc.Card(dbc.CardBody([
+        html.Div(label, className="text-muted small"),
+        html.H3("–", id=f"{card_id}-value", className="mb-0"),
+    ])), title=tooltip), md=True)
+
+
+def layout(**_query) -> html.Div:
+    """Built per request, so the filters cover whatever snapshot is published now."""
+    try:
+        with snapshot() as con:
+            options = queries.listening_options(con)
+    except SnapshotMissingError as exc:
+        return dbc.Alert(str(exc), color="warning", id="listening-missing")
+    if options.last_day is None:
+        return dbc.Alert(NO_LISTENING, color="info", id="listening-empty")
+    brand = (options.own_brands or options.brands)[0]
+    start = max(options.first_day, options.last_day - timedelta(days=DEFAULT_DAYS - 1))
+    return html.Div([
+        dbc.Row([
+            dbc.Col(html.H2("Listening & crisis"), md=6),
+            dbc.Col(html.Div(f"Snapshot taken {options.snapshot_at:%Y-%m-%d %H:%M} UTC",
+                             className="text-muted text-end small", id="listening-snapshot"), md=6),
+        ], className="align-items-center"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Brand"), dcc.Dropdown(
+                id="listening-brand", options=options.brands, value=brand, clearable=False)], md=4),
+            dbc.Col([dbc.Label("Between (UTC days)"), dcc.DatePickerRange(
+                id="listening-dates", min_date_allowed=options.first_day,
+                max_date_allowed=options.last_day, start_date=start, end_date=options.last_day,
+                display_format="YYYY-MM-DD")], md=5),
+            dbc.Col([dbc.Label("Grain"), dbc.RadioItems(
+                id="listening-grain", options=list(queries.LISTENING_GRAINS), value="day",
+                inline=True)], md=3),
+        ], className="mb-3"),
+        dbc.Row([_card(*card) for card in CARDS], className="mb-3 g-3"),
+        dcc.Graph(id="listening-volume"),
+        dcc.Graph(id="listening-sov"),
+        dbc.Row([
+            dbc.Col(html.H4("Crisis episodes", title="marts.fct_crisis_episodes: the alerts, one "
+                            "per episode; all brands, overlapping the period"), md=9),
+            dbc.Col(dbc.Button("Export CSV", id="listening-export", size="sm", color="secondary",
+                               className="float-end"), md=3),
+        ], className="mt-3 align-items-center"),
+        dag.AgGrid(
+            id="listening-episodes", columnDefs=EPISODE_GRID_COLUMNS, rowData=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            csvExportParams={"fileName": "groundswell-crisis-episodes.csv"},
+            dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
+            className="mb-5"),
+    ])
+
+
+def _day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except (TypeError, ValueError):
+        return default
+
+
+@callback(
+    *[Output(f"{card_id}-value", "children") for card_id, *_ in CARDS],
+    Output("listening-volume", "figure"), Output("listening-sov", "figure"),
+    Output("listening-episodes", "rowData"),
+    Input("listening-brand", "value"), Input("listening-dates", "start_date"),
+    Input("listening-dates", "end_date"), Input("listening-grain", "value"),
+)
+def update(brand, start_date, end_date, grain):
+    with snapshot() as con:
+        options = queries.listening_options(con)
+        if brand not in options.brands:  # only the snapshot's own brand names reach SQL
+            brand = (options.own_brands or options.brands)[0]
+        grain = grain if grain in queries.LISTENING_GRAINS else "day"
+        start = _day(start_date, options.first_day)
+        end = _day(end_date, options.last_day)
+        k = queries.listening_kpis(con, brand, start, end)
+        series = queries.mention_series(con, brand, start, end, grain)
+        sov = queries.share_of_voice_series(con, brand, start, end, "day")
+        episodes = queries.crisis_episodes(con, None, start, end)
+    mine = episodes[episodes["brand"] == brand]
+    return (figures.fmt_count(k["mentions"]), figures.fmt_rate(k["negative_share"]),
+            "–" if k["net_sentiment"] is None else f"{k['net_sentiment']:+.2f}",
+            figures.fmt_rate(k["share_of_voice"]), f"{k['episodes']:,}",
+            figures.mention_volume(series, mine, brand, grain), figures.share_of_voice_lines(sov, brand),
+            figures.grid_rows(episodes))
+
+
+@callback(Output("listening-episodes", "exportDataAsCsv"), Input("listening-export", "n_clicks"),
+          prevent_initial_call=True)
+def export(_clicks):
+    return True

@@ -1,0 +1,126 @@
+"""The Listening & crisis page in headless Chromium, on a snapshot of the tiny demo's listening marts
+(mentions landed, enriched and built as groundswell_listen does): numbers from the marts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from dashboards import figures
+from groundswell import transform
+from groundswell.demo import generate
+from groundswell.enrichment import enrich
+from groundswell.landing import land_files, resolve_files
+from groundswell.sources import get_source
+from groundswell.warehouse import connect
+from tests.conftest import make_settings
+from tests.dashboards.conftest import serve
+
+TABLES = (("meta", "snapshot"), ("seeds", "brands"), ("marts", "agg_mentions_hourly"),
+          ("marts", "fct_crisis_episodes"))
+
+
+@pytest.fixture(scope="module")
+def listening_home(published_home, tmp_path_factory):
+    root = tmp_path_factory.mktemp("listening-page")
+    work = make_settings(root / "work")
+    generate(work.landing_dir, scale="tiny")
+    source = get_source("listening-mentions")
+    land_files(source.key, resolve_files(source, [work.landing_dir / source.drop_dir]), work)
+    enrich(work)
+    transform.build(work, "+fct_crisis_episodes")
+    home = root / "home"
+    dest = home / "published" / "warehouse.duckdb"
+    dest.parent.mkdir(parents=True)
+    con = connect(dest)
+    try:
+        con.execute("attach ? as fixture (read_only)",
+                    [str(published_home / "published" / "warehouse.duckdb")])
+        con.execute("attach ? as work (read_only)", [str(work.warehouse_path)])
+        for schema, table in TABLES:
+            origin = "fixture" if schema == "meta" else "work"
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(f"create table {schema}.{table} as select * from {origin}.{schema}.{table}")
+    finally:
+        con.close()
+    return home
+
+
+@pytest.fixture(scope="module")
+def server(listening_home):
+    proc, url = serve(listening_home)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def sql(home, query: str, params: list | None = None):
+    con = connect(home / "published" / "warehouse.duckdb", read_only=True)
+    try:
+        return con.execute(query, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listening_home, page):
+    page.set_viewport_size({"width": 1600, "height": 1200})
+    page.goto(server + "/")
+    page.get_by_role("link", name="Listening & crisis").click()  # registered in the navigation
+    page.wait_for_url("**/listening")
+
+    ((first, last),) = sql(listening_home, "select min(hour_at)::date, max(hour_at)::date "
+                                           "from marts.agg_mentions_hourly")
+    start = max(first, last - timedelta(days=29))
+    episodes = sql(listening_home, "select brand from marts.fct_crisis_episodes "
+                                   "where start_at < ? + interval 1 day and end_at > ?", [last, start])
+    assert episodes, "the tiny demo's injected crises are detected"
+    for brand in ("Contoso Mobile", "Northwind Air"):  # our brands, the first by name by default
+        if brand != "Contoso Mobile":
+            page.locator("#listening-brand").click()
+            page.get_by_role("option", name=brand, exact=True).click()
+        ((mentions, negative, sov),) = sql(listening_home, """
+            select sum(mentions), sum(negative_mentions) / sum(mentions),
+                   sum(mentions) / (select sum(h.mentions) from marts.agg_mentions_hourly as h
+                                    join seeds.brands as b using (brand)
+                                    where b.industry = (select industry from seeds.brands where brand = ?)
+                                      and h.hour_at >= ? and h.hour_at < ? + interval 1 day)
+            from marts.agg_mentions_hourly
+            where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day""",
+            [brand, start, last, brand, start, last])
+        page.locator("#listening-kpi-mentions-value").filter(
+            has_text=figures.fmt_count(mentions)).wait_for(timeout=30_000)
+        assert page.locator("#listening-kpi-negative-value").inner_text() == f"{negative:.2%}"
+        assert page.locator("#listening-kpi-sov-value").inner_text() == f"{sov:.2%}"
+        mine = sum(b == brand for (b,) in episodes)
+        assert page.locator("#listening-kpi-episodes-value").inner_text() == str(mine)
+        # The volume chart shades each of the brand's episodes; three sentiment bars and a line.
+        shapes = page.evaluate("() => document.querySelector('#listening-volume .js-plotly-plot')"
+                               ".layout.shapes.length")
+        traces = page.evaluate("() => document.querySelector('#listening-volume .js-plotly-plot')"
+                               ".data.map(t => t.name)")
+        assert shapes == mine
+        assert traces == ["negative", "neutral", "positive", "net sentiment"]
+        sov_traces = page.evaluate("() => document.querySelector('#listening-sov .js-plotly-plot')"
+                                   ".data.map(t => t.name)")
+        assert brand in sov_traces and len(sov_traces) == 2  # the brand and its competitor
+
+    grid = page.locator("#listening-episodes .ag-center-cols-container .ag-row")
+    grid.nth(len(episodes) - 1).wait_for(timeout=30_000)
+    assert grid.count() == len(episodes)
+
+
+def test_listening_page_says_so_without_listening_data(published_home, tmp_path, page):
+    from tests.dashboards.conftest import write_roi_snapshot
+
+    home = tmp_path / "home"
+    write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
+                       home / "published" / "warehouse.duckdb", varied=False)  # no listening mart
+    proc, url = serve(home)
+    try:
+        page.goto(url + "/listening")
+        page.locator("#listening-empty").wait_for(timeout=30_000)
+        assert "No listening data yet" in page.locator("#listening-empty").inner_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
