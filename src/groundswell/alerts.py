@@ -15,9 +15,10 @@ Whatever the channel, every alert is recorded in ``ops.alerts`` of the warehouse
 alert per episode: :func:`send_crisis_alerts` alerts the episodes of the
 company's own brands (not competitors) that have no row there yet. An episode
 that ended more than ``RECENT_HOURS`` (48; env ``GROUNDSWELL_ALERT_RECENT_HOURS``)
-before the latest mention is recorded as ``stale`` and not sent: the first run over a year of history must not page
-anyone about last spring. A delivery that fails raises, after the alerts
-already delivered are recorded, so the task's retry sends only the rest.
+before the latest mention is recorded as ``stale`` and not sent: the first run
+over a year of history must not page anyone about last spring. A delivery that
+fails raises, after the alerts already delivered are recorded, so the task's
+retry sends only the rest.
 """
 
 from __future__ import annotations
