@@ -27,7 +27,7 @@ def small(tmp_path_factory):
     source = get_source("listening-mentions")
     land_files(source.key, resolve_files(source, [settings.landing_dir / source.drop_dir]), settings)
     enrich(settings)
-    transform.build(settings, "+fct_crisis_episodes +agg_mentions_hourly")
+    transform.build(settings, "+fct_crisis_episodes +agg_mentions_hourly +dim_influencers")
     con = connect(settings.warehouse_path, read_only=True)
     yield settings, con
     con.close()
@@ -87,3 +87,47 @@ def test_hourly_volume_and_share_of_voice_match_the_files(small):
     # Every hour of a brand from its first mention to its last is a row, the silent ones as zeros.
     per_brand = Counter(b for b, *_ in rows)
     assert set(per_brand.values()) == {90 * 24}
+
+
+def test_influencers_match_an_independent_scoring(small):
+    """dim_influencers recomputed in pandas from the mentions: every author of every brand."""
+    import numpy as np
+
+    _, con = small
+    m = con.execute("select brand, platform, author_id, author_followers, mentioned_at, sentiment_score, "
+                    "coalesce(likes, 0) + coalesce(shares, 0) + coalesce(replies, 0) as engagement "
+                    "from marts.fct_mentions where brand is not null").df()
+    key = ["brand", "platform", "author_id"]
+    mart = con.execute("select * from marts.dim_influencers").df().set_index(key)
+    m["week"] = m["mentioned_at"].dt.to_period("W-SUN").dt.start_time
+    weeks = m.groupby("brand")["week"].agg(lambda w: (w.max() - w.min()).days // 7 + 1)
+    latest = m.sort_values("mentioned_at").dropna(subset=["author_followers"]).groupby(key)[
+        "author_followers"].last()
+    a = m.groupby(key).agg(
+        mentions=("week", "size"), engagement_received=("engagement", "sum"),
+        avg_sentiment=("sentiment_score", "mean"), active_weeks=("week", "nunique"))
+    a["reach"] = latest
+    a["consistency"] = a["active_weeks"] / a.index.get_level_values("brand").map(weeks).to_numpy()
+    by_brand = a.groupby(level="brand")
+    n = by_brand["mentions"].transform("size")
+    a["reach_score"] = (by_brand["reach"].transform(lambda r: r.fillna(0).rank(method="min")) - 1) / (n - 1)
+    a["engagement_score"] = (by_brand["engagement_received"].rank(method="min") - 1) / (n - 1)
+    a["influence_score"] = (a["reach_score"] + a["engagement_score"] + a["consistency"]) / 3
+    a["stance"] = np.select([a["avg_sentiment"] >= 0.05, a["avg_sentiment"] <= -0.05],
+                            ["advocate", "detractor"], "neutral")
+    a["is_active"] = (a["active_weeks"] >= 2) & (a["mentions"] >= 3)
+
+    assert len(mart) == len(a) > 10_000
+    mart = mart.loc[a.index]
+    for column in ("mentions", "engagement_received", "active_weeks", "stance", "is_active"):
+        assert (mart[column].to_numpy() == a[column].to_numpy()).all(), column
+    for column in ("consistency", "reach_score", "engagement_score", "influence_score"):
+        assert np.allclose(mart[column], a[column], rtol=0, atol=1e-12), column
+    roles = mart.groupby(["brand", "program_role"]).size().unstack()
+    active = a[a["is_active"]].groupby(["brand", "stance"]).size().unstack()
+    assert (roles["evangelist_candidate"] == active["advocate"].clip(upper=100)).all()
+    assert (roles["detractor_watch"] == active["detractor"].clip(upper=100)).all()
+    # The candidates are the most influential active advocates of their brand.
+    for brand, rows in mart[mart["is_active"] & (mart["stance"] == "advocate")].groupby(level="brand"):
+        best = rows.sort_values("influence_score", ascending=False).head(100)
+        assert set(best.index) == set(rows[rows["program_role"] == "evangelist_candidate"].index), brand
