@@ -1,5 +1,6 @@
-"""The Listening & crisis page in headless Chromium, on a snapshot of the tiny demo's listening marts
-(mentions landed, enriched and built as groundswell_listen does): numbers from the marts."""
+"""The Listening & crisis and Influencers pages in headless Chromium, on a snapshot of the tiny
+demo's listening marts (mentions landed, enriched and built as groundswell_listen does): numbers
+from the marts."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.conftest import make_settings
 from tests.dashboards.conftest import serve
 
 TABLES = (("meta", "snapshot"), ("seeds", "brands"), ("marts", "agg_mentions_hourly"),
-          ("marts", "fct_crisis_episodes"))
+          ("marts", "fct_crisis_episodes"), ("marts", "fct_mentions"), ("marts", "dim_influencers"))
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ def listening_home(published_home, tmp_path_factory):
     source = get_source("listening-mentions")
     land_files(source.key, resolve_files(source, [work.landing_dir / source.drop_dir]), work)
     enrich(work)
-    transform.build(work, "+fct_crisis_episodes")
+    transform.build(work, "+fct_crisis_episodes +dim_influencers")
     home = root / "home"
     dest = home / "published" / "warehouse.duckdb"
     dest.parent.mkdir(parents=True)
@@ -124,3 +125,43 @@ def test_listening_page_says_so_without_listening_data(published_home, tmp_path,
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_home, page):
+    page.set_viewport_size({"width": 1600, "height": 1200})
+    page.goto(server + "/")
+    page.get_by_role("link", name="Influencers").click()
+    page.wait_for_url("**/influencers")
+    brand = "Contoso Mobile"  # our brands first, by name
+    candidates = sql(listening_home, "select influence_rank, author_id, author_handle, platform "
+                                     "from marts.dim_influencers where brand = ? and program_role = "
+                                     "'evangelist_candidate' order by influence_rank", [brand])
+    assert candidates
+    title = f"Evangelist candidates of {brand}: {len(candidates):,} shown"
+    page.locator("#influencers-title").filter(has_text=title).wait_for(timeout=30_000)
+    rows = page.locator("#influencers-grid .ag-center-cols-container .ag-row")
+    rows.first.wait_for(timeout=30_000)
+    assert rows.count() == min(len(candidates), 20)  # a page of 20
+    first = page.locator("#influencers-grid .ag-pinned-left-cols-container .ag-row").first
+    assert first.inner_text().strip() == str(candidates[0][0])
+
+    # The detractor watch list is a different set of authors.
+    page.get_by_text("Detractor watch list").click()
+    watched = sql(listening_home, "select count(*) from marts.dim_influencers where brand = ? and "
+                                  "program_role = 'detractor_watch'", [brand])[0][0]
+    page.locator("#influencers-title").filter(
+        has_text=f"Detractor watch list of {brand}: {watched:,} shown").wait_for(timeout=30_000)
+
+    # Back to the candidates: a click on the top one opens their mentions of the brand.
+    page.get_by_text("Evangelist candidates").click()
+    page.locator("#influencers-title").filter(has_text=title).wait_for(timeout=30_000)
+    rows.first.click()
+    _, author_id, handle, platform = candidates[0]
+    mentions = sql(listening_home, "select count(*) from marts.fct_mentions where brand = ? and "
+                                   "platform = ? and author_id = ?", [brand, platform, author_id])[0][0]
+    profile = page.locator("#influencers-profile-text")
+    profile.wait_for(timeout=30_000)
+    assert profile.inner_text().startswith(f"@{handle or author_id} on {platform}: rank 1 for {brand}")
+    shown = page.locator("#influencers-mentions .ag-center-cols-container .ag-row")
+    shown.first.wait_for(timeout=30_000)
+    assert shown.count() == min(mentions, 20)

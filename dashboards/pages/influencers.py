@@ -1,0 +1,128 @@
+"""Influencers: who speaks about a brand with reach, who could become an evangelist, who to watch.
+
+The ranked table is ``marts.dim_influencers`` as it is (docs/metrics.md, "Influencers"); a click on
+a row opens the author's profile: the mart's figures and the author's mentions of the brand from
+``marts.fct_mentions``. The table exports as CSV.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboards import figures, queries
+from dashboards.data import snapshot
+from groundswell.warehouse import SnapshotMissingError
+
+dash.register_page(__name__, path="/influencers", name="Influencers", title="groundswell: influencers")
+
+NO_INFLUENCERS = ("No influencers yet: the published snapshot holds no marts.dim_influencers rows. "
+                  "Land a listening export (`groundswell load listening-mentions DIR`, or "
+                  "`groundswell demo`) and run `groundswell build`.")
+ROLE_LABELS = {"all": "All authors", "evangelist_candidate": "Evangelist candidates",
+               "detractor_watch": "Detractor watch list"}
+_SCORE = {"function": "params.value == null ? '–' : d3.format('.3f')(params.value)"}
+_SHARE = {"function": "params.value == null ? '–' : d3.format('.0%')(params.value)"}
+_NUMBER = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
+TOOLTIPS = {
+    "influence_score": "(reach_score + engagement_score + consistency) / 3, 0..1",
+    "reach": "latest known follower count",
+    "engagement_received": "likes + shares + replies on the author's mentions of the brand",
+    "avg_sentiment": "mean VADER compound score: advocate ≥ 0.05, detractor ≤ −0.05",
+    "consistency": "active weeks / weeks the brand was listened to",
+    "program_role": "evangelist_candidate: a top-100 active advocate; detractor_watch: a top-100 "
+                    "active detractor",
+}
+FORMATS = {"influence_score": _SCORE, "avg_sentiment": _SCORE, "consistency": _SHARE, "reach": _NUMBER,
+           "engagement_received": _NUMBER, "mentions": _NUMBER}
+GRID_COLUMNS = [
+    {"field": c, "headerName": c, **({"headerTooltip": TOOLTIPS[c]} if c in TOOLTIPS else {}),
+     **({"type": "numericColumn", "valueFormatter": FORMATS[c]} if c in FORMATS else {}),
+     **({"pinned": "left", "width": 130} if c == "influence_rank" else {})}
+    for c in queries.INFLUENCER_COLUMNS
+]
+PROFILE_COLUMNS = [{"field": c, "headerName": c, **({"flex": 1, "minWidth": 320} if c == "text" else {})}
+                   for c in ("mentioned_at", "sentiment_label", "sentiment_score", "complaint_type",
+                             "engagement", "text", "mention_id")]
+
+
+def layout(**_query) -> html.Div:
+    try:
+        with snapshot() as con:
+            brands = queries.influencer_brands(con)
+    except SnapshotMissingError as exc:
+        return dbc.Alert(str(exc), color="warning", id="influencers-missing")
+    if not brands:
+        return dbc.Alert(NO_INFLUENCERS, color="info", id="influencers-empty")
+    return html.Div([
+        html.H2("Influencers"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Brand"), dcc.Dropdown(id="influencers-brand", options=brands,
+                                                      value=brands[0], clearable=False)], md=4),
+            dbc.Col([dbc.Label("Show"), dbc.RadioItems(
+                id="influencers-role", value="evangelist_candidate", inline=True,
+                options=[{"label": label, "value": v} for v, label in ROLE_LABELS.items()])], md=6),
+            dbc.Col(dbc.Button("Export CSV", id="influencers-export", size="sm", color="secondary",
+                               className="float-end mt-4"), md=2),
+        ], className="mb-2"),
+        html.Div("", id="influencers-title", className="mb-2 small text-muted"),
+        dag.AgGrid(
+            id="influencers-grid", columnDefs=GRID_COLUMNS, rowData=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            csvExportParams={"fileName": "groundswell-influencers.csv"},
+            dashGridOptions={"pagination": True, "paginationPageSize": 20, "rowSelection": "single",
+                             "tooltipShowDelay": 300},
+            style={"height": "520px"}),
+        html.H4("Profile", className="mt-4"),
+        html.Div("Click an author above to see their mentions of the brand.", id="influencers-profile",
+                 className="mb-2"),
+        dag.AgGrid(
+            id="influencers-mentions", columnDefs=PROFILE_COLUMNS, rowData=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            dashGridOptions={"pagination": True, "paginationPageSize": 20},
+            style={"height": "420px"}, className="mb-5"),
+    ])
+
+
+def _brand(con, brand: str | None) -> str:
+    brands = queries.influencer_brands(con)
+    return brand if brand in brands else brands[0]  # only the snapshot's own names reach SQL
+
+
+@callback(Output("influencers-title", "children"), Output("influencers-grid", "rowData"),
+          Input("influencers-brand", "value"), Input("influencers-role", "value"))
+def update(brand, role):
+    role = role if role in queries.INFLUENCER_ROLES else "all"
+    with snapshot() as con:
+        brand = _brand(con, brand)
+        df = queries.influencers(con, brand, role)
+    cut = len(df) == queries.INFLUENCER_LIMIT
+    limit = f" (the first {queries.INFLUENCER_LIMIT:,} by rank)" if cut else ""
+    return f"{ROLE_LABELS[role]} of {brand}: {len(df):,} shown{limit}", figures.grid_rows(df)
+
+
+@callback(Output("influencers-profile", "children"), Output("influencers-mentions", "rowData"),
+          Input("influencers-grid", "selectedRows"), State("influencers-brand", "value"),
+          prevent_initial_call=True)
+def profile(selected, brand):
+    if not selected:
+        return "Click an author above to see their mentions of the brand.", []
+    row = selected[0]
+    with snapshot() as con:
+        brand = _brand(con, brand)
+        df = queries.influencer_mentions(con, brand, str(row["platform"]), str(row["author_id"]))
+    text = (f"@{row['author_handle'] or row['author_id']} on {row['platform']}: rank "
+            f"{row['influence_rank']} for {brand}, {row['stance']}"
+            f"{', ' + row['program_role'].replace('_', ' ') if row.get('program_role') else ''}; "
+            f"{figures.fmt_count(row['reach'])} followers, {row['mentions']:,} mentions over "
+            f"{row['active_weeks']} weeks, {row['engagement_received']:,} engagements received. "
+            f"Latest {len(df):,} mentions:")
+    return html.Span(text, id="influencers-profile-text"), figures.grid_rows(df)
+
+
+@callback(Output("influencers-grid", "exportDataAsCsv"), Input("influencers-export", "n_clicks"),
+          prevent_initial_call=True)
+def export(_clicks):
+    return True
