@@ -1,9 +1,38 @@
--- One row per owned post with its reach and engagement (definitions: docs/metrics.md).
+-- One row per owned post with its reach and engagement, when it went out in the brand's local
+-- time, and the brand's posting cadence around it (definitions: docs/metrics.md).
 with
 
 posts as (
 
     select * from {{ ref('int_posts_unioned') }}
+
+),
+
+-- The brand's local time is its care calendar's time zone (brands not listed: the default one).
+time_zones as (
+
+    select b.brand, c.time_zone
+    from {{ ref('brands') }} as b
+    inner join (select distinct calendar_id, time_zone from {{ ref('business_calendars') }}) as c
+        on c.calendar_id = coalesce(b.calendar_id, 'default')
+
+),
+
+default_time_zone as (
+
+    select any_value(time_zone) as time_zone
+    from {{ ref('business_calendars') }}
+    where calendar_id = 'default'
+
+),
+
+located as (
+
+    select
+        p.*,
+        coalesce(z.time_zone, (select time_zone from default_time_zone), 'UTC') as time_zone
+    from posts as p
+    left join time_zones as z using (brand)
 
 ),
 
@@ -18,6 +47,17 @@ final as (
         account_handle,
         posted_at,
         cast(posted_at as date) as posted_date,
+        time_zone,
+        timezone(time_zone, timezone('UTC', posted_at)) as posted_local_at,
+        hour(timezone(time_zone, timezone('UTC', posted_at))) as posting_hour,
+        isodow(timezone(time_zone, timezone('UTC', posted_at))) as posting_weekday,
+        -- cadence: the brand's posting rhythm on the platform around this post
+        date_diff('second', lag(posted_at) over brand_platform, posted_at) / 3600.0
+            as hours_since_previous_post,
+        count(*) over (
+            partition by brand, platform order by posted_at
+            range between interval 7 day preceding and current row
+        ) - 1 as posts_in_prior_7_days,
         content_type,
         impressions,
         reactions,
@@ -30,7 +70,8 @@ final as (
             'impressions'
         ) }} as engagement_rate
 
-    from posts
+    from located
+    window brand_platform as (partition by brand, platform order by posted_at, post_id)
 
 )
 
