@@ -901,3 +901,40 @@ def influencer_mentions(con: duckdb.DuckDBPyConnection, brand: str, platform: st
         from marts.fct_mentions
         where brand = ? and platform = ? and author_id = ?
         order by mentioned_at desc, mention_id limit ?""", [brand, platform, author_id, int(limit)]).df()
+
+
+# --- Content -------------------------------------------------------------------------------------
+
+CONTENT_MART = "marts.agg_content_performance"
+CONTENT_DIMENSIONS = {"content_type": "content_type", "posting_weekday": "posting_weekday",
+                      "posting_hour": "posting_hour"}
+
+
+def content_options(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """(brands, platforms) of the content mart; empty when the snapshot has none."""
+    if not _has_table(con, CONTENT_MART):
+        return [], []
+
+    def distinct(column: str) -> list[str]:
+        sql = f"select distinct {column} from {CONTENT_MART} order by 1"
+        return [r[0] for r in con.execute(sql).fetchall()]
+
+    return distinct("brand"), distinct("platform")
+
+
+def content_by(con: duckdb.DuckDBPyConnection, dimensions: list[str], brands: list[str] | None,
+               platforms: list[str] | None) -> pd.DataFrame:
+    """Posts and the pooled engagement rate by the given dimensions (sums, then the ratio)."""
+    columns = [CONTENT_DIMENSIONS[d] for d in dimensions]  # only the code's own names reach SQL
+    brand_filter, brand_params = _any_of("brand", brands)
+    platform_filter, platform_params = _any_of("platform", platforms)
+    group = ", ".join(columns)
+    return con.execute(f"""
+        select {group}, sum(posts)::bigint as posts,
+               sum(posts_with_impressions)::bigint as posts_with_impressions,
+               sum(impressions)::bigint as impressions,
+               sum(engagements_with_impressions)::bigint as engagements_with_impressions,
+               sum(engagements_with_impressions) / nullif(sum(impressions), 0) as engagement_rate
+        from {CONTENT_MART}
+        where true{brand_filter}{platform_filter}
+        group by {group} order by {group}""", [*brand_params, *platform_params]).df()
