@@ -89,9 +89,10 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
             from marts.agg_mentions_hourly
             where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day""",
             [brand, start, last, brand, start, last])
-        page.locator("#listening-kpi-mentions-value").filter(
-            has_text=figures.fmt_count(mentions)).wait_for(timeout=30_000)
-        assert page.locator("#listening-kpi-negative-value").inner_text() == f"{negative:.2%}"
+        # all outputs of one callback change together: wait for the most precise one
+        page.locator("#listening-kpi-negative-value").filter(has_text=f"{negative:.2%}").wait_for(
+            timeout=30_000)
+        assert page.locator("#listening-kpi-mentions-value").inner_text() == figures.fmt_count(mentions)
         assert page.locator("#listening-kpi-sov-value").inner_text() == f"{sov:.2%}"
         mine = sum(b == brand for (b,) in episodes)
         assert page.locator("#listening-kpi-episodes-value").inner_text() == str(mine)
