@@ -17,20 +17,9 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Asset, dag, task
-from cosmos import (
-    DbtTaskGroup,
-    ExecutionConfig,
-    ProfileConfig,
-    ProjectConfig,
-    RenderConfig,
-)
-from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
 from groundswell import orchestration as orch
-from groundswell.config import get_settings
 from groundswell.sources import FAMILIES
-
-settings = get_settings()
 
 
 @dag(
@@ -52,30 +41,7 @@ def groundswell_build():
     def enrich() -> dict:
         return orch.enrich()
 
-    dbt = DbtTaskGroup(
-        group_id="dbt",
-        project_config=ProjectConfig(
-            dbt_project_path=settings.dbt_project_dir,
-            manifest_path=orch.dbt_manifest(settings),
-        ),
-        profile_config=ProfileConfig(
-            profile_name="groundswell",
-            target_name="local",
-            profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
-        ),
-        execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL,
-            invocation_mode=InvocationMode.DBT_RUNNER,
-        ),
-        render_config=RenderConfig(
-            load_method=LoadMode.DBT_MANIFEST,
-            test_behavior=TestBehavior.AFTER_EACH,
-            # A test across two models (a relationship) runs once both are built.
-            should_detach_multiple_parents_tests=True,
-        ),
-        operator_args={"pool": orch.WRITER_POOL, "install_deps": False},
-        default_args=orch.DEFAULT_ARGS,
-    )
+    dbt = orch.dbt_task_group()
 
     @task(pool=orch.WRITER_POOL)
     def validate(run_id=None) -> str:

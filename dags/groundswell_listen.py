@@ -19,13 +19,8 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, dag, task
-from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
-from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
 from groundswell import orchestration as orch
-from groundswell.config import get_settings
-
-settings = get_settings()
 
 
 @dag(
@@ -47,30 +42,7 @@ def groundswell_listen():
     def enrich() -> dict:
         return orch.enrich()
 
-    dbt = DbtTaskGroup(
-        group_id="dbt",
-        project_config=ProjectConfig(
-            dbt_project_path=settings.dbt_project_dir,
-            manifest_path=orch.dbt_manifest(settings),
-        ),
-        profile_config=ProfileConfig(
-            profile_name="groundswell",
-            target_name="local",
-            profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
-        ),
-        execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL,
-            invocation_mode=InvocationMode.DBT_RUNNER,
-        ),
-        render_config=RenderConfig(
-            load_method=LoadMode.DBT_MANIFEST,
-            select=["+fct_crisis_episodes"],
-            test_behavior=TestBehavior.AFTER_EACH,
-            should_detach_multiple_parents_tests=True,
-        ),
-        operator_args={"pool": orch.WRITER_POOL, "install_deps": False},
-        default_args=orch.DEFAULT_ARGS,
-    )
+    dbt = orch.dbt_task_group(select=["+fct_crisis_episodes"])
 
     @task(pool=orch.WRITER_POOL)
     def alert() -> dict:

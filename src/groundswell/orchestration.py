@@ -131,3 +131,38 @@ def send_crisis_alerts() -> dict:
     from groundswell.alerts import send_crisis_alerts as send
 
     return send(get_settings(), get_current_context())
+
+
+def dbt_task_group(select: list[str] | None = None):
+    """The dbt project (or a selection of it) as a Cosmos task group: one task per model and its
+    tests after it, in-process dbt runner, every task in the writer pool. Built at DAG parse
+    time from the manifest, so the DAG file must call it inside its ``@dag`` function."""
+    from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+    settings = get_settings()
+    return DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(
+            dbt_project_path=settings.dbt_project_dir,
+            manifest_path=dbt_manifest(settings),
+        ),
+        profile_config=ProfileConfig(
+            profile_name="groundswell",
+            target_name="local",
+            profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL,
+            invocation_mode=InvocationMode.DBT_RUNNER,
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            select=select or [],
+            test_behavior=TestBehavior.AFTER_EACH,
+            # A test across two models (a relationship) runs once both are built.
+            should_detach_multiple_parents_tests=True,
+        ),
+        operator_args={"pool": WRITER_POOL, "install_deps": False},
+        default_args=DEFAULT_ARGS,
+    )

@@ -38,6 +38,25 @@ def rfc3339(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _walk(client: ApiClient, url: str, params: dict[str, str | int], what: str) -> Iterator[Page]:
+    """Every page of one X v2 endpoint: ``meta.next_token`` → ``pagination_token``."""
+    while True:
+        page = client.get(url, params)
+        if "data" not in page.doc and page.doc.get("errors"):
+            # X answers 200 with only "errors" for e.g. an unknown or suspended user.
+            error = page.doc["errors"][0]
+            raise ReaderError(
+                f"X API could not read {what} ({page.url}): "
+                f"{error.get('title', '')}: {error.get('detail') or error.get('message')}; "
+                "check the x account ids in dbt/seeds/brand_accounts.csv"
+            )
+        yield page
+        next_token = page.doc.get("meta", {}).get("next_token")
+        if not next_token:
+            return
+        params["pagination_token"] = next_token
+
+
 class XReader:
     name = "x"
     source_key = "x-tweets"
@@ -63,21 +82,7 @@ class XReader:
             params["start_time"] = rfc3339(start)
         if end is not None:
             params["end_time"] = rfc3339(end)
-        while True:
-            page = client.get(url, params)
-            if "data" not in page.doc and page.doc.get("errors"):
-                # X answers 200 with only "errors" for e.g. an unknown or suspended user.
-                error = page.doc["errors"][0]
-                raise ReaderError(
-                    f"X API could not read {endpoint} of user {account_id} ({page.url}): "
-                    f"{error.get('title', '')}: {error.get('detail') or error.get('message')}; "
-                    "check the x account ids in dbt/seeds/brand_accounts.csv"
-                )
-            yield page
-            next_token = page.doc.get("meta", {}).get("next_token")
-            if not next_token:
-                return
-            params["pagination_token"] = next_token
+        yield from _walk(client, url, params, f"{endpoint} of user {account_id}")
 
     @staticmethod
     def advance(cursor: str | None, page: Page) -> str | None:
@@ -95,8 +100,9 @@ class XFollowersReader:
     """Each brand account's follower list (``GET /2/users/:id/followers``), whole, every run.
 
     A follower list has no time to page by: every run is a snapshot of it, so the cursor never
-    moves and an interval run fetches the list as it is when it runs. The page names the
-    account it lists (``followers-<user id>-...``): the response does not.
+    moves and an interval run fetches the list as it is when it runs. The response says neither
+    whose list it is nor when: the page's file name does (``followers-<user id>-<run stamp>-pNNN``,
+    the stamp being the interval's start for an interval run).
     """
 
     name = "x-followers"
@@ -113,20 +119,7 @@ class XFollowersReader:
               start: datetime | None = None, end: datetime | None = None) -> Iterator[Page]:
         url = client.url(f"users/{account_id}/followers")
         params: dict[str, str | int] = {"max_results": FOLLOWERS_PAGE_SIZE, "user.fields": "public_metrics"}
-        while True:
-            page = client.get(url, params)
-            if "data" not in page.doc and page.doc.get("errors"):
-                error = page.doc["errors"][0]
-                raise ReaderError(
-                    f"X API could not read the followers of user {account_id} ({page.url}): "
-                    f"{error.get('title', '')}: {error.get('detail') or error.get('message')}; "
-                    "check the x account ids in dbt/seeds/brand_accounts.csv"
-                )
-            yield page
-            next_token = page.doc.get("meta", {}).get("next_token")
-            if not next_token:
-                return
-            params["pagination_token"] = next_token
+        yield from _walk(client, url, params, f"the followers of user {account_id}")
 
     @staticmethod
     def advance(cursor: str | None, page: Page) -> str | None:
