@@ -9,6 +9,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,8 +42,9 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: "page" in getattr(item, "fixturenames", ()))
 
 
-def serve(home: Path):
-    """`groundswell serve --demo` on ``home``: (process, url) once it answers."""
+@contextmanager
+def serving(home: Path) -> Iterator[str]:
+    """`groundswell serve --demo` on ``home``: its URL once it answers; stopped on exit."""
     port = free_port()
     env = dict(os.environ, GROUNDSWELL_HOME=str(home))
     # The server's log goes to a file: a pipe nobody reads fills up (64 KB of request lines)
@@ -55,12 +58,24 @@ def serve(home: Path):
     while True:
         try:
             urllib.request.urlopen(url + "/healthz", timeout=2)
-            return proc, url
+            break
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
                 proc.kill()
                 raise RuntimeError(log.read_text()) from None
             time.sleep(0.3)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(published_home):
+    """The dashboards on the published tiny demo, one server per test module."""
+    with serving(published_home) as url:
+        yield url
 
 
 #: Statements that turn a copy of the published marts.fct_social_roi into one with the cases the

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import csv
 
-import pytest
-
 from dashboards import figures
 from groundswell.warehouse import connect, published
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serve
+from tests.dashboards.conftest import serving
 
 #: True once the backlog figure in the page sums to n open messages.
 BACKLOG_TOTAL_IS = (
     "n => { const g = document.querySelector('#care-backlog .js-plotly-plot');"
     " return !!(g && g.data) && g.data.reduce("
     "(s, t) => s + Array.from(t.y).reduce((a, b) => a + b, 0), 0) === n; }")
-
-
-@pytest.fixture(scope="module")
-def server(published_home):
-    proc, url = serve(published_home)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def mart(published_home, sql: str, params: list | None = None):
@@ -168,12 +158,8 @@ def test_care_page_says_so_when_there_are_no_care_messages(published_home, tmp_p
                         f"where {schema != 'marts'}")
     finally:
         con.close()
-    proc, url = serve(home)
-    try:
+    with serving(home) as url:
         page.goto(url + "/care")
         alert = page.locator("#care-empty")
         alert.wait_for(timeout=30_000)
         assert "No care messages yet" in alert.inner_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

@@ -8,15 +8,6 @@ import pytest
 
 from groundswell.warehouse import published
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serve
-
-
-@pytest.fixture(scope="module")
-def server(published_home):
-    proc, url = serve(published_home)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def posts_sql(home, query: str, params: list | None = None):

@@ -16,7 +16,7 @@ from groundswell.landing import land_files, resolve_files
 from groundswell.sources import get_source
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serve
+from tests.dashboards.conftest import serving
 
 TABLES = (("meta", "snapshot"), ("seeds", "brands"), ("marts", "agg_mentions_hourly"),
           ("marts", "fct_crisis_episodes"), ("marts", "fct_mentions"), ("marts", "dim_influencers"))
@@ -50,10 +50,8 @@ def listening_home(published_home, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(listening_home):
-    proc, url = serve(listening_home)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(listening_home) as url:
+        yield url
 
 
 def sql(home, query: str, params: list | None = None):
@@ -118,14 +116,10 @@ def test_listening_page_says_so_without_listening_data(published_home, tmp_path,
     home = tmp_path / "home"
     write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
                        home / "published" / "warehouse.duckdb", varied=False)  # no listening mart
-    proc, url = serve(home)
-    try:
+    with serving(home) as url:
         page.goto(url + "/listening")
         page.locator("#listening-empty").wait_for(timeout=30_000)
         assert "No listening data yet" in page.locator("#listening-empty").inner_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_home, page):

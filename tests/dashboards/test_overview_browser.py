@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from dashboards import queries
 from groundswell.warehouse import published
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serve
-
-
-@pytest.fixture(scope="module")
-def server(published_home):
-    proc, url = serve(published_home)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+from tests.dashboards.conftest import serving
 
 
 def expected_posts(published_home, brands):
@@ -59,12 +49,8 @@ def test_overview_shows_kpis_and_follows_the_brand_filter(server, published_home
 
 
 def test_the_page_says_what_to_do_when_nothing_is_published(tmp_path, page):
-    proc, url = serve(tmp_path / "empty")
-    try:
+    with serving(tmp_path / "empty") as url:
         page.goto(url + "/")
         alert = page.locator("#overview-missing")
         alert.wait_for(timeout=30_000)
         assert "groundswell build" in alert.inner_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

@@ -9,26 +9,15 @@ import pytest
 from dashboards import figures, queries
 from groundswell.warehouse import published
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serve, write_roi_snapshot
+from tests.dashboards.conftest import serving, write_roi_snapshot
 
 ROI_OF = "(sum(total_value) - sum(cost)) / nullif(sum(cost), 0)"
 
 
-def _serve(home):
-    proc, url = serve(home)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def server(published_home):
-    yield from _serve(published_home)
-
-
 @pytest.fixture(scope="module")
 def varied_server(varied_roi_home):
-    yield from _serve(varied_roi_home)
+    with serving(varied_roi_home) as url:
+        yield url
 
 
 def mart(home, sql: str, params: list | None = None):
@@ -187,12 +176,8 @@ def test_roi_page_says_so_when_there_is_no_roi(published_home, tmp_path, page):
     home = tmp_path / "home"
     write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
                        home / "published" / "warehouse.duckdb", empty=True)
-    proc, url = serve(home)
-    try:
+    with serving(home) as url:
         page.goto(url + "/roi")
         alert = page.locator("#roi-empty")
         alert.wait_for(timeout=30_000)
         assert "No Social ROI yet" in alert.inner_text()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from groundswell.demo.generator import X_EPOCH_MS
 from groundswell.readers.http import RetryPolicy
+from groundswell.readers.replay import ReplayData, ReplayServer
 
 NOW = 1_800_000_000.0  # the injected clock: rate-limit resets are set relative to it
 
@@ -37,3 +40,14 @@ def snowflake(when: datetime, seq: int) -> str:
     """An X tweet id for ``when``: ids grow with time, as X's do."""
     ms = int(when.astimezone(UTC).timestamp() * 1000) - X_EPOCH_MS
     return str((ms << 22) | seq)
+
+
+@contextmanager
+def replay_api(data: ReplayData, monkeypatch, **options) -> Iterator[ReplayServer]:
+    """The replay server, with the readers' env pointing at it and no Airflow connection in the way."""
+    with ReplayServer(data, **options) as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        for conn in ("AIRFLOW_CONN_GROUNDSWELL_X", "AIRFLOW_CONN_GROUNDSWELL_FACEBOOK"):
+            monkeypatch.delenv(conn, raising=False)
+        yield server

@@ -11,9 +11,9 @@ from groundswell.landing import land_interval
 from groundswell.readers import fetch_incremental, fetch_interval, load_cursors, state_path
 from groundswell.readers.facebook import FIELDS
 from groundswell.readers.http import ReaderError
-from groundswell.readers.replay import Fault, ReplayData, ReplayServer, graph_time
+from groundswell.readers.replay import Fault, ReplayData, graph_time
 from groundswell.warehouse import writer
-from tests.readers import Waits, ids_in, landing_files
+from tests.readers import Waits, ids_in, landing_files, replay_api
 
 START = datetime(2026, 10, 18, tzinfo=UTC)
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -29,10 +29,7 @@ def data() -> ReplayData:
 def api(data, monkeypatch):
     # Graph often returns fewer posts than `limit` asks for (nested insights are costly):
     # capping pages at 6 gives each Page (~20 posts) four pages to walk.
-    with ReplayServer(data, page_cap=6) as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AIRFLOW_CONN_GROUNDSWELL_FACEBOOK", raising=False)
+    with replay_api(data, monkeypatch, page_cap=6) as server:
         yield server
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from groundswell.landing import land_files
 from groundswell.readers import fetch_incremental, fetch_interval, load_cursors
-from groundswell.readers.replay import ReplayData, ReplayServer
+from groundswell.readers.replay import ReplayData
 from groundswell.warehouse import writer
-from tests.readers import Waits, ids_in
+from tests.readers import Waits, ids_in, replay_api
 
 NORTHWIND, CONTOSO = "1100000000000000001", "1100000000000000002"
 
@@ -27,10 +27,7 @@ def data(demo) -> ReplayData:
 
 @pytest.fixture
 def api(data, monkeypatch):
-    with ReplayServer(data) as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AIRFLOW_CONN_GROUNDSWELL_X", raising=False)
+    with replay_api(data, monkeypatch) as server:
         yield server
 
 
@@ -61,9 +58,7 @@ def test_a_run_fetches_each_whole_list_across_pages_into_files_named_by_account(
 
 
 def test_a_short_page_is_followed_by_the_next(data, settings, monkeypatch):
-    with ReplayServer(data, page_cap=400) as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
+    with replay_api(data, monkeypatch, page_cap=400):
         result = fetch_interval("x-followers", datetime(2026, 10, 31, tzinfo=UTC),
                                 datetime(2026, 11, 1, tzinfo=UTC), settings, policy=Waits().policy())
 

@@ -10,9 +10,9 @@ import pytest
 from groundswell.landing import land_interval
 from groundswell.readers import Account, fetch_incremental, fetch_interval, load_cursors, state_path
 from groundswell.readers.http import ReaderError
-from groundswell.readers.replay import Fault, ReplayData, ReplayServer, x_time
+from groundswell.readers.replay import Fault, ReplayData, x_time
 from groundswell.warehouse import writer
-from tests.readers import NOW, Waits, ids_in, landing_files, snowflake
+from tests.readers import NOW, Waits, ids_in, landing_files, replay_api, snowflake
 
 # The tiny demo: 2026-10-18 .. 2026-10-31, two brands.
 START = datetime(2026, 10, 18, tzinfo=UTC)
@@ -27,10 +27,7 @@ def data() -> ReplayData:
 
 @pytest.fixture
 def api(data, monkeypatch):
-    with ReplayServer(data) as server:
-        for name, value in server.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AIRFLOW_CONN_GROUNDSWELL_X", raising=False)
+    with replay_api(data, monkeypatch) as server:
         yield server
 
 
