@@ -857,6 +857,27 @@ def crisis_episodes(con: duckdb.DuckDBPyConnection, brands: list[str] | None, st
         order by start_at desc, episode_id""", [end, start, *params]).df()
 
 
+FEEDBACK_MART = "marts.agg_feedback_actions"
+FEEDBACK_COLUMNS = ("topic", "owner_department", "actions", "feedback_items", "actions_closed",
+                    "actions_open", "closure_rate", "median_hours_to_action", "median_hours_to_close")
+
+
+def feedback_loop(con: duckdb.DuckDBPyConnection, brand: str) -> tuple[dict, pd.DataFrame]:
+    """The brand's feedback loop, as the mart has it (all time: no period applies): totals, with
+    the closure rate pooled from the sums, and the rows per topic and department, slowest first."""
+    empty = {"actions": None, "actions_closed": None, "actions_open": None, "closure_rate": None}
+    if not _has_table(con, FEEDBACK_MART):
+        return empty, pd.DataFrame(columns=list(FEEDBACK_COLUMNS))
+    totals = con.execute(f"""
+        select sum(actions), sum(actions_closed), sum(actions_open),
+               sum(actions_closed) / nullif(sum(actions), 0)
+        from {FEEDBACK_MART} where brand = ?""", [brand]).fetchone()
+    rows = con.execute(f"""
+        select {', '.join(FEEDBACK_COLUMNS)} from {FEEDBACK_MART} where brand = ?
+        order by closure_rate, actions desc, topic, owner_department""", [brand]).df()
+    return dict(zip(empty, totals, strict=True)), rows
+
+
 # --- Influencers -------------------------------------------------------------------------------
 
 INFLUENCERS_MART = "marts.dim_influencers"

@@ -219,4 +219,25 @@ SUITES = [
             gx.expectations.ExpectColumnValuesToBeInSet(column="peak_inside", value_set=[True]),
         ],
     ),
+    Suite(
+        name="marts.agg_feedback_actions",
+        description="One row per brand, topic and owning department; closed and open actions add up "
+        "to the actions; closure rate in [0, 1]; no negative times.",
+        query="""
+            select brand, topic, owner_department, actions, closure_rate,
+                   actions_closed + actions_open = actions as counts_add_up,
+                   median_hours_to_action, median_hours_to_close
+            from marts.agg_feedback_actions
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectCompoundColumnsToBeUnique(
+                column_list=["brand", "topic", "owner_department"], ignore_row_if="never"),
+            gx.expectations.ExpectColumnValuesToNotBeNull(column="owner_department"),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="actions", min_value=1),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="counts_add_up", value_set=[True]),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="closure_rate", min_value=0, max_value=1),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="median_hours_to_action", min_value=0),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="median_hours_to_close", min_value=0),
+        ],
+    ),
 ]

@@ -1,8 +1,9 @@
 """Listening & crisis: what is said about a brand, how it feels, its share of voice, its crises.
 
 Every number comes from ``marts.agg_mentions_hourly`` (volume, sentiment, share of voice: ratios
-from sums, never averaged) and ``marts.fct_crisis_episodes`` (the alert list). Definitions:
-docs/metrics.md, "Listening". The episode list exports as CSV.
+from sums, never averaged), ``marts.fct_crisis_episodes`` (the alert list) and
+``marts.agg_feedback_actions`` (the feedback loop: what was done about what was heard, all time).
+Definitions: docs/metrics.md, "Listening" and "Feedback loop". The episode list exports as CSV.
 """
 
 from __future__ import annotations
@@ -31,6 +32,26 @@ CARDS = (
     ("listening-kpi-episodes", "Crisis episodes", "episodes of the brand overlapping the period "
      "(marts.fct_crisis_episodes)"),
 )
+FEEDBACK_CARDS = (
+    ("feedback-kpi-actions", "Actions on feedback", "sum(actions): actions logged on the brand's "
+     "mentions and care messages (marts.agg_feedback_actions, all time)"),
+    ("feedback-kpi-closure", "Closure rate", "sum(actions_closed) / sum(actions): done or declined"),
+    ("feedback-kpi-open", "Open actions", "sum(actions_open): open or in progress"),
+)
+FEEDBACK_GRID_COLUMNS = [
+    {"field": "topic", "pinned": "left", "width": 200},
+    {"field": "owner_department", "width": 160},
+    {"field": "actions", "type": "numericColumn", "width": 110},
+    {"field": "feedback_items", "type": "numericColumn", "width": 140},
+    {"field": "actions_closed", "type": "numericColumn", "width": 140},
+    {"field": "actions_open", "type": "numericColumn", "width": 130},
+    {"field": "closure_rate", "type": "numericColumn",
+     "valueFormatter": {"function": "params.value == null ? '–' : d3.format('.1%')(params.value)"}},
+    {"field": "median_hours_to_action", "type": "numericColumn",
+     "valueFormatter": {"function": "params.value == null ? '–' : d3.format(',.1f')(params.value)"}},
+    {"field": "median_hours_to_close", "type": "numericColumn", "flex": 1,
+     "valueFormatter": {"function": "params.value == null ? '–' : d3.format(',.1f')(params.value)"}},
+]
 NO_LISTENING = ("No listening data yet: the published snapshot holds no mentions. Land a listening "
                 "export (`groundswell load listening-mentions DIR`, or `groundswell demo`) and run "
                 "`groundswell build`.")
@@ -50,7 +71,7 @@ EPISODE_GRID_COLUMNS = [
      "minWidth": 300},
     {"field": "episode_id"},
 ]
-for _column in EPISODE_GRID_COLUMNS:  # headed by the mart's own column names (docs/metrics.md)
+for _column in [*EPISODE_GRID_COLUMNS, *FEEDBACK_GRID_COLUMNS]:  # the marts' own column names
     _column["headerName"] = _column["field"]
 
 
@@ -103,7 +124,16 @@ def layout(**_query) -> html.Div:
             defaultColDef={"sortable": True, "filter": True, "resizable": True},
             csvExportParams={"fileName": "groundswell-crisis-episodes.csv"},
             dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
-            className="mb-5"),
+            className="mb-4"),
+        html.H4("Feedback loop", className="mt-3", title="marts.agg_feedback_actions: actions taken on "
+                "the brand's mentions and care messages, by topic and owning department; all time "
+                "(the period does not apply). Seed 001: listening and then ignoring is worse than not "
+                "listening."),
+        dbc.Row([_card(*card) for card in FEEDBACK_CARDS], className="mb-3 g-3"),
+        dag.AgGrid(
+            id="feedback-actions", columnDefs=FEEDBACK_GRID_COLUMNS, rowData=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            dashGridOptions={"domLayout": "autoHeight"}, className="mb-5"),
     ])
 
 
@@ -118,6 +148,8 @@ def _day(value: str | None, default: date) -> date:
     *[Output(f"{card_id}-value", "children") for card_id, *_ in CARDS],
     Output("listening-volume", "figure"), Output("listening-sov", "figure"),
     Output("listening-episodes", "rowData"),
+    *[Output(f"{card_id}-value", "children") for card_id, *_ in FEEDBACK_CARDS],
+    Output("feedback-actions", "rowData"),
     Input("listening-brand", "value"), Input("listening-dates", "start_date"),
     Input("listening-dates", "end_date"), Input("listening-grain", "value"),
 )
@@ -133,12 +165,15 @@ def update(brand, start_date, end_date, grain):
         series = queries.mention_series(con, brand, start, end, grain)
         sov = queries.share_of_voice_series(con, brand, start, end, "day")
         episodes = queries.crisis_episodes(con, None, start, end)
+        feedback, feedback_rows = queries.feedback_loop(con, brand)
     mine = episodes[episodes["brand"] == brand]
     return (figures.fmt_count(k["mentions"]), figures.fmt_rate(k["negative_share"]),
             "–" if k["net_sentiment"] is None else f"{k['net_sentiment']:+.2f}",
             figures.fmt_rate(k["share_of_voice"]), f"{k['episodes']:,}",
             figures.mention_volume(series, mine, brand, grain), figures.share_of_voice_lines(sov, brand),
-            figures.grid_rows(episodes))
+            figures.grid_rows(episodes),
+            figures.fmt_count(feedback["actions"]), figures.fmt_rate(feedback["closure_rate"]),
+            figures.fmt_count(feedback["actions_open"]), figures.grid_rows(feedback_rows))
 
 
 @callback(Output("listening-episodes", "exportDataAsCsv"), Input("listening-export", "n_clicks"),

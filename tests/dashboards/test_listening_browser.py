@@ -1,6 +1,6 @@
 """The Listening & crisis and Influencers pages in headless Chromium, on a snapshot of the tiny
-demo's listening marts (mentions landed, enriched and built as groundswell_listen does): numbers
-from the marts."""
+demo's listening and feedback marts (landed, enriched and built as the DAGs do): numbers from the
+marts."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from dashboards import figures
 from groundswell import transform
 from groundswell.demo import generate
 from groundswell.enrichment import enrich
-from groundswell.landing import land_files, resolve_files
-from groundswell.sources import get_source
+from groundswell.landing import land_everything
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
 from tests.dashboards.conftest import serving
 
 TABLES = (("meta", "snapshot"), ("seeds", "brands"), ("marts", "agg_mentions_hourly"),
-          ("marts", "fct_crisis_episodes"), ("marts", "fct_mentions"), ("marts", "dim_influencers"))
+          ("marts", "fct_crisis_episodes"), ("marts", "fct_mentions"), ("marts", "dim_influencers"),
+          ("marts", "agg_feedback_actions"))
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +27,9 @@ def listening_home(published_home, tmp_path_factory):
     root = tmp_path_factory.mktemp("listening-page")
     work = make_settings(root / "work")
     generate(work.landing_dir, scale="tiny")
-    source = get_source("listening-mentions")
-    land_files(source.key, resolve_files(source, [work.landing_dir / source.drop_dir]), work)
+    land_everything(work)
     enrich(work)
-    transform.build(work, "+fct_crisis_episodes +dim_influencers")
+    transform.build(work, "+fct_crisis_episodes +dim_influencers +agg_feedback_actions")
     home = root / "home"
     dest = home / "published" / "warehouse.duckdb"
     dest.parent.mkdir(parents=True)
@@ -104,6 +103,19 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
         sov_traces = page.evaluate("() => document.querySelector('#listening-sov .js-plotly-plot')"
                                    ".data.map(t => t.name)")
         assert brand in sov_traces and len(sov_traces) == 2  # the brand and its competitor
+        # The feedback loop: the brand's actions, closure pooled from the sums, one row per
+        # topic and department.
+        ((actions, closure, open_actions, rows),) = sql(listening_home, """
+            select sum(actions), sum(actions_closed) / sum(actions), sum(actions_open), count(*)
+            from marts.agg_feedback_actions where brand = ?""", [brand])
+        assert actions and 0 < closure < 1, "the demo's brands closed some of their actions, not all"
+        page.locator("#feedback-kpi-closure-value").filter(has_text=f"{closure:.2%}").wait_for(
+            timeout=30_000)
+        assert page.locator("#feedback-kpi-actions-value").inner_text() == figures.fmt_count(actions)
+        assert page.locator("#feedback-kpi-open-value").inner_text() == figures.fmt_count(open_actions)
+        feedback_rows = page.locator("#feedback-actions .ag-center-cols-container .ag-row")
+        feedback_rows.nth(rows - 1).wait_for(timeout=30_000)
+        assert feedback_rows.count() == rows
 
     grid = page.locator("#listening-episodes .ag-center-cols-container .ag-row")
     grid.nth(len(episodes) - 1).wait_for(timeout=30_000)

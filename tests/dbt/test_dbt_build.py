@@ -100,4 +100,45 @@ def test_unit_tests_run_and_pass(use_published_home):
     names = {r.node.name for r in results}
     assert {"fct_post_performance_engagement_rate_edge_cases",
             "stg_x__tweets_keeps_latest_landing_and_types_content",
-            "dim_date_iso_weeks_and_quarters"} <= names
+            "dim_date_iso_weeks_and_quarters", "fct_feedback_actions_links_and_times",
+            "agg_feedback_actions_hand_computed", "stg_feedback__actions_latest_change_wins"} <= names
+
+
+def test_fct_feedback_actions_matches_the_action_log(use_published_home):
+    """Every exported action, as its latest change says, linked to the mention or care message its
+    reference names: read from the files, independently of SQL."""
+    import csv
+
+    landing = use_published_home.landing_dir
+    latest: dict[str, dict] = {}
+    for path in sorted((landing / "feedback/actions").rglob("*.csv")):
+        for row in csv.DictReader(path.open()):
+            if row["action_id"] not in latest or row["updated_at"] >= latest[row["action_id"]]["updated_at"]:
+                latest[row["action_id"]] = row
+    mentions = {}
+    for path in (landing / "listening/mentions").rglob("*.jsonl"):
+        for line in path.read_text().splitlines():
+            m = json.loads(line)
+            mentions["mention:" + m["mention_id"]] = m["matched_brand"]
+    brand_x_ids = {b.x_user_id: b.name for b in BRANDS}
+    inbound = {}
+    for path in (landing / "x/tweets").rglob("mentions-*.json"):
+        for t in json.loads(path.read_text())["data"]:
+            if t.get("in_reply_to_user_id") in brand_x_ids and not t.get("referenced_tweets"):
+                inbound["x__tweets:" + t["id"]] = brand_x_ids[t["in_reply_to_user_id"]]
+    feedback = mentions | inbound
+    assert "ticket 4711" in {r["feedback_ref"] for r in latest.values()}  # the one malformed on purpose
+    expected = {a: (r["feedback_ref"], r["status"], r["owner_department"], feedback.get(r["feedback_ref"]))
+                for a, r in latest.items() if r["feedback_ref"] != "ticket 4711"}
+    con = connect(use_published_home.warehouse_path, read_only=True)
+    try:
+        rows = con.execute("select action_id, feedback_ref, status, owner_department, brand, "
+                           "is_feedback_found from marts.fct_feedback_actions").fetchall()
+        quarantined = con.execute("select count(*) from raw.quarantine where source = 'feedback-actions' "
+                                  "and reason like 'feedback_ref does not match%'").fetchone()[0]
+    finally:
+        con.close()
+    assert quarantined == 1
+    assert {a: (ref, status, dept, brand) for a, ref, status, dept, brand, _ in rows} == expected
+    assert len(rows) > 100 and any(ref.startswith("x__tweets:") for _, ref, *_ in rows)
+    assert [a for a, *_, found in rows if not found] == ["ACT-MANUAL-2"]  # names a mention never landed

@@ -25,6 +25,8 @@ every source family of docs/sources.md except the imports of public data:
   orders daily; ``costs/program_costs``: the day's cost lines.
 - ``community/*``: threads, replies (some accepted as solutions), ideas.
 - ``survey/maturity_responses``: each business unit's answers, once a quarter.
+- ``feedback/actions``: the action log's weekly exports, actions taken on the
+  problems customers reported in mentions and care messages (feedback.py).
 
 Customers are shared: the same customer numbers appear in X conversations,
 Facebook comments, mentions, CRM contacts, web sessions and the community
@@ -32,7 +34,8 @@ Facebook comments, mentions, CRM contacts, web sessions and the community
 their activity and survey answers follow the stage.
 
 A few records are malformed on purpose, as real feeds are (a tweet whose
-``created_at`` is not a time, a cost line whose amount is "TBD"): they must
+``created_at`` is not a time, a cost line whose amount is "TBD", an action
+whose feedback reference is a ticket number): they must
 reach ``raw.quarantine`` while the rest lands.
 """
 
@@ -51,7 +54,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from groundswell.demo import volume
+from groundswell.demo import feedback, volume
 from groundswell.demo.brands import BRANDS, COMPETITORS, DemoBrand
 from groundswell.demo.families import FamiliesMixin
 from groundswell.progress import track
@@ -197,6 +200,8 @@ class DemoGenerator(FamiliesMixin):
         self.landing = Path(".")
         # Carried across midnight: replies land in the partition of the day they are written.
         self.pending_tweets: dict[date, list[tuple[DemoBrand, dict]]] = {}
+        # The customers' inbound X messages (id, brand, time, text): the action log answers some.
+        self.care_inbound: list[tuple[str, str, datetime, str]] = []
 
     # -- helpers -------------------------------------------------------------------------
     def _poisson(self, mean: float) -> int:
@@ -277,6 +282,7 @@ class DemoGenerator(FamiliesMixin):
                                    "impression_count": int(self.rng.lognormvariate(4, 1))},
             }
             self._file(brand, ts.date(), inbound)
+            self.care_inbound.append((inbound_id, brand.name, ts, inbound["text"]))
             parent, parent_author, when = inbound, customer, ts
             for turn in range(3):
                 if self.rng.random() > (answer_rate if turn == 0 else 0.6):
@@ -526,7 +532,11 @@ class DemoGenerator(FamiliesMixin):
             landing_dir, self.seed, self.start_date, self.scale.days, self.scale.sessions_per_day,
             self.scale.customers, CAMPAIGNS)
         volume.write_episodes(landing_dir, episodes)
-        self.counts["files"] += 2 * self.scale.days + 1
+        activity = [(b.name, day, self._activity(b.main_unit, day)) for b in BRANDS for day in days]
+        self.counts["feedback_actions"], bad = feedback.write_feedback_actions(
+            landing_dir, self.seed, self.start_date, self.scale.days, activity, self.care_inbound)
+        self.counts["malformed"] += bad
+        self.counts["files"] += 2 * self.scale.days + 1 + -(-self.scale.days // 7)
         c = self.counts
         records = {k: v for k, v in sorted(c.items()) if k not in ("files", "malformed")}
         return GenerateResult(landing_dir, c["files"], c["tweets"], c["facebook_posts"],

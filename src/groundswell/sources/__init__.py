@@ -7,6 +7,7 @@ from groundswell.sources import (
     costs,
     crm,
     facebook,
+    feedback,
     fivetran,
     instagram,
     kaggle,
@@ -25,8 +26,8 @@ SOURCES: dict[str, Source] = {
         # owned posts and conversations, from the platforms' APIs
         x.TWEETS, x.FOLLOWERS, facebook.POSTS, facebook.COMMENTS, facebook.MESSAGES, instagram.MEDIA,
         linkedin.POSTS, linkedin.SHARE_STATISTICS, youtube.VIDEOS, youtube.VIDEO_ANALYTICS,
-        # listening
-        listening.MENTIONS,
+        # listening, and what was done about it
+        listening.MENTIONS, feedback.ACTIONS,
         # business systems
         crm.CONTACTS, crm.ACCOUNTS, crm.DEALS, crm.ORDERS, web.SESSIONS, costs.PROGRAM_COSTS,
         community.THREADS, community.REPLIES, community.IDEAS, survey.SURVEY,
