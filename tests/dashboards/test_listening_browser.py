@@ -30,7 +30,11 @@ def listening_home(published_home, tmp_path_factory):
     land_everything(work)
     enrich(work)
     transform.build(work, "+fct_crisis_episodes +dim_influencers +agg_feedback_actions")
-    home = root / "home"
+    return publish_tables(work, published_home, root / "home", TABLES)
+
+
+def publish_tables(work, published_home, home, tables):
+    """A published snapshot of ``tables`` of the work warehouse (meta from the fixture's)."""
     dest = home / "published" / "warehouse.duckdb"
     dest.parent.mkdir(parents=True)
     con = connect(dest)
@@ -38,7 +42,7 @@ def listening_home(published_home, tmp_path_factory):
         con.execute("attach ? as fixture (read_only)",
                     [str(published_home / "published" / "warehouse.duckdb")])
         con.execute("attach ? as work (read_only)", [str(work.warehouse_path)])
-        for schema, table in TABLES:
+        for schema, table in tables:
             origin = "fixture" if schema == "meta" else "work"
             con.execute(f"create schema if not exists {schema}")
             con.execute(f"create table {schema}.{table} as select * from {origin}.{schema}.{table}")
@@ -172,3 +176,41 @@ def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_ho
     shown = page.locator("#influencers-mentions .ag-center-cols-container .ag-row")
     shown.first.wait_for(timeout=30_000)
     assert shown.count() == min(mentions, 20)
+
+
+def test_airline_dataset_gives_each_airline_net_sentiment_and_share_of_voice(published_home, tmp_path,
+                                                                             page):
+    """Issue 6, done when: loading ../shared/data/airline_sentiment/Tweets.csv gives per-airline net
+    sentiment and share of voice on the listening page."""
+    from groundswell.landing import land_files, resolve_files
+    from groundswell.sources import get_source
+    from tests.conftest import shared_file
+
+    tweets = shared_file("airline_sentiment", "Tweets.csv")
+    work = make_settings(tmp_path / "work")
+    source = get_source("airline-sentiment")
+    land_files(source.key, resolve_files(source, [tweets]), work)
+    enrich(work)
+    transform.build(work, "+fct_crisis_episodes")
+    home = publish_tables(work, published_home, tmp_path / "home", TABLES[:4])
+    airlines = [b for (b,) in sql(home, "select distinct brand from marts.agg_mentions_hourly order by 1")]
+    assert airlines == ["American", "Delta", "Southwest", "US Airways", "United", "Virgin America"]
+    with serving(home) as url:
+        page.set_viewport_size({"width": 1600, "height": 1200})
+        page.goto(url + "/listening")
+        for n, airline in enumerate(airlines):
+            if n:
+                page.locator("#listening-brand").click()
+                page.get_by_role("option", name=airline, exact=True).click()
+            # The whole dataset (February 2015) is inside the default 30-day period.
+            ((net, sov),) = sql(home, """
+                select (sum(positive_mentions) - sum(negative_mentions))
+                           / (sum(positive_mentions) + sum(negative_mentions)),
+                       sum(mentions) / (select sum(mentions) from marts.agg_mentions_hourly)
+                from marts.agg_mentions_hourly where brand = ?""", [airline])
+            assert -1 < net < 1 and 0 < sov < 1
+            page.locator("#listening-kpi-sov-value").filter(has_text=f"{sov:.2%}").wait_for(timeout=30_000)
+            assert page.locator("#listening-kpi-net-value").inner_text() == f"{net:+.2f}"
+            names = page.evaluate("() => document.querySelector('#listening-sov .js-plotly-plot')"
+                                  ".data.map(t => t.name)")
+            assert airline in names and len(names) == 6  # every airline of the industry that spoke
