@@ -240,4 +240,25 @@ SUITES = [
             gx.expectations.ExpectColumnValuesToBeBetween(column="median_hours_to_close", min_value=0),
         ],
     ),
+    Suite(
+        name="marts.fct_maturity_stage",
+        description="One row per business unit and quarter; one of the five stages, its rank 0-4; a "
+        "unit without activity is dormant; no more criteria passed than assessed.",
+        query="""
+            select business_unit, quarter, stage, stage_rank,
+                   has_activity or stage = 'dormant' as dormant_without_activity,
+                   criteria_passed <= criteria_assessed as counts_consistent
+            from marts.fct_maturity_stage
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectCompoundColumnsToBeUnique(column_list=["business_unit", "quarter"],
+                                                            ignore_row_if="never"),
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column="stage",
+                value_set=["dormant", "testing", "coordinating", "scaling_optimizing", "empowered"]),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="stage_rank", min_value=0, max_value=4),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="dormant_without_activity", value_set=[True]),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="counts_consistent", value_set=[True]),
+        ],
+    ),
 ]

@@ -20,6 +20,7 @@ renamed as (
         lower(channel) as channel,
         campaign,
         lower(department) as department,
+        nullif(business_unit, '') as business_unit,
         lower(cost_kind) as cost_kind,
         hours,
         hourly_rate,
