@@ -459,3 +459,41 @@ def slot_heatmap(df: pd.DataFrame) -> go.Figure:
     fig.update_layout(margin=_MARGIN, title="Engagement rate by local posting slot",
                       xaxis={"title": "local hour", "dtick": 2}, yaxis={"autorange": "reversed"})
     return fig
+
+
+STAGE_NAMES = ("dormant", "testing", "coordinating", "scaling_optimizing", "empowered")
+NO_MATURITY = "No maturity assessment in this snapshot"
+
+
+def dimension_heatmap(df: pd.DataFrame) -> go.Figure:
+    """Share of each unit's applicable criteria passed, per dimension (blank: none applicable)."""
+    fig = go.Figure()
+    if df.empty:
+        return _empty(fig, NO_MATURITY)
+    grid = df.pivot(index="business_unit", columns="dimension", values="passed_share")
+    label = df.assign(text=df["passed"].astype(int).astype(str) + " / "
+                      + df["assessed"].astype(int).astype(str))
+    text = label.pivot(index="business_unit", columns="dimension", values="text").reindex_like(grid)
+    fig.add_heatmap(z=grid.astype(object).where(grid.notna(), None).to_numpy().tolist(),
+                    x=list(grid.columns), y=list(grid.index), zmin=0, zmax=1, colorscale="RdYlGn",
+                    text=text.fillna("n/a").to_numpy().tolist(), texttemplate="%{text}",
+                    colorbar={"tickformat": ".0%", "title": "passed"},
+                    hovertemplate="%{y}, %{x}: %{text} criteria passed<extra></extra>")
+    fig.update_layout(margin=_MARGIN, title="Criteria passed by dimension", yaxis={"autorange": "reversed"})
+    return fig
+
+
+def stage_history(df: pd.DataFrame) -> go.Figure:
+    """Each unit's stage per quarter, the stages as the y axis."""
+    fig = go.Figure()
+    if df.empty:
+        return _empty(fig, NO_MATURITY)
+    for unit, rows in df.groupby("business_unit", sort=True):
+        fig.add_scatter(x=rows["quarter"].tolist(), y=rows["stage_rank"].tolist(), name=unit,
+                        mode="lines+markers", customdata=rows["stage"].tolist(),
+                        hovertemplate=f"{unit}, %{{x}}: %{{customdata}}<extra></extra>")
+    fig.update_layout(margin=_MARGIN, title="Stage history",
+                      xaxis={"type": "category", "categoryorder": "array",
+                             "categoryarray": sorted(df["quarter"].unique().tolist())},
+                      yaxis={"tickvals": list(range(5)), "ticktext": list(STAGE_NAMES), "range": [-0.3, 4.3]})
+    return fig

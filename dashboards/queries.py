@@ -959,3 +959,57 @@ def content_by(con: duckdb.DuckDBPyConnection, dimensions: list[str], brands: li
         from {CONTENT_MART}
         where true{brand_filter}{platform_filter}
         group by {group} order by {group}""", [*brand_params, *platform_params]).df()
+
+
+# --- Maturity ----------------------------------------------------------------------------------
+
+STAGE_MART = "marts.fct_maturity_stage"
+ASSESSMENT_MART = "marts.fct_maturity_assessment"
+STAGE_COLUMNS = ("business_unit", "brand", "stage", "previous_stage", "change", "criteria_passed",
+                 "criteria_assessed", "is_survey_missing", "evidence_note")
+CHECKLIST_COLUMNS = ("criterion", "dimension", "signal", "measured_value", "operator", "threshold",
+                     "passed", "evidence_source", "description")
+
+
+def maturity_quarters(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Assessed quarters, latest first (empty before the mart exists or has rows)."""
+    if not _has_table(con, STAGE_MART):
+        return []
+    return [r[0] for r in con.execute(
+        f"select distinct quarter, quarter_start from {STAGE_MART} order by quarter_start desc").fetchall()]
+
+
+def maturity_stages(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFrame:
+    """Each unit's stage in the quarter, the most mature first."""
+    return con.execute(f"select {', '.join(STAGE_COLUMNS)} from {STAGE_MART} where quarter = ? "
+                       "order by stage_rank desc, business_unit", [quarter]).df()
+
+
+def maturity_dimensions(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFrame:
+    """Per unit and dimension: criteria passed / criteria assessed (applicable), every stage's."""
+    return con.execute(f"""
+        select business_unit, dimension, count(*) filter (where passed) as passed,
+               count(passed) as assessed,
+               count(*) filter (where passed) / nullif(count(passed), 0) as passed_share
+        from {ASSESSMENT_MART} where quarter = ?
+        group by all order by business_unit, dimension""", [quarter]).df()
+
+
+def maturity_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every unit's stage, quarter by quarter."""
+    return con.execute(f"select business_unit, quarter, quarter_start, stage, stage_rank from {STAGE_MART} "
+                       "order by business_unit, quarter_start").df()
+
+
+def maturity_checklist(con: duckdb.DuckDBPyConnection, unit: str, quarter: str) -> tuple[dict, pd.DataFrame]:
+    """The unit's stage and every criterion of its next stage, failed first."""
+    row = con.execute(f"select stage, next_stage, stage_rank from {STAGE_MART} "
+                      "where business_unit = ? and quarter = ?", [unit, quarter]).fetchone()
+    if row is None:
+        return {"stage": None, "next_stage": None}, pd.DataFrame(columns=list(CHECKLIST_COLUMNS))
+    stage, next_stage, rank = row
+    rows = con.execute(f"""
+        select {', '.join(CHECKLIST_COLUMNS)} from {ASSESSMENT_MART}
+        where business_unit = ? and quarter = ? and stage_rank = ?
+        order by passed nulls last, criterion""", [unit, quarter, rank + 1]).df()
+    return {"stage": stage, "next_stage": next_stage}, rows
