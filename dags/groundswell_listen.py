@@ -5,9 +5,13 @@ Hourly crisis early warning (docs/metrics.md#crisis-early-warning):
 
 1. `land`: the listening drop of the day the hour falls in
    (`landing/listening/mentions/dt=YYYY-MM-DD/`), again each hour: a re-landing replaces the day.
-2. `enrich`: sentiment and complaint type of the mentions that are new.
+2. `enrich`: sentiment and complaint type of the mentions that are new: only the records landed
+   since the last enrichment are compared (the build DAG's full check catches the rest).
 3. `dbt`: the listening models only (`+fct_crisis_episodes`: mentions, hourly figures, crisis
-   signals, episodes), with their tests (astronomer-cosmos).
+   signals, episodes), with their tests (astronomer-cosmos). The models are incremental: a run
+   rebuilds what landed or changed since the last one, so it costs the same whatever the history
+   (docs/metrics.md#listening-at-scale). Tests tagged `full_history` (uniqueness over every
+   mention) are left to the build DAG.
 4. `alert`: each new crisis episode of the company's brands, once, through the
    `groundswell_alerts` connection (a webhook, Slack's included, or SMTP); with none configured,
    to the task log. Every alert is recorded in `ops.alerts`.
@@ -40,9 +44,9 @@ def groundswell_listen():
 
     @task(pool=orch.WRITER_POOL)
     def enrich() -> dict:
-        return orch.enrich()
+        return orch.enrich(since_last_run=True)
 
-    dbt = orch.dbt_task_group(select=["+fct_crisis_episodes"])
+    dbt = orch.dbt_task_group(select=["+fct_crisis_episodes"], exclude=["tag:full_history"])
 
     @task(pool=orch.WRITER_POOL)
     def alert() -> dict:

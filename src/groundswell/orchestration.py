@@ -80,13 +80,16 @@ def prepare_warehouse() -> str:
     return str(settings.warehouse_path)
 
 
-def enrich() -> dict:
-    """Score new inbound texts into ``enrichment.texts`` (before dbt, which reads it)."""
+def enrich(since_last_run: bool = False) -> dict:
+    """Score new inbound texts into ``enrichment.texts`` (before dbt, which reads it).
+
+    ``since_last_run`` (the hourly listen DAG): look only at what landed since the last run
+    (``groundswell.enrichment.enrich``); the build DAG checks everything."""
     from dataclasses import asdict
 
     from groundswell.enrichment import enrich as run
 
-    return asdict(run(get_settings()))
+    return asdict(run(get_settings(), since_last_run=since_last_run))
 
 
 def validate(run_id: str | None = None) -> str:
@@ -133,9 +136,10 @@ def send_crisis_alerts() -> dict:
     return send(get_settings(), get_current_context())
 
 
-def dbt_task_group(select: list[str] | None = None):
+def dbt_task_group(select: list[str] | None = None, exclude: list[str] | None = None):
     """The dbt project (or a selection of it) as a Cosmos task group: one task per model and its
-    tests after it, in-process dbt runner, every task in the writer pool. Built at DAG parse
+    tests after it, in-process dbt runner, every task in the writer pool. ``exclude`` leaves out
+    nodes, tests included (Cosmos passes it to each model's test task). Built at DAG parse
     time from the manifest, so the DAG file must call it inside its ``@dag`` function."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
@@ -159,6 +163,7 @@ def dbt_task_group(select: list[str] | None = None):
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
             select=select or [],
+            exclude=exclude or [],
             test_behavior=TestBehavior.AFTER_EACH,
             # A test across two models (a relationship) runs once both are built.
             should_detach_multiple_parents_tests=True,

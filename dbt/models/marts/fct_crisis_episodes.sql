@@ -2,6 +2,10 @@
 -- crisis_merge_gap_hours quiet hours separate them, one row each. Seed 003: a big social event
 -- lives about two days, an extra large one about a week. Definitions:
 -- docs/metrics.md#crisis-early-warning.
+--
+-- Rebuilt whole on every run, from int_crisis_hours alone: the alerting hours, the hours inside
+-- episodes, and their per-hour negative mentions by complaint type and top posts (an episode's
+-- top posts are the top of its hours' tops), so the cost follows the brand-hours, not the mentions.
 {%- set gap = var('crisis_merge_gap_hours') %}
 with
 
@@ -53,44 +57,34 @@ episodes as (
 
 ),
 
+episode_hours as (
+
+    select e.brand, e.episode_no, h.*  exclude (brand)
+    from episodes as e
+    inner join hours as h on h.brand = e.brand and h.hour_at >= e.start_at and h.hour_at < e.end_at
+
+),
+
 -- The peak: the episode's hour with the most negative mentions (the earliest of equals).
 volumes as (
 
     select
-        e.brand,
-        e.episode_no,
-        first(h.hour_at order by h.negative_mentions desc, h.hour_at) as peak_at,
-        max(h.negative_mentions) as peak_negative_mentions,
-        sum(h.negative_mentions) as negative_mentions,
-        sum(h.mentions) as mentions
-    from episodes as e
-    inner join hours as h on h.brand = e.brand and h.hour_at >= e.start_at and h.hour_at < e.end_at
-    group by e.brand, e.episode_no
-
-),
-
-negative as (
-
-    select
-        e.brand,
-        e.episode_no,
-        m.mention_id,
-        m.platform,
-        m.text,
-        m.complaint_type,
-        coalesce(m.likes, 0) + coalesce(m.shares, 0) + coalesce(m.replies, 0) as engagement
-    from episodes as e
-    inner join {{ ref('fct_mentions') }} as m
-        on m.brand = e.brand and m.mentioned_at >= e.start_at and m.mentioned_at < e.end_at
-    where m.sentiment_label = 'negative'
+        brand,
+        episode_no,
+        first(hour_at order by negative_mentions desc, hour_at) as peak_at,
+        max(negative_mentions) as peak_negative_mentions,
+        sum(negative_mentions) as negative_mentions,
+        sum(mentions) as mentions
+    from episode_hours
+    group by brand, episode_no
 
 ),
 
 complaint_counts as (
 
-    select brand, episode_no, complaint_type, count(*) as n
-    from negative
-    group by brand, episode_no, complaint_type
+    select brand, episode_no, c.complaint_type, sum(c.negative_mentions) as n
+    from (select brand, episode_no, unnest(negative_by_complaint_type) as c from episode_hours)
+    group by brand, episode_no, c.complaint_type
 
 ),
 
@@ -108,9 +102,8 @@ top_posts as (
     select
         brand,
         episode_no,
-        list({'mention_id': mention_id, 'platform': platform, 'engagement': engagement, 'text': text}
-             order by engagement desc, mention_id)[1:{{ var('crisis_top_posts') }}] as top_posts
-    from negative
+        list(p order by p.engagement desc, p.mention_id)[1:{{ var('crisis_top_posts') }}] as top_posts
+    from (select brand, episode_no, unnest(top_negative_posts) as p from episode_hours)
     group by brand, episode_no
 
 ),

@@ -4,7 +4,83 @@
 -- from enrichment (VADER and seed 004's rules), the same scoring as customer care. Not built
 -- from the care marts, so the hourly listening run stays light. Definitions:
 -- docs/metrics.md#listening.
+--
+-- Incremental (strategy replace_keys on mention_id; the hourly run costs what landed, not the
+-- history). A run rebuilds the mentions (macro listening_touched) with a listening row landed
+-- since its last run (`_built_at`, the start of the dbt run that wrote a row), an airline tweet
+-- landed since, an enrichment row written since, or whose landing a re-landing replaced
+-- (raw.load_audit). The mentions with a new listening row are read from the rows landed since
+-- the watermark only (their latest landing is among them); the others, rare, from all of raw.
+-- A rebuilt mention no source holds any more is a tombstone (only its mention_id): its row is
+-- deleted. int_mentions_replaced records, before this runs, the brand-hours of the rows it
+-- replaces, for agg_mentions_hourly. Nothing here reads seeds or vars.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_keys',
+    unique_key=['mention_id'],
+    deleted_when='mentioned_at is null',
+    on_schema_change='fail'
+) }}
+{%- set incremental = is_incremental() %}
+{%- set others = 0 %}
+{%- if incremental and execute %}
+    {%- set w = listening_watermark(this) %}
+    {%- set others = run_query("select count(*) from (" ~ listening_touched(this, w) ~ ") where not landed"
+                               ).columns[0].values()[0] %}
+{%- endif %}
+-- depends_on: {{ ref('stg_listening__mentions') }}
+-- depends_on: {{ ref('int_mentions_replaced') }}
 with
+
+{% if incremental -%}
+touched as (
+
+    {{ listening_touched(this, w) }}
+
+),
+
+listening_latest as (
+
+    select * from ({{ stg_listening__mentions(where="_loaded_at > cast('" ~ w.built_at ~ "' as timestamp)") }})
+    {%- if others %}
+    union all
+    select * from ({{ stg_listening__mentions(where="mention_id in (select mention_id from touched where not landed)") }})
+    {%- endif %}
+
+),
+
+airline_latest as (
+
+    select * from {{ ref('stg_airline_sentiment__tweets') }}
+    where 'x-' || tweet_id in (select mention_id from touched)
+
+),
+
+-- Two scans, one per source, so each can skip the row groups outside its own key range.
+enriched as (
+
+    select source, record_id, sentiment_score, sentiment_label, complaint_type, complaint_topic
+    from {{ source('enrichment', 'texts') }}
+    where source = 'listening__mentions' and record_id in (select mention_id from touched)
+    union all
+    select source, record_id, sentiment_score, sentiment_label, complaint_type, complaint_topic
+    from {{ source('enrichment', 'texts') }}
+    where source = 'airline_sentiment__tweets'
+        and record_id in (select substr(mention_id, 3) from touched where mention_id like 'x-%')
+
+),
+{%- else -%}
+listening_latest as (
+
+    select * from {{ ref('stg_listening__mentions') }}
+
+),
+
+airline_latest as (
+
+    select * from {{ ref('stg_airline_sentiment__tweets') }}
+
+),
 
 enriched as (
 
@@ -12,6 +88,7 @@ enriched as (
     from {{ source('enrichment', 'texts') }}
 
 ),
+{%- endif %}
 
 listening as (
 
@@ -32,8 +109,9 @@ listening as (
         null::varchar as human_sentiment,
         'listening__mentions' as source,
         mention_id as record_id,
-        1 as source_rank
-    from {{ ref('stg_listening__mentions') }}
+        1 as source_rank,
+        _loaded_at
+    from listening_latest
 
 ),
 
@@ -56,8 +134,9 @@ airline_sentiment as (
         human_sentiment,
         'airline_sentiment__tweets' as source,
         tweet_id as record_id,
-        2 as source_rank
-    from {{ ref('stg_airline_sentiment__tweets') }}
+        2 as source_rank,
+        _loaded_at
+    from airline_latest
 
 ),
 
@@ -102,10 +181,19 @@ final as (
         e.complaint_topic,
         m.human_sentiment,
         m.tool_sentiment,
-        m.source
+        m.source,
+        m._loaded_at,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as _built_at
     from distinct_mentions as m
     left join enriched as e on e.source = m.source and e.record_id = m.record_id
 
 )
 
+{% if incremental -%}
+-- a touched mention without a row: a tombstone
+select t.mention_id, f.* exclude (mention_id)
+from (select distinct mention_id from touched) as t
+left join final as f using (mention_id)
+{%- else -%}
 select * from final
+{%- endif %}

@@ -32,6 +32,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -64,12 +65,16 @@ class TextSource:
     key: str
     select: str
 
-    def latest(self) -> str:
-        return (f"(SELECT * FROM raw.{self.table} QUALIFY row_number() OVER "
+    def latest(self, since: datetime | None = None) -> str:
+        """The latest landing of each record; with ``since``, of the records landed after it only
+        (the raw rows are filtered before the window: a landing after ``since`` outranks every
+        earlier one, so those records keep the same latest landing)."""
+        where = f" WHERE _loaded_at > TIMESTAMP '{since.isoformat(sep=' ')}'" if since else ""
+        return (f"(SELECT * FROM raw.{self.table}{where} QUALIFY row_number() OVER "
                 f"(PARTITION BY {self.key} ORDER BY _loaded_at DESC, _batch_id DESC) = 1)")
 
-    def sql(self) -> str:
-        return self.select.format(latest=self.latest())
+    def sql(self, since: datetime | None = None) -> str:
+        return self.select.format(latest=self.latest(since))
 
 
 def _not_brand(column: str, platform: str) -> str:
@@ -125,13 +130,21 @@ class EnrichResult:
 
 
 def enrich(settings: Settings | None = None, seeds_dir: Path | None = None,
-           workers: int | None = None) -> EnrichResult:
+           workers: int | None = None, *, since_last_run: bool = False) -> EnrichResult:
     """Enrich what is new in the raw tables into ``enrichment.texts`` (see the module docstring).
 
     ``seeds_dir`` defaults to ``dbt/seeds`` of the checkout; it holds the two
     enrichment seeds, ``brand_accounts.csv`` and ``brands.csv``.  ``workers``:
     processes to score with (default: one per core when there are at least
     ``scoring.POOL_MIN_TEXTS`` distinct texts, else this process alone).
+
+    ``since_last_run`` (the hourly listen DAG): compare only the records with a raw row
+    landed after the last run that wrote a row (``max(enriched_at)``; a landing holds the
+    writer, so every landing stamped before that run ended was visible to it), so the
+    check costs what landed, not the history. Every record when any row has another rules
+    version. Not seen by it, until the next full check (the default: ``groundswell build``,
+    ``groundswell enrich``, the build DAG): a record gone from raw (its row stays) and an
+    industry hint changed by editing the brand seeds.
     """
     settings = settings or get_settings()
     seeds_dir = seeds_dir or settings.dbt_project_dir / "seeds"
@@ -139,7 +152,8 @@ def enrich(settings: Settings | None = None, seeds_dir: Path | None = None,
     rules = load_rules(seeds_dir)
     with writer(settings) as con:
         _load_brand_seeds(con, seeds_dir)
-        candidates, removed = _find_work(con, rules.version)
+        since = _last_run(con, rules.version) if since_last_run else None
+        candidates, removed = _find_work(con, rules.version, since)
         scored = _score(con, rules, workers)
         if candidates or removed:
             _write(con, rules.version)
@@ -168,8 +182,20 @@ def _load_brand_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
                 "WHERE lower(b.brand) = lower(a.brand)")
 
 
-def _find_work(con: duckdb.DuckDBPyConnection, version: str) -> tuple[int, int]:
-    """Fill ``_enrich_work``: records to score (``pre`` set) and rows to delete; their counts."""
+def _last_run(con: duckdb.DuckDBPyConnection, version: str) -> datetime | None:
+    """When the last run that wrote a row ended; None (check everything) before any run, or
+    when a row was scored under another rules version."""
+    last, stale = con.execute("SELECT max(enriched_at), bool_or(rules_version <> ?) FROM enrichment.texts",
+                              [version]).fetchone()
+    return None if last is None or stale else last
+
+
+def _find_work(con: duckdb.DuckDBPyConnection, version: str,
+               since: datetime | None = None) -> tuple[int, int]:
+    """Fill ``_enrich_work``: records to score (``pre`` set) and rows to delete; their counts.
+
+    With ``since``, only the records landed after it are compared (nothing is deleted)."""
+    only_current = "AND record_id IN (SELECT record_id FROM current)" if since else ""
     con.execute("""CREATE OR REPLACE TEMP TABLE _enrich_work (
         source VARCHAR, record_id VARCHAR, text_md5 VARCHAR, industry_hint VARCHAR, pre VARCHAR,
         had_row BOOLEAN)""")
@@ -178,12 +204,12 @@ def _find_work(con: duckdb.DuckDBPyConnection, version: str) -> tuple[int, int]:
             INSERT INTO _enrich_work
             WITH current AS (
                 SELECT record_id::VARCHAR AS record_id, text, lower(industry_hint::VARCHAR) AS industry_hint
-                FROM ({source.sql()}) s(record_id, text, industry_hint)
+                FROM ({source.sql(since)}) s(record_id, text, industry_hint)
                 WHERE text IS NOT NULL
             ),
             done AS (
                 SELECT record_id, text_md5, rules_version, industry_hint
-                FROM enrichment.texts WHERE source = $source
+                FROM enrichment.texts WHERE source = $source {only_current}
             )
             SELECT $source, coalesce(c.record_id, d.record_id), md5(c.text), c.industry_hint,
                    {sql_preclean('c.text')}, d.record_id IS NOT NULL
