@@ -27,7 +27,8 @@ from groundswell.enrichment.rules import (
     complaint_type_by_pattern,
     load_rules,
 )
-from groundswell.enrichment.text import clean_text, sentiment_label
+from groundswell.enrichment.scoring import Scorer, score_columns, score_rows
+from groundswell.enrichment.text import clean_text, finish_cleaning, preclean, sentiment_label
 
 SEEDS = PROJECT_ROOT / "dbt" / "seeds"
 REFERENCE = vs.SentimentIntensityAnalyzer()
@@ -208,3 +209,59 @@ def test_keywords_found_are_the_patterns_on_tricky_texts(index):
                 continue
             assert matcher.keywords_found(variant) == expected, variant
             assert matcher.topic(variant) == matcher.topic_by_pattern(variant)
+
+
+# -- scoring, in this process and in workers --------------------------------------------------------
+
+def reference_scores(rows, rules) -> list[tuple]:
+    out = []
+    for n, pre, hint in rows:
+        cleaned = finish_cleaning(pre)
+        score = reference_compound(cleaned)
+        label = sentiment_label(score)
+        out.append((n, score, label, complaint_type_by_pattern(cleaned, score, label),
+                    rules.matcher(hint or None).topic_by_pattern(cleaned)))
+    return out
+
+
+def table_rows(tables) -> list[tuple]:
+    rows = []
+    for table in tables:
+        columns = [table.column(c).to_pylist() for c in table.column_names]
+        rows.extend(zip(*columns, strict=True))
+    return sorted(rows)
+
+
+def scoring_rows() -> list[tuple[int, str, str]]:
+    texts = [t for t in TRICKY + TOPIC_TEXTS if "ſ" not in t and "İ" not in t]
+    return [(i, preclean(t), hint) for i, (t, hint) in
+            enumerate((t, h) for h in ("", "airline", "telecom") for t in texts)]
+
+
+def test_scores_are_the_definitions_in_this_process_and_in_workers():
+    rules = load_rules(SEEDS)
+    rows = scoring_rows()
+    expected = reference_scores(rows, rules)
+    assert table_rows([score_rows(rows, rules)]) == expected
+    assert list(score_columns(rows, rules).sentiment_score) == [e[1] for e in expected]
+    with Scorer(rules, workers=2) as scorer:
+        assert len(scorer.pool) == 2
+        tables = scorer.score(rows)
+        assert len(tables) == 2  # one part per worker
+        assert table_rows(tables) == expected
+        assert table_rows(scorer.score(rows[:50])) == expected[:50]  # the workers serve chunk after chunk
+        assert table_rows(scorer.score(rows[:3])) == expected[:3]  # too few rows to split: in this process
+
+
+def test_an_error_in_a_worker_is_raised_here_and_a_dead_worker_is_replaced_by_this_process(caplog):
+    rules = load_rules(SEEDS)
+    rows = scoring_rows()[:40]
+    with Scorer(rules, workers=2) as scorer:
+        # "ſim" makes the topic pattern raise KeyError (its quirk): in a worker as in this process.
+        with pytest.raises(KeyError):
+            scorer.score([*rows, (999, "my ſim card", "")])
+        assert table_rows(scorer.score(rows)) == reference_scores(rows, rules)  # the workers carry on
+        scorer.pool[0].kill()
+        scorer.pool[0].wait()
+        assert table_rows(scorer.score(rows)) == reference_scores(rows, rules)
+        assert "a worker process failed" in caplog.text and scorer.pool == []
