@@ -46,8 +46,7 @@ def test_scores_of_every_real_text_are_the_definitions():
     analyzer = SentimentIntensityAnalyzer()
     rows = [(i, preclean(text), hint) for i, (text, hint) in
             enumerate((t, h) for h in ("", "airline", "telecom") for t in texts)]
-    table = score_rows(rows, rules)
-    got = zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True)
+    got = score_rows(rows, rules).rows()
     compound: dict[str, float] = {}
     for (n, pre, hint), (n_got, score, label, kind, topic) in zip(rows, got, strict=True):
         cleaned = finish_cleaning(pre)

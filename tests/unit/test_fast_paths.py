@@ -15,6 +15,7 @@ import random
 import re
 import sys
 
+import duckdb
 import pytest
 from vaderSentiment import vaderSentiment as vs
 
@@ -27,7 +28,7 @@ from groundswell.enrichment.rules import (
     complaint_type_by_pattern,
     load_rules,
 )
-from groundswell.enrichment.scoring import Scorer, score_columns, score_rows
+from groundswell.enrichment.scoring import Scorer, score_rows
 from groundswell.enrichment.text import clean_text, finish_cleaning, preclean, sentiment_label
 
 SEEDS = PROJECT_ROOT / "dbt" / "seeds"
@@ -224,12 +225,8 @@ def reference_scores(rows, rules) -> list[tuple]:
     return out
 
 
-def table_rows(tables) -> list[tuple]:
-    rows = []
-    for table in tables:
-        columns = [table.column(c).to_pylist() for c in table.column_names]
-        rows.extend(zip(*columns, strict=True))
-    return sorted(rows)
+def rows_of(parts) -> list[tuple]:
+    return sorted(row for scores in parts for row in scores.rows())
 
 
 def scoring_rows() -> list[tuple[int, str, str]]:
@@ -242,15 +239,25 @@ def test_scores_are_the_definitions_in_this_process_and_in_workers():
     rules = load_rules(SEEDS)
     rows = scoring_rows()
     expected = reference_scores(rows, rules)
-    assert table_rows([score_rows(rows, rules)]) == expected
-    assert list(score_columns(rows, rules).sentiment_score) == [e[1] for e in expected]
+    scores = score_rows(rows, rules)
+    assert rows_of([scores]) == expected
+    assert all(same_float(got, e[1]) for got, e in zip(scores.sentiment_score, expected, strict=True))
+    # Into DuckDB as enrich() puts them: the same values, the same floats.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE s (n BIGINT, sentiment_score DOUBLE, sentiment_label VARCHAR, "
+                "complaint_type VARCHAR, complaint_topic VARCHAR)")
+    scores.insert_into(con, "s")
+    score_rows([], rules).insert_into(con, "s")
+    stored = con.execute("SELECT * FROM s ORDER BY n").fetchall()
+    assert stored == expected
+    assert all(same_float(got[1], e[1]) for got, e in zip(stored, expected, strict=True))
     with Scorer(rules, workers=2) as scorer:
         assert len(scorer.pool) == 2
-        tables = scorer.score(rows)
-        assert len(tables) == 2  # one part per worker
-        assert table_rows(tables) == expected
-        assert table_rows(scorer.score(rows[:50])) == expected[:50]  # the workers serve chunk after chunk
-        assert table_rows(scorer.score(rows[:3])) == expected[:3]  # too few rows to split: in this process
+        parts = scorer.score(rows)
+        assert len(parts) == 2  # one part per worker
+        assert rows_of(parts) == expected
+        assert rows_of(scorer.score(rows[:50])) == expected[:50]  # the workers serve chunk after chunk
+        assert rows_of(scorer.score(rows[:3])) == expected[:3]  # too few rows to split: in this process
 
 
 def test_an_error_in_a_worker_is_raised_here_and_a_dead_worker_is_replaced_by_this_process(caplog):
@@ -260,8 +267,8 @@ def test_an_error_in_a_worker_is_raised_here_and_a_dead_worker_is_replaced_by_th
         # "ſim" makes the topic pattern raise KeyError (its quirk): in a worker as in this process.
         with pytest.raises(KeyError):
             scorer.score([*rows, (999, "my ſim card", "")])
-        assert table_rows(scorer.score(rows)) == reference_scores(rows, rules)  # the workers carry on
+        assert rows_of(scorer.score(rows)) == reference_scores(rows, rules)  # the workers carry on
         scorer.pool[0].kill()
         scorer.pool[0].wait()
-        assert table_rows(scorer.score(rows)) == reference_scores(rows, rules)
+        assert rows_of(scorer.score(rows)) == reference_scores(rows, rules)
         assert "a worker process failed" in caplog.text and scorer.pool == []

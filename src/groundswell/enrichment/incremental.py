@@ -19,8 +19,8 @@ what ``enrichment.texts`` holds for the source:
 How: the first cleaning stage (URLs, @handles) runs in SQL, so each distinct
 cleaned text (with its industry hint) is scored once however many records repeat
 it, as the demo's do.  Distinct texts leave DuckDB in chunks of ``CHUNK_ROWS``,
-their scores come back as Arrow tables, and the rows are replaced in one
-transaction at the end: a failed run leaves the previous rows whole.
+their scores come back as list parameters of an INSERT, and the rows are replaced
+in one transaction at the end: a failed run leaves the previous rows whole.
 
 VADER, the complaint rules and the topic keywords score about 35,000 distinct
 texts a second on one core; a run with at least ``scoring.POOL_MIN_TEXTS``
@@ -215,12 +215,8 @@ def _score(con: duckdb.DuckDBPyConnection, rules: Rules, workers: int | None) ->
         for low in range(0, units, CHUNK_ROWS):
             rows = con.execute("SELECT n, pre, hint FROM _enrich_units WHERE n > ? AND n <= ? ORDER BY n",
                                [low, low + CHUNK_ROWS]).fetchall()
-            for table in scorer.score(rows):
-                con.register("_enrich_chunk", table)
-                try:
-                    con.execute("INSERT INTO _enrich_scores SELECT * FROM _enrich_chunk")
-                finally:
-                    con.unregister("_enrich_chunk")
+            for scores in scorer.score(rows):
+                scores.insert_into(con, "_enrich_scores")
             log.info("enrichment: scored %d of %d distinct texts", min(low + CHUNK_ROWS, units), units)
     return units
 
