@@ -22,10 +22,10 @@ it, as the demo's do.  Distinct texts leave DuckDB in chunks of ``CHUNK_ROWS``,
 their scores come back as list parameters of an INSERT, and the rows are replaced
 in one transaction at the end: a failed run leaves the previous rows whole.
 
-VADER, the complaint rules and the topic keywords score about 35,000 distinct
-texts a second on one core; a run with at least ``scoring.POOL_MIN_TEXTS``
-distinct texts scores in one worker process per core (``scoring``), about 70,000
-a second on two (docs/metrics.md).
+VADER, the complaint rules and the topic keywords score about 39,000 distinct
+texts a second in one process; a run with at least ``scoring.POOL_MIN_TEXTS``
+distinct texts scores in one worker process per core (``scoring``), about 62,000
+a second on two idle cores (docs/metrics.md).
 """
 
 from __future__ import annotations

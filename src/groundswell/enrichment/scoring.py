@@ -1,10 +1,11 @@
 """Scoring chunks of distinct texts, in this process or in worker processes.
 
 VADER, the complaint rules and the topic keywords are pure Python and hold the GIL:
-about 30,000 distinct real tweets a second on one core (``vader``, ``rules``).  A run
+about 39,000 distinct real tweets a second in one process (``vader``, ``rules``).  A run
 with many distinct texts (a first load of real data; the demo's texts repeat, so never
 the demo) splits each chunk over one worker process per core, one equal part of each
-chunk per worker (docs/metrics.md has the measured figures).
+chunk per worker: about 62,000 a second on two idle cores, start-up included
+(``bench/enrichment.py --throughput``; docs/metrics.md has the figures and the profile).
 
 What a worker costs is kept small, because it is paid on every such run:
 
