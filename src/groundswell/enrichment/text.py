@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+
+from groundswell.enrichment.vader import compound
 
 #: A link: http(s)://... or www.... up to the next whitespace.
 URL_PATTERN = r"(?i)\b(?:https?://|www\.)[^\t\n\f\r ]+"
@@ -59,17 +60,13 @@ def clean_text(text: str | None) -> str:
     return finish_cleaning(preclean(text or ""))
 
 
-@lru_cache(maxsize=1)
-def analyzer():
-    """One VADER analyzer per process (loading its lexicon takes about 0.1 s)."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
 def sentiment_score(cleaned: str) -> float:
-    """VADER's compound score (-1..1) of an already cleaned text."""
-    return float(analyzer().polarity_scores(cleaned)["compound"])
+    """VADER's compound score (-1..1) of an already cleaned text.
+
+    ``vader.compound`` is the score ``SentimentIntensityAnalyzer().polarity_scores(cleaned)``
+    gives, the same float, computed four to five times faster (see ``vader``).
+    """
+    return compound(cleaned)
 
 
 def sentiment_label(score: float) -> str:
