@@ -65,6 +65,8 @@ class EnrichmentConfigError(RuntimeError):
 #: against every code point.  ``str.lower`` turns none of the others into ASCII, and keeps the
 #: length of every text without İ.
 ASCII_LOOKALIKES = frozenset("\u0130\u0131\u017f\u212a")
+#: Each of them as the ASCII letter it matched: "my ſim card" matches the keyword "sim".
+_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _WORD_RUN = re.compile(r"\w+")
 
 
@@ -249,7 +251,11 @@ class TopicMatcher:
 
     def keywords_found_by_pattern(self, cleaned: str) -> set[str]:
         """``keywords_found`` by the one pattern (the definition; the fast path's reference)."""
-        found = {_normalize(m) for m in self.pattern.findall(cleaned)}
+        found = set()
+        for m in self.pattern.findall(cleaned):
+            keyword = _normalize(m)
+            # A match through a look-alike ("ſim") is its keyword in ASCII ("sim").
+            found.add(keyword if keyword in self.prefixes else _normalize(m.translate(_TO_ASCII)))
         for keyword in list(found):
             found.update(self.prefixes[keyword])
         return found
