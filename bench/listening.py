@@ -209,18 +209,17 @@ def stage_generate(data: Path, history: int, rate: int) -> dict:
                                as b(brand_no, brand, industry, lo, hi, hashtag))
             order by n""").fetchall()
         with Scorer(rules, pool_size(len(units))) as scorer:
-            tables = scorer.score([(n, pre, hint) for n, pre, hint, _ in units])
+            parts = scorer.score([(n, pre, hint) for n, pre, hint, _ in units])
+        con.execute("create or replace temp table _scores (n bigint, sentiment_score double, "
+                    "sentiment_label varchar, complaint_type varchar, complaint_topic varchar)")
+        for part in parts:
+            part.insert_into(con, "_scores")
         import pyarrow as pa
 
-        keys = pa.table({"n": [u[0] for u in units], "industry": [u[2] for u in units],
-                         "t": [u[3] for u in units]})
-        con.register("_keys", keys)
-        for i, table in enumerate(tables):
-            con.register("_scores", table)
-            con.execute(("create or replace table bench_scores as " if i == 0
-                         else "insert into bench_scores ")
-                        + "select k.t, k.industry, s.* exclude (n) from _scores s join _keys k using (n)")
-            con.unregister("_scores")
+        con.register("_keys", pa.table({"n": [u[0] for u in units], "industry": [u[2] for u in units],
+                                        "t": [u[3] for u in units]}))
+        con.execute("create or replace table bench_scores as "
+                    "select k.t, k.industry, s.* exclude (n) from _scores s join _keys k using (n)")
         con.unregister("_keys")
         scored = time.perf_counter() - t0
         con.execute(_generate_sql("history", history, rate, 0, history, len(texts)))
