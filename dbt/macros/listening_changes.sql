@@ -11,9 +11,7 @@
     those rows), false for the others (an airline tweet landed, an enrichment rescored, a
     landing replaced), whose rows must be looked up in all of raw. -#}
 {% macro listening_watermark(fct) -%}
-    {%- set built_at = run_query(
-        "select strftime(coalesce(max(_built_at), '0001-01-01'::timestamp), '%Y-%m-%d %H:%M:%S.%f') from "
-        ~ fct).columns[0].values()[0] -%}
+    {%- set built_at = last_built_at(fct) -%}
     {%- set replaced = run_query(
         "select distinct strftime(a.started_at, '%Y-%m-%d %H:%M:%S.%f') from raw.load_audit as a"
         ~ " where a.source in ('listening-mentions', 'airline-sentiment')"

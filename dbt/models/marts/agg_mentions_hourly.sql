@@ -19,9 +19,7 @@
 {%- set incremental = is_incremental() %}
 {%- set first_hour = none %}
 {%- if incremental and execute %}
-    {%- set watermark = run_query(
-        "select strftime(coalesce(max(_built_at), '0001-01-01'::timestamp), '%Y-%m-%d %H:%M:%S.%f') from "
-        ~ this).columns[0].values()[0] %}
+    {%- set watermark = last_built_at(this) %}
     {%- set first_hour = run_query(
         "select strftime(min(hour_at), '%Y-%m-%d %H:%M:%S') from ("
         ~ "select date_trunc('hour', mentioned_at) as hour_at from " ~ ref('fct_mentions')
