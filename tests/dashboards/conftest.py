@@ -136,3 +136,15 @@ def varied_roi_home(published_home, tmp_path_factory) -> Path:
     write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
                        home / "published" / "warehouse.duckdb")
     return home
+
+
+def message_without_marts(published_home: Path, tmp_path: Path, page, path: str, element_id: str) -> str:
+    """The text a page shows on a snapshot holding only meta.snapshot and the ROI mart (none of
+    the page's own marts): served from its own home, read once ``#element_id`` appears."""
+    home = tmp_path / "home"
+    write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
+                       home / "published" / "warehouse.duckdb", varied=False)
+    with serving(home) as url:
+        page.goto(url + path)
+        page.locator(f"#{element_id}").wait_for(timeout=30_000)
+        return page.locator(f"#{element_id}").inner_text()

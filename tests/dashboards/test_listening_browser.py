@@ -127,15 +127,10 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
 
 
 def test_listening_page_says_so_without_listening_data(published_home, tmp_path, page):
-    from tests.dashboards.conftest import write_roi_snapshot
+    from tests.dashboards.conftest import message_without_marts
 
-    home = tmp_path / "home"
-    write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
-                       home / "published" / "warehouse.duckdb", varied=False)  # no listening mart
-    with serving(home) as url:
-        page.goto(url + "/listening")
-        page.locator("#listening-empty").wait_for(timeout=30_000)
-        assert "No listening data yet" in page.locator("#listening-empty").inner_text()
+    text = message_without_marts(published_home, tmp_path, page, "/listening", "listening-empty")
+    assert "No listening data yet" in text
 
 
 def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_home, page):

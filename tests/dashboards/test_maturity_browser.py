@@ -73,12 +73,7 @@ def test_maturity_page_shows_stages_dimensions_history_and_the_checklist(server,
 
 
 def test_maturity_page_says_so_without_an_assessment(published_home, tmp_path, page):
-    from tests.dashboards.conftest import serving, write_roi_snapshot
+    from tests.dashboards.conftest import message_without_marts
 
-    home = tmp_path / "home"
-    write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
-                       home / "published" / "warehouse.duckdb", varied=False)  # no maturity marts
-    with serving(home) as url:
-        page.goto(url + "/maturity")
-        page.locator("#maturity-empty").wait_for(timeout=30_000)
-        assert "No maturity assessment yet" in page.locator("#maturity-empty").inner_text()
+    text = message_without_marts(published_home, tmp_path, page, "/maturity", "maturity-empty")
+    assert "No maturity assessment yet" in text
