@@ -152,6 +152,27 @@ industry_hours as (
 
 ),
 
+{%- else -%}
+hours as (
+
+    select brand, unnest(generate_series(min(hour_at), max(hour_at), interval 1 hour)) as hour_at
+    from counted
+    group by brand
+
+),
+
+industry_hours as (
+
+    select c.hour_at, b.industry, sum(c.mentions) as industry_mentions
+    from counted as c
+    inner join brands as b using (brand)
+    group by c.hour_at, b.industry
+
+),
+{%- endif %}
+
+-- The same in both branches: the hours to write, with their counts (0 when silent) and their
+-- industry's mentions.
 filled as (
 
     select
@@ -169,32 +190,6 @@ filled as (
     left join industry_hours as i on i.industry = b.industry and i.hour_at = h.hour_at
 
 ),
-{%- else -%}
-hours as (
-
-    select brand, unnest(generate_series(min(hour_at), max(hour_at), interval 1 hour)) as hour_at
-    from counted
-    group by brand
-
-),
-
-filled as (
-
-    select
-        h.brand,
-        h.hour_at,
-        b.industry,
-        coalesce(c.mentions, 0) as mentions,
-        coalesce(c.positive_mentions, 0) as positive_mentions,
-        coalesce(c.neutral_mentions, 0) as neutral_mentions,
-        coalesce(c.negative_mentions, 0) as negative_mentions,
-        sum(coalesce(c.mentions, 0)) over (partition by b.industry, h.hour_at) as industry_mentions
-    from hours as h
-    left join counted as c using (brand, hour_at)
-    left join brands as b using (brand)
-
-),
-{%- endif %}
 
 final as (
 
