@@ -3,14 +3,20 @@
 
 Runs when the land DAG has updated every source family's Asset:
 
-1. `prepare`: every raw table exists (a family that never landed still builds).
+1. `prepare`: every raw table exists (a family that never landed still builds);
+   `freshness`: `dbt source freshness` of every source into `ops.source_freshness`
+   (a late source is reported on the Data health page, it does not stop the build).
 2. `enrich`: sentiment, complaint type and topic of the inbound texts that are new
    since the last run, into `enrichment.texts` (VADER and keyword rules, in Python).
 3. `dbt`: the dbt project, one task per model and its tests (astronomer-cosmos,
    in-process dbt runner).
 4. `validate`: Great Expectations suites (`expectations/`) on a candidate copy of the
    warehouse; a failure stops here and the published snapshot stays as it was.
-5. `publish`: the validated candidate replaces `published/warehouse.duckdb` atomically.
+5. `publish`: the validated candidate replaces `published/warehouse.duckdb` atomically;
+   the last `GROUNDSWELL_SNAPSHOTS_KEEP` snapshots are kept for `groundswell rollback`.
+
+A task that fails for good alerts through the connection `groundswell_alerts`, as crisis
+alerts do (`on_failure_callback`).
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ def groundswell_build():
         return orch.prepare_warehouse()
 
     @task(pool=orch.WRITER_POOL)
+    def freshness() -> dict:
+        return orch.source_freshness()
+
+    @task(pool=orch.WRITER_POOL)
     def enrich() -> dict:
         return orch.enrich()
 
@@ -54,7 +64,7 @@ def groundswell_build():
     prepared = prepare()
     enriched = enrich()
     candidate = validate()
-    prepared >> enriched >> dbt >> candidate
+    prepared >> freshness() >> enriched >> dbt >> candidate
     publish(candidate)
 
 

@@ -12,12 +12,12 @@ MAX_QUARANTINE_SHARE = 0.05
 
 SUITES = [
     Suite(
-        name="raw.load_audit",
+        name="ops.load_audit",
         description="Every received record either landed or went to quarantine.",
         query="""
             select batch_id, source, received, landed, quarantined,
                    received - landed - quarantined as unaccounted
-            from raw.load_audit
+            from ops.load_audit
         """,
         expectations=lambda: [
             gx.expectations.ExpectColumnValuesToBeBetween(
@@ -25,11 +25,11 @@ SUITES = [
         ],
     ),
     Suite(
-        name="raw.quarantine_share",
+        name="ops.quarantine_share",
         description=f"No source quarantines more than {MAX_QUARANTINE_SHARE:.0%} of its records.",
         query="""
             select source, sum(quarantined) / greatest(sum(received), 1) as quarantine_share
-            from raw.load_audit
+            from ops.load_audit
             group by source
         """,
         expectations=lambda: [
@@ -44,6 +44,7 @@ SUITES = [
             select id, like_count, reply_count, retweet_count, quote_count, impression_count
             from raw.x__tweets
         """,
+        reads="writer",
         expectations=lambda: [
             gx.expectations.ExpectColumnValuesToNotBeNull(column="id"),
             *[
@@ -60,6 +61,7 @@ SUITES = [
             select id, reactions_count, comments_count, shares_count, post_impressions
             from raw.facebook__posts
         """,
+        reads="writer",
         expectations=lambda: [
             gx.expectations.ExpectColumnValuesToBeBetween(column=c, min_value=0)
             for c in ("reactions_count", "comments_count", "shares_count", "post_impressions")

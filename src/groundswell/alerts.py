@@ -11,14 +11,18 @@ connection ``groundswell_alerts``, by its type:
 - none: the alert goes to the task log, as a warning, and nowhere else.
 
 Whatever the channel, every alert is recorded in ``ops.alerts`` of the warehouse
-(``alert_key`` unique: ``crisis:<episode_id>``), which is what makes it one
-alert per episode: :func:`send_crisis_alerts` alerts the episodes of the
+(``alert_key`` unique: ``crisis:<episode_id>``, ``task_failure:<dag>:<run>:<task>``), which is
+what makes it one alert per episode: :func:`send_crisis_alerts` alerts the episodes of the
 company's own brands (not competitors) that have no row there yet. An episode
 that ended more than ``RECENT_HOURS`` (48; env ``GROUNDSWELL_ALERT_RECENT_HOURS``)
 before the latest mention is recorded as ``stale`` and not sent: the first run
 over a year of history must not page anyone about last spring. A delivery that
 fails raises, after the alerts already delivered are recorded, so the task's
 retry sends only the rest.
+
+:func:`task_failure_alert` is every task's ``on_failure_callback``
+(``groundswell.orchestration.DEFAULT_ARGS``): a task that failed for good (its retries
+spent) is alerted through the same notifier, with its error and its log's address.
 """
 
 from __future__ import annotations
@@ -41,17 +45,6 @@ CONN_ID = "groundswell_alerts"
 RECENT_HOURS_ENV = "GROUNDSWELL_ALERT_RECENT_HOURS"
 RECENT_HOURS = 48
 
-DDL = """
-CREATE SCHEMA IF NOT EXISTS ops;
-CREATE TABLE IF NOT EXISTS ops.alerts (
-  alert_key VARCHAR PRIMARY KEY,
-  kind VARCHAR NOT NULL,
-  subject VARCHAR NOT NULL,
-  text VARCHAR NOT NULL,
-  channel VARCHAR NOT NULL,  -- webhook, email, log, or stale (recorded, not sent)
-  created_at TIMESTAMP NOT NULL
-)
-"""
 
 
 class AlertDeliveryError(RuntimeError):
@@ -168,7 +161,6 @@ def send_crisis_alerts(settings: Settings | None = None, context: Any = None,
 
     settings = settings or get_settings()
     with writer(settings) as con:
-        con.execute(DDL)
         recent = int(os.environ.get(RECENT_HOURS_ENV, RECENT_HOURS))
         alerts = [_crisis_alert(r) for r in con.execute(NEW_EPISODES, [recent]).fetchall()]
         sent: dict[str, int] = {}
@@ -185,3 +177,60 @@ def send_crisis_alerts(settings: Settings | None = None, context: Any = None,
             sent[channel] = sent.get(channel, 0) + 1
     log.info("crisis alerts: %s", json.dumps(sent) if sent else "none new")
     return {"alerts": len(alerts), "by_channel": sent}
+
+
+def _record(settings: Settings, alert: Alert, channel: str, attempts: int = 30) -> bool:
+    """Insert one alert into ``ops.alerts``, waiting up to ``attempts`` seconds for the writer.
+
+    A failure callback may run while another DAG's task holds the writer; the alert has been
+    sent by then, so a record that cannot be written is logged, not raised."""
+    import time
+
+    import duckdb
+
+    from groundswell.warehouse import writer
+
+    for attempt in range(attempts):
+        try:
+            with writer(settings) as con:
+                con.execute("INSERT OR IGNORE INTO ops.alerts VALUES (?, ?, ?, ?, ?, ?)",
+                            [alert.key, alert.kind, alert.subject, alert.text, channel,
+                             datetime.now(UTC).replace(tzinfo=None)])
+            return True
+        except duckdb.IOException as exc:  # the writer's lock: another task writes now
+            if attempt == attempts - 1:
+                log.warning("alert %s sent but not recorded in ops.alerts: %s", alert.key, exc)
+            time.sleep(1)
+    return False
+
+
+def failure_alert(context: Any) -> Alert:
+    """The alert for a task that failed for good, from its Airflow context."""
+    ti = context["ti"]
+    dag_id, run_id, task_id = ti.dag_id, ti.run_id, ti.task_id
+    error = context.get("exception")
+    lines = [f"Task {task_id} of DAG {dag_id} failed (run {run_id}, try {ti.try_number}).",
+             f"Error: {type(error).__name__}: {error}" if error else "Error: see the task log.",
+             f"Log: {getattr(ti, 'log_url', None) or 'the Airflow UI, or $GROUNDSWELL_HOME/logs/airflow'}",
+             "What to do: docs/operations.md, \"When something goes wrong\". The dashboards keep "
+             "serving the last published snapshot."]
+    return Alert(f"task_failure:{dag_id}:{run_id}:{task_id}", "task_failure",
+                 f"groundswell task failed: {dag_id}.{task_id}", "\n".join(lines), False)
+
+
+def task_failure_alert(context: Any, settings: Settings | None = None, conn_id: str = CONN_ID) -> str:
+    """Alert a failed task through :class:`GroundswellNotifier`; record it in ``ops.alerts``.
+
+    Returns the channel. A delivery that fails is logged (a callback must not raise: the
+    task has failed already, and Airflow would only log it)."""
+    settings = settings or get_settings()
+    alert = failure_alert(context)
+    notifier = GroundswellNotifier(alert.subject, alert.text, conn_id)
+    try:
+        notifier.notify(context)
+        channel = notifier.channel or "log"
+    except AlertDeliveryError as exc:
+        log.error("could not deliver the failure alert %s: %s", alert.key, exc)
+        channel = "undelivered"
+    _record(settings, alert, channel)
+    return channel

@@ -33,13 +33,13 @@ def _fail_cleanly(func):
         from groundswell.readers.http import ReaderError
         from groundswell.sources import UnknownSourceError
         from groundswell.transform import DbtError
-        from groundswell.warehouse import SnapshotMissingError
+        from groundswell.warehouse import RollbackError, SnapshotMissingError
 
         try:
             return func(*args, **kwargs)
         except (ConfigError, LandingError, UnknownSourceError, SnapshotMissingError,
                 ValidationFailedError, DbtError, AirflowRunError, FileExistsError, ReaderError,
-                EnrichmentConfigError) as exc:
+                EnrichmentConfigError, RollbackError) as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper
@@ -57,6 +57,9 @@ def main(verbose: bool) -> None:
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from groundswell.ops import start_cli_run
+
+    start_cli_run()
 
 
 @main.command()
@@ -199,6 +202,24 @@ def load(source: str, paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
+@_fail_cleanly
+def land() -> None:
+    """Land every partition of every source found under $GROUNDSWELL_HOME/landing.
+
+    What the groundswell_land DAG does with scope "all", without Airflow. Each batch
+    replaces what its files landed before: landing twice, or again after a crash, never
+    duplicates (docs/operations.md).
+    """
+    from groundswell.landing import land_everything
+
+    results = land_everything(get_settings())
+    received, landed, quarantined = (sum(getattr(r, f) for r in results)
+                                     for f in ("received", "landed", "quarantined"))
+    click.echo(f"landed {len(results)} batches: received {received:,}, landed {landed:,}, "
+               f"quarantined {quarantined:,}")
+
+
+@main.command()
 @click.argument("reader", type=click.Choice(["x", "x-followers", "facebook"]))
 @click.option("--start", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None,
               help="Fetch this window (UTC) instead of everything after the saved cursor.")
@@ -280,18 +301,57 @@ def build(select: str | None, full_refresh: bool) -> None:
     """
     from groundswell import transform
     from groundswell.enrichment import enrich as run_enrichment
+    from groundswell.ops import current_run, record_freshness
     from groundswell.quality import gate
     from groundswell.warehouse import publish
 
     settings = get_settings()
+    click.echo("source freshness")
+    click.echo(f"  ops.source_freshness: {_counts(record_freshness(settings))}")
     click.echo("enrichment")
     click.echo(f"  enrichment.texts: {run_enrichment(settings).summary()}")
     click.echo("dbt build")
     transform.build(settings, select=select, full_refresh=full_refresh)
     click.echo("validation gate")
-    candidate = gate(settings, run_id="cli")
+    candidate = gate(settings, run_id=current_run()[1])
     target = publish(candidate, settings)
     _print_published(settings, target)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no sources"
+
+
+@main.command()
+@_fail_cleanly
+def snapshots() -> None:
+    """List the kept published snapshots (GROUNDSWELL_SNAPSHOTS_KEEP, default 5), oldest first."""
+    from groundswell.warehouse import snapshots as kept
+
+    rows = kept(get_settings())
+    if not rows:
+        click.echo("no snapshot published yet")
+    for row in rows:
+        click.echo(f"{'*' if row['current'] else ' '} {row['snapshot_id']}  published {row['published_at']}"
+                   f"  run {row['run_id']}  {row['bytes'] / 1e6:.1f} MB")
+
+
+@main.command()
+@click.option("--to", "to", default=None, metavar="SNAPSHOT_ID",
+              help="A kept snapshot (`groundswell snapshots`); default: the one before the current.")
+@_fail_cleanly
+def rollback(to: str | None) -> None:
+    """Publish the previous snapshot again (atomic swap; dashboards see it on their next request).
+
+    For a bad snapshot that passed the gate. The snapshot rolled back from stays kept
+    (undo with --to); the next build publishes as usual, so fix the cause first.
+    """
+    from groundswell.warehouse import rollback as swap
+
+    settings = get_settings()
+    restored = swap(settings, to=to)
+    click.echo(f"rolled back: {settings.published_path} is snapshot {restored}")
+    _print_published(settings)
 
 
 def _print_published(settings, target: Path | None = None) -> None:

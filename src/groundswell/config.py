@@ -41,6 +41,12 @@ class Settings(BaseSettings):
         "peak memory stays bounded however large a batch is.",
     )
 
+    snapshots_keep: int = Field(
+        default=5, ge=1,
+        description="Published snapshots kept under published/snapshots/ (the current one always is): "
+        "how far `groundswell rollback` can go back.",
+    )
+
     @field_validator("home", "project_root")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -60,6 +66,11 @@ class Settings(BaseSettings):
     def published_path(self) -> Path:
         """The read-only snapshot dashboards and analysts open."""
         return self.published_dir / "warehouse.duckdb"
+
+    @cached_property
+    def snapshots_dir(self) -> Path:
+        """Every kept snapshot, by id; the published file is a hard link to one of them."""
+        return self.published_dir / "snapshots"
 
     @cached_property
     def landing_dir(self) -> Path:

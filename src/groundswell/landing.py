@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from groundswell.config import Settings, get_settings
+from groundswell.ops import current_run
 from groundswell.progress import track
 from groundswell.sources import SOURCE_GROUPS, SOURCES, Source, get_source
 from groundswell.sources.base import LINEAGE_COLUMNS, CheckedQuery, quote_ident, quote_literal
@@ -143,9 +144,11 @@ def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> 
         received = batch.inserted + batch.quarantined
         landed, quarantined = batch.inserted - duplicates, batch.quarantined + duplicates
         con.execute(
-            "INSERT INTO raw.load_audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO raw.load_audit (batch_id, source, target_table, file_count, files, received, "
+            "landed, quarantined, started_at, finished_at, dag_id, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [batch_id, source.key, source.qualified_table, len(files), file_names,
-             received, landed, quarantined, started, utcnow()],
+             received, landed, quarantined, started, utcnow(), *current_run()],
         )
         con.execute("COMMIT")
     except Exception:

@@ -17,12 +17,20 @@ from groundswell.config import Settings, get_settings
 WRITER_POOL = "duckdb_writer"
 WRITER_POOL_DESCRIPTION = "DuckDB allows one writer per file: every task that writes it"
 
+def on_task_failure(context) -> None:
+    """A task failed for good (retries spent): alert it like a crisis (``groundswell.alerts``)."""
+    from groundswell.alerts import task_failure_alert
+
+    task_failure_alert(context)
+
+
 DEFAULT_ARGS = {
     "owner": "groundswell",
     "retries": 2,
     # Embedded runs (`groundswell demo`, the tests) shorten this so a failure ends in seconds.
     "retry_delay": timedelta(seconds=int(os.environ.get("GROUNDSWELL_RETRY_DELAY_SECONDS", 300))),
     "retry_exponential_backoff": True,
+    "on_failure_callback": on_task_failure,
 }
 
 
@@ -78,6 +86,14 @@ def prepare_warehouse() -> str:
     with writer(settings):
         pass
     return str(settings.warehouse_path)
+
+
+def source_freshness() -> dict:
+    """``dbt source freshness`` into ``ops.source_freshness``: sources per status. Never fails
+    the build for a late source (the Data health page shows it); only for a broken check."""
+    from groundswell.ops import record_freshness
+
+    return record_freshness(get_settings())
 
 
 def enrich(since_last_run: bool = False) -> dict:

@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from groundswell.config import Settings, get_settings
+from groundswell.ops import current_run, record_validation, summarize_runs
 from groundswell.warehouse import (
     candidate_report_path,
     connect,
     discard_candidate,
     take_candidate,
     utcnow,
+    writer,
 )
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,9 @@ class Suite:
     query: str  # SQL over the snapshot yielding the DataFrame
     expectations: Callable[[], list[Any]]  # fresh GX expectation objects per run
     description: str = ""
+    # "snapshot": the candidate; "writer": the writer database, read-only, for checks on what
+    # landed (raw payloads are never published, so they are checked where they are).
+    reads: str = "snapshot"
 
 
 class ValidationFailedError(RuntimeError):
@@ -78,11 +83,16 @@ def validate_snapshot(path: Path, settings: Settings | None = None,
     import great_expectations as gx  # heavy import: only when validating
 
     suites = suites if suites is not None else load_suites(settings)
-    con = connect(path, read_only=True)
-    try:
-        frames = {s.name: con.execute(s.query).df() for s in suites}
-    finally:
-        con.close()
+    frames = {}
+    for reads, target in (("snapshot", path), ("writer", settings.warehouse_path)):
+        wanted = [s for s in suites if s.reads == reads]
+        if not wanted:
+            continue
+        con = connect(target, read_only=True)
+        try:
+            frames |= {s.name: con.execute(s.query).df() for s in wanted}
+        finally:
+            con.close()
 
     settings.home.mkdir(parents=True, exist_ok=True)
     context = gx.get_context(mode="file", project_root_dir=str(settings.home))
@@ -142,10 +152,22 @@ def gate(settings: Settings | None = None, run_id: str | None = None) -> Path:
     another process, can carry it into the manifest.
     """
     settings = settings or get_settings()
+    run_id = run_id or current_run()[1]
     candidate = take_candidate(settings, run_id=run_id)
     try:
         report = validate_snapshot(candidate, settings)
-    except Exception:
+        # The outcome in the writer's ops schema (kept across snapshots) and in the snapshot itself.
+        with writer(settings) as con:
+            record_validation(con, report, run_id)
+        if report["success"]:
+            con = connect(candidate)
+            try:
+                record_validation(con, report, run_id)
+                summarize_runs(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+    except BaseException:
         discard_candidate(candidate)
         raise
     if not report["success"]:

@@ -15,8 +15,9 @@ class DbtError(RuntimeError):
     """A dbt command failed; dbt's own log says which node and why."""
 
 
-def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bool = True) -> object:
-    """Run one dbt command against the writer database of ``settings``."""
+def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bool = True,
+            check: bool = True) -> object:
+    """Run one dbt command against the writer database of ``settings``; ``check``: raise if it failed."""
     settings = (settings or get_settings()).apply()
     settings.check_project()
     if touches_db:
@@ -32,7 +33,7 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bo
         )
     finally:
         _release_duckdb()
-    if not result.success:
+    if check and not result.success:
         raise DbtError(
             f"dbt {' '.join(args)} failed"
             + (f": {result.exception}" if result.exception else "")

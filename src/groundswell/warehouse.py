@@ -3,16 +3,17 @@
 DuckDB allows one writing process *or* many reading processes per file, never
 both.  So the pipeline writes ``warehouse.duckdb`` alone, and everyone else
 (dashboards, analysts) opens ``published/warehouse.duckdb`` read-only.  A new
-snapshot is a copy of the checkpointed writer, validated while it is still a
-candidate, then moved into place with an atomic rename: readers see the old
-snapshot or the new one, never half of either.
+snapshot is a new file holding the publishable schemas of the checkpointed writer
+(never ``raw``), validated while it is still a candidate, then kept under
+``published/snapshots/`` and put in place with an atomic rename: readers see the
+old snapshot or the new one, never half of either, and ``rollback`` puts a kept
+one back the same way.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from groundswell.config import Settings, get_settings
+from groundswell.ops import ensure_ops_schema
 from groundswell.sources import SOURCES
 
 SYSTEM_DDL = (
@@ -46,8 +48,13 @@ SYSTEM_DDL = (
       landed BIGINT NOT NULL,
       quarantined BIGINT NOT NULL,
       started_at TIMESTAMP NOT NULL,
-      finished_at TIMESTAMP NOT NULL
+      finished_at TIMESTAMP NOT NULL,
+      dag_id VARCHAR,  -- the Airflow DAG and run that landed it (groundswell.ops.current_run)
+      run_id VARCHAR
     )""",
+    # Audits written before runs were recorded: the columns, NULL for their old rows.
+    "ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS dag_id VARCHAR",
+    "ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS run_id VARCHAR",
 )
 
 
@@ -81,6 +88,7 @@ def writer(settings: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnecti
         con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
         ensure_raw_schema(con)
         ensure_enrichment_schema(con)
+        ensure_ops_schema(con)
         yield con
     finally:
         con.close()
@@ -144,20 +152,37 @@ def published(settings: Settings | None = None) -> Iterator[duckdb.DuckDBPyConne
         con.close()
 
 
-def take_candidate(settings: Settings | None = None, run_id: str | None = None) -> Path:
-    """Checkpoint the writer and copy it to a candidate snapshot beside the published one.
+#: The schemas a published snapshot holds: what dashboards and analysts read. The rest stays
+#: in the writer: ``raw`` (payloads, customers' identities in clear), the staging and
+#: intermediate views over it, and ``enrichment``. A snapshot is a new file holding only these
+#: tables, not a copy of the writer with schemas dropped: dropped data would linger in freed blocks.
+PUBLISHED_SCHEMAS = ("marts", "seeds", "ops")
 
-    The candidate carries ``meta.snapshot`` (when it was taken, by which run) so
-    readers can say how fresh their numbers are.
+# A candidate older than this was left by a gate that was killed: nothing will publish it.
+STALE_CANDIDATE_SECONDS = 6 * 3600
+
+
+def take_candidate(settings: Settings | None = None, run_id: str | None = None) -> Path:
+    """A new snapshot file beside the published one: the published schemas of the writer.
+
+    It carries ``meta.snapshot`` (when it was taken, by which run) so readers can say how
+    fresh their numbers are, and the ops summaries (``groundswell.ops.summarize``).
     """
+    from groundswell.ops import summarize
+
     settings = settings or get_settings()
     settings.published_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_candidates(settings)
     candidate = settings.published_dir / f".candidate-{uuid.uuid4().hex}.duckdb"
     with writer(settings) as con:
-        con.execute("CHECKPOINT")
-        shutil.copyfile(settings.warehouse_path, candidate)
+        con.execute("CHECKPOINT")  # everything in the file, none in the WAL: the read-only attach sees it
     con = connect(candidate)
     try:
+        con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
+        con.execute(f"ATTACH {_literal(settings.warehouse_path)} AS src (READ_ONLY)")
+        _copy_tables(con, "src", PUBLISHED_SCHEMAS)
+        summarize(con)
+        con.execute("DETACH src")
         con.execute("CREATE SCHEMA IF NOT EXISTS meta")
         con.execute(
             "CREATE OR REPLACE TABLE meta.snapshot AS "
@@ -165,9 +190,53 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
             [utcnow(), run_id or "manual"],
         )
         con.execute("CHECKPOINT")
-    finally:
+    except BaseException:
         con.close()
+        discard_candidate(candidate)
+        raise
+    con.close()
     return candidate
+
+
+def _literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, schemas: tuple[str, ...]) -> None:
+    """Every table of ``schemas`` in the attached ``source_db``, with its comments (dbt's docs)."""
+    tables = con.execute(
+        "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+        "WHERE database_name = ? AND list_contains(?, schema_name) ORDER BY ALL",
+        [source_db, list(schemas)]).fetchall()
+    columns = con.execute(
+        "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = ? AND list_contains(?, schema_name) AND comment IS NOT NULL "
+        "AND comment <> ''", [source_db, list(schemas)]).fetchall()
+    for schema in sorted({t[0] for t in tables}):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)}")
+    for schema, table, comment in tables:
+        name = f"{_ident(schema)}.{_ident(table)}"
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {_ident(source_db)}.{name}")
+        if comment:
+            con.execute(f"COMMENT ON TABLE {name} IS {_literal(comment)}")
+    for schema, table, column, comment in columns:
+        con.execute(f"COMMENT ON COLUMN {_ident(schema)}.{_ident(table)}.{_ident(column)} "
+                    f"IS {_literal(comment)}")
+
+
+def _remove_stale_candidates(settings: Settings) -> None:
+    import time
+
+    for path in settings.published_dir.glob(".candidate-*"):
+        try:
+            if time.time() - path.stat().st_mtime > STALE_CANDIDATE_SECONDS:
+                path.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def candidate_report_path(candidate: Path) -> Path:
@@ -186,10 +255,17 @@ def read_report(candidate: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def publish(candidate: Path, settings: Settings | None = None) -> Path:
-    """Swap a validated candidate in as the published snapshot (atomic rename).
+class RollbackError(RuntimeError):
+    """There is no snapshot to go back to; the message says what is kept."""
 
-    The gate's report beside the candidate goes into ``published/manifest.json``.
+
+def publish(candidate: Path, settings: Settings | None = None) -> Path:
+    """Make a validated candidate the published snapshot, atomically; keep the last N.
+
+    The candidate moves to ``published/snapshots/<id>.duckdb`` (with its manifest, the gate's
+    report inside), then ``published/warehouse.duckdb`` becomes a hard link to it through an
+    atomic rename: a reader opens the old snapshot or the new one, never a half-written file.
+    Readers that opened the old file keep reading it until they close.
     """
     settings = settings or get_settings()
     report = read_report(candidate)
@@ -197,15 +273,122 @@ def publish(candidate: Path, settings: Settings | None = None) -> Path:
         raise FileNotFoundError(
             f"candidate snapshot {candidate} is gone: run the validation gate again to take a new one"
         )
-    target = settings.published_path
-    os.replace(candidate, target)
+    settings.snapshots_dir.mkdir(parents=True, exist_ok=True)
+    _keep_unversioned_current(settings)
+    published_at = utcnow()
+    snapshot_id = f"{published_at:%Y%m%dT%H%M%S%f}"
+    stored = settings.snapshots_dir / f"{snapshot_id}.duckdb"
+    with connect(candidate, read_only=True) as con:
+        run_id = con.execute("SELECT max(run_id) FROM meta.snapshot").fetchone()[0]
     manifest = {
-        "published_at": utcnow().isoformat(timespec="seconds") + "Z",
-        "snapshot": str(target),
+        "snapshot_id": snapshot_id,
+        "published_at": published_at.isoformat(timespec="seconds") + "Z",
+        "run_id": run_id,
+        "snapshot": str(settings.published_path),
         "validation": report,
     }
-    tmp = settings.published_dir / ".manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, indent=2, default=str))
-    os.replace(tmp, settings.published_dir / "manifest.json")
+    _write_json(settings.snapshots_dir / f"{snapshot_id}.json", manifest)
+    os.replace(candidate, stored)
     candidate_report_path(candidate).unlink(missing_ok=True)
-    return target
+    _make_current(settings, snapshot_id, manifest)
+    _prune(settings)
+    return settings.published_path
+
+
+def _write_json(path: Path, content: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(content, indent=2, default=str))
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _make_current(settings: Settings, snapshot_id: str, manifest: dict) -> None:
+    """Point ``published/warehouse.duckdb`` at a kept snapshot: link, then one atomic rename."""
+    link = settings.published_dir / f".current-{uuid.uuid4().hex}.duckdb"
+    os.link(settings.snapshots_dir / f"{snapshot_id}.duckdb", link)
+    os.replace(link, settings.published_path)
+    _fsync_dir(settings.published_dir)
+    _write_json(settings.published_dir / "manifest.json", manifest)
+
+
+def snapshots(settings: Settings | None = None) -> list[dict]:
+    """The kept snapshots, oldest first: id, published_at, run_id, size and whether current."""
+    settings = settings or get_settings()
+    if not settings.snapshots_dir.exists():
+        return []
+    current = current_snapshot_id(settings)
+    kept = []
+    for path in sorted(settings.snapshots_dir.glob("*.duckdb")):
+        info_path = path.with_suffix(".json")
+        info = json.loads(info_path.read_text()) if info_path.exists() else {}
+        kept.append({"snapshot_id": path.stem, "published_at": info.get("published_at"),
+                     "run_id": info.get("run_id"), "bytes": path.stat().st_size,
+                     "current": path.stem == current})
+    return kept
+
+
+def current_snapshot_id(settings: Settings) -> str | None:
+    """The kept snapshot the published file is (by inode: true even if a crash left the manifest behind)."""
+    try:
+        inode = settings.published_path.stat().st_ino
+    except FileNotFoundError:
+        return None
+    for path in settings.snapshots_dir.glob("*.duckdb"):
+        if path.stat().st_ino == inode:
+            return path.stem
+    return None
+
+
+def _keep_unversioned_current(settings: Settings) -> None:
+    """A published file from before snapshots were kept becomes the first kept one."""
+    if settings.published_path.exists() and current_snapshot_id(settings) is None:
+        stamp = datetime.fromtimestamp(settings.published_path.stat().st_mtime, UTC)
+        snapshot_id = f"{stamp:%Y%m%dT%H%M%S%f}"
+        os.link(settings.published_path, settings.snapshots_dir / f"{snapshot_id}.duckdb")
+        _write_json(settings.snapshots_dir / f"{snapshot_id}.json",
+                    {"snapshot_id": snapshot_id, "published_at": stamp.isoformat(timespec="seconds"),
+                     "run_id": None, "note": "published before snapshots were kept"})
+
+
+def _prune(settings: Settings) -> None:
+    """Keep the newest ``snapshots_keep`` snapshots, and the current one whatever its age."""
+    current = current_snapshot_id(settings)
+    kept = sorted(settings.snapshots_dir.glob("*.duckdb"))
+    for path in kept[:-settings.snapshots_keep]:
+        if path.stem != current:
+            path.unlink(missing_ok=True)
+            path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def rollback(settings: Settings | None = None, to: str | None = None) -> str:
+    """Publish again the snapshot kept before the current one (or snapshot ``to``); return its id.
+
+    The same atomic swap as a publish. The snapshot rolled back from stays kept, so a
+    rollback can itself be undone with ``to``; the next build publishes as usual.
+    """
+    settings = settings or get_settings()
+    kept = [s["snapshot_id"] for s in snapshots(settings)]
+    current = current_snapshot_id(settings)
+    if to is None:
+        earlier = [s for s in kept if current is None or s < current]
+        if not earlier:
+            raise RollbackError(
+                f"no snapshot older than the current one ({current or 'none'}) is kept in "
+                f"{settings.snapshots_dir}: kept {kept or 'none'} (GROUNDSWELL_SNAPSHOTS_KEEP="
+                f"{settings.snapshots_keep}). `groundswell snapshots` lists them.")
+        to = earlier[-1]
+    elif to not in kept:
+        raise RollbackError(f"snapshot {to!r} is not kept in {settings.snapshots_dir}: kept {kept or 'none'}")
+    info_path = settings.snapshots_dir / f"{to}.json"
+    manifest = json.loads(info_path.read_text()) if info_path.exists() else {"snapshot_id": to}
+    manifest |= {"rolled_back_at": utcnow().isoformat(timespec="seconds") + "Z",
+                 "rolled_back_from": current}
+    _make_current(settings, to, manifest)
+    return to

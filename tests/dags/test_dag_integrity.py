@@ -43,6 +43,22 @@ def test_dags_are_tagged_documented_and_retry(dagbag):
             assert task.retries >= 2, f"{dag_id}.{task.task_id} retries {task.retries}"
 
 
+def test_every_task_that_fails_for_good_alerts(dagbag):
+    from groundswell.orchestration import on_task_failure
+
+    for dag_id in (*EXPECTED, "groundswell_listen"):
+        for task in dagbag.dags[dag_id].tasks:
+            assert on_task_failure in (task.on_failure_callback or []), f"{dag_id}.{task.task_id}"
+
+
+def test_the_build_checks_source_freshness_before_it_builds(dagbag):
+    build = dagbag.dags["groundswell_build"]
+    freshness = build.get_task("freshness")
+    assert freshness.pool == WRITER_POOL
+    assert {t.task_id for t in freshness.upstream_list} == {"prepare"}
+    assert {t.task_id for t in freshness.downstream_list} == {"enrich"}
+
+
 def test_every_task_that_writes_duckdb_is_in_the_writer_pool(dagbag):
     land = dagbag.dags["groundswell_land"]
     landers = [t for t in land.tasks if t.task_id.startswith("land_")]
@@ -74,9 +90,10 @@ def test_dbt_runs_as_one_task_per_model_and_tests_after_it(dagbag):
     ids = set(build.task_ids)
     assert {"dbt.fct_post_performance.run", "dbt.fct_post_performance.test",
             "dbt.stg_x__tweets.run", "prepare", "enrich", "validate", "publish"} <= ids
-    # Enrichment writes enrichment.texts after prepare and before any dbt model reads it.
+    # Enrichment writes enrichment.texts after prepare (and the freshness check), before any
+    # dbt model reads it.
     enrich = build.get_task("enrich")
-    assert enrich.upstream_task_ids == {"prepare"}
+    assert enrich.upstream_task_ids == {"freshness"}
     assert enrich.downstream_task_ids and all(t.startswith("dbt.") for t in enrich.downstream_task_ids)
     dbt_roots = [t for t in build.tasks if t.task_id.startswith("dbt.")
                  and not any(u.startswith("dbt.") for u in t.upstream_task_ids)]

@@ -51,7 +51,8 @@ def test_gate_blocks_publish_on_a_bad_batch_and_the_old_snapshot_stays(settings,
     assert "impression_count" in message and "expect_column_values_to_be_between" in message
     # Nothing half-published: no candidate left behind, the old snapshot readable and unchanged.
     assert sorted(p.name for p in settings.published_dir.iterdir()) == [
-        "manifest.json", "warehouse.duckdb"]
+        "manifest.json", "snapshots", "warehouse.duckdb"]
+    assert len(list(settings.snapshots_dir.glob("*.duckdb"))) == 1
     assert snapshot_state(settings) == good
     failed_reports = list((settings.logs_dir / "validation").glob("failed-*.json"))
     assert len(failed_reports) == 1

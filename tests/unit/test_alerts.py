@@ -12,7 +12,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from groundswell.alerts import AlertDeliveryError, GroundswellNotifier, send_crisis_alerts
+from groundswell.alerts import (
+    AlertDeliveryError,
+    GroundswellNotifier,
+    send_crisis_alerts,
+    task_failure_alert,
+)
 from groundswell.warehouse import connect, writer
 
 EPISODES = [
@@ -137,3 +142,42 @@ def test_an_smtp_connection_without_recipients_says_what_to_add(monkeypatch):
     monkeypatch.setenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", json.dumps({"conn_type": "smtp", "host": "x"}))
     with pytest.raises(AlertDeliveryError, match='needs extra {"to"'):
         GroundswellNotifier("s", "t").notify({})
+
+
+def test_a_task_that_failed_for_good_is_alerted_through_the_same_webhook_and_recorded(settings, monkeypatch):
+    """What Airflow calls (on_failure_callback) with the failed task's context."""
+    from types import SimpleNamespace
+
+    bodies: list[dict] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the name http.server calls
+            bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200 if len(bodies) == 1 else 503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", json.dumps(
+        {"conn_type": "http", "host": f"http://127.0.0.1:{server.server_address[1]}/hook"}))
+    ti = SimpleNamespace(dag_id="groundswell_build", run_id="scheduled__2026-11-24", task_id="validate",
+                         try_number=3, log_url="http://airflow.example/log")
+    try:
+        failed = RuntimeError("validation gate failed")
+        channel = task_failure_alert({"ti": ti, "exception": failed}, settings)
+        # A second failure whose delivery is refused: recorded as undelivered, the callback does not raise.
+        ti2 = SimpleNamespace(**{**vars(ti), "task_id": "publish"})
+        second = task_failure_alert({"ti": ti2, "exception": OSError("disk full")}, settings)
+    finally:
+        server.shutdown()
+    assert (channel, second) == ("webhook", "undelivered")
+    assert bodies[0]["subject"] == "groundswell task failed: groundswell_build.validate"
+    assert "RuntimeError: validation gate failed" in bodies[0]["text"]
+    assert "http://airflow.example/log" in bodies[0]["text"]
+    assert recorded(settings) == [
+        ("task_failure:groundswell_build:scheduled__2026-11-24:publish", "undelivered"),
+        ("task_failure:groundswell_build:scheduled__2026-11-24:validate", "webhook")]

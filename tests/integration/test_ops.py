@@ -1,0 +1,64 @@
+"""The ops schema: what each run landed, tested and validated, and how fresh each source is, from
+the real pipeline (land, `dbt source freshness`, dbt build's on-run-end hook, the gate)."""
+
+from __future__ import annotations
+
+import json
+
+from groundswell.demo import generate
+from groundswell.landing import land_everything
+from groundswell.ops import record_freshness
+from groundswell.transform import manifest_path
+from groundswell.warehouse import connect, writer
+
+
+def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_apart(settings):
+    generate(settings.landing_dir, scale="tiny")
+    land_everything(settings)
+    with writer(settings) as con:  # the CRM export stopped arriving four days ago
+        con.execute("update raw.crm__deals set _loaded_at = _loaded_at - interval 100 hour")
+    counts = record_freshness(settings)
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        status = dict(((s, t), st) for s, t, st in con.execute(
+            "select source_name, table_name, status from ops.source_freshness").fetchall())
+        ((age,),) = con.execute("select age_hours from ops.source_freshness "
+                                "where table_name = 'crm__deals'").fetchall()
+    finally:
+        con.close()
+    assert status[("crm", "crm__deals")] == "error" and age > 100
+    assert status[("x", "x__tweets")] == "pass"
+    assert status[("fivetran", "fivetran__twitter_organic__tweet")] == "no data"  # never landed
+    assert counts["error"] == 1 and counts["pass"] >= 20
+
+
+def test_each_run_is_recorded_with_rows_tests_and_gate(published_home):
+    """The published tiny demo: one landing, one dbt build and one gate, each counted."""
+    manifest = json.loads(manifest_path_for(published_home).read_text())
+    test_nodes = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    unit_tests = manifest.get("unit_tests", {})
+    con = connect(published_home / "published" / "warehouse.duckdb", read_only=True)
+    try:
+        landed = con.execute("select sum(rows_received), sum(rows_landed), sum(rows_quarantined) "
+                             "from ops.pipeline_runs").fetchone()
+        audit = con.execute("select sum(received), sum(landed), sum(quarantined) "
+                            "from ops.load_audit").fetchone()
+        tested = con.execute("select sum(tests_run), sum(tests_failed), sum(models_built) "
+                             "from ops.pipeline_runs").fetchone()
+        gate = con.execute("select suites_run, suites_failed, gate_passed from ops.pipeline_runs "
+                           "where run_id = (select run_id from meta.snapshot)").fetchone()
+        payload_columns = con.execute("select count(*) from duckdb_columns() where schema_name = 'ops' "
+                                      "and column_name = 'payload'").fetchone()[0]
+    finally:
+        con.close()
+    assert landed == audit and landed[0] == landed[1] + landed[2] > 0
+    assert tested[0] == len(test_nodes) + len(unit_tests) and tested[1] == 0
+    assert tested[2] > 50
+    assert gate[0] >= 10 and gate[1:] == (0, True)
+    assert payload_columns == 0  # quarantined payloads stay in the writer
+
+
+def manifest_path_for(home):
+    from tests.conftest import make_settings
+
+    return manifest_path(make_settings(home))

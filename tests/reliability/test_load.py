@@ -1,0 +1,34 @@
+"""20 dashboard users for 60 s on loopback while a full rebuild publishes a new snapshot: not one
+request fails. The load is bench/dashboard.py's (real gunicorn, login on, every page and its
+callbacks); its latency figures are in docs/operations.md."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+
+import pytest
+
+from groundswell.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def bench_dashboard():
+    spec = importlib.util.spec_from_file_location("bench_dashboard", PROJECT_ROOT / "bench" / "dashboard.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_twenty_users_during_a_full_rebuild_and_publish_see_no_failed_request(published_home, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(published_home, home)
+    summary = bench_dashboard().load(home, users=20, seconds=60, rebuild=True)
+    assert summary["rebuild_exit"] == 0
+    assert summary["published_during_load"]  # the swap happened under the users' feet
+    assert summary["failed"] == 0, summary["first_errors"]
+    # Every kind of request was made, many times: pages, their layouts (queries) and callbacks.
+    assert {k: v["requests"] > 20 for k, v in summary["by_kind"].items() if k != "dependencies"} == {
+        "page": True, "layout": True, "callback": True}
+    assert summary["seconds"] >= 60
