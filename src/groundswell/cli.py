@@ -197,8 +197,8 @@ def load(source: str, paths: tuple[Path, ...]) -> None:
                    f"quarantined {result.quarantined} (batch {result.batch_id}, "
                    f"{len(result.files)} files)")
         if result.quarantined:
-            click.echo("  see: select reason, payload from raw.quarantine "
-                       f"where batch_id = '{result.batch_id}'")
+            click.echo("  see: groundswell sql --writer \"select reason, payload from raw.quarantine "
+                       f"where batch_id = '{result.batch_id}'\"")
 
 
 @main.command()
@@ -367,19 +367,37 @@ def _print_published(settings, target: Path | None = None) -> None:
 @main.command()
 @click.argument("query")
 @click.option("--max-rows", type=int, default=40, show_default=True)
+@click.option("--writer", "on_writer", is_flag=True,
+              help="Query the pipeline's own warehouse.duckdb (raw, staging, quarantined payloads) "
+                   "instead of the snapshot; read-only, and only while no pipeline task writes it.")
 @_fail_cleanly
-def sql(query: str, max_rows: int) -> None:
+def sql(query: str, max_rows: int, on_writer: bool) -> None:
     """Run a read-only SQL QUERY on the published snapshot and print the result.
 
     The snapshot is opened read-only, exactly as the dashboards open it, so a
     running pipeline is never disturbed.  Any DuckDB client can do the same:
     duckdb.connect("$GROUNDSWELL_HOME/published/warehouse.duckdb", read_only=True).
+    The snapshot holds marts, seeds, ops and meta; --writer reaches the rest.
     """
+    import contextlib
+
     import duckdb
 
-    from groundswell.warehouse import published
+    from groundswell.warehouse import connect, published
 
-    with published(get_settings()) as con:
+    settings = get_settings()
+    if on_writer:
+        if not settings.warehouse_path.exists():
+            raise ConfigError(f"no warehouse at {settings.warehouse_path}: nothing has landed in this "
+                              "GROUNDSWELL_HOME yet")
+        try:
+            opened = contextlib.closing(connect(settings.warehouse_path, read_only=True))
+        except duckdb.IOException as exc:
+            raise ConfigError(f"{exc}\na pipeline task is writing the warehouse now: retry when it "
+                              "is done, or query the snapshot (without --writer)") from exc
+    else:
+        opened = published(settings)
+    with opened as con:
         try:
             rel = con.sql(query)
         except duckdb.Error as exc:

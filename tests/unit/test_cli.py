@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from groundswell.cli import main
 
-COMMANDS = ["demo", "generate", "load", "fetch", "enrich", "build", "serve", "sources", "init", "clean",
-            "sql"]
+COMMANDS = ["demo", "generate", "land", "load", "fetch", "enrich", "build", "serve", "sources", "init",
+            "clean", "sql", "snapshots", "rollback"]
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
@@ -31,7 +31,24 @@ def test_generate_then_load_reports_counts(home, tmp_path):
     assert result.exit_code == 0, result.output
     lines = sum(len(f.read_text().splitlines()) - 1 for f in (out / "costs").rglob("*.csv"))
     assert f"raw.costs__program_costs: received {lines}, landed {lines - 1}, quarantined 1" in result.output
-    assert "select reason, payload from raw.quarantine" in result.output
+    assert "groundswell sql --writer \"select reason, payload from raw.quarantine" in result.output
+    # The payload is in the writer, never in the snapshot: --writer reads it there.
+    quarantined = runner.invoke(main, ["sql", "--writer", "select source, reason from raw.quarantine"])
+    assert quarantined.exit_code == 0, quarantined.output
+    assert "program-costs" in quarantined.output
+
+
+def test_land_lands_every_source_found(home, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["generate", "--scale", "tiny"]).exit_code == 0
+    count = ["sql", "--writer", "select count(*) from raw.x__tweets"]
+    first = runner.invoke(main, ["land"])
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("landed ") and "quarantined" in first.output
+    tweets = runner.invoke(main, count).output
+    again = runner.invoke(main, ["land"])  # landing twice replaces, never duplicates
+    assert again.output == first.output
+    assert runner.invoke(main, count).output == tweets
 
 
 def test_unknown_source_lists_the_known_ones(home, tmp_path):
