@@ -454,25 +454,50 @@ def metrics(mf_args: tuple[str, ...]) -> None:
 def serve(port: int, host: str, demo_mode: bool, workers: int) -> None:
     """Serve the executive dashboards on the published snapshot.
 
-    Asks for a login (GROUNDSWELL_DASHBOARD_USER / GROUNDSWELL_DASHBOARD_PASSWORD)
-    unless --demo.  The snapshot is opened read-only per request, so a running
-    pipeline never blocks the dashboards and a new snapshot shows on reload.
+    Asks for a login (GROUNDSWELL_DASHBOARD_USERS, or GROUNDSWELL_DASHBOARD_USER /
+    GROUNDSWELL_DASHBOARD_PASSWORD: docs/operations.md) unless --demo.  The snapshot is
+    opened read-only per request, so a running pipeline never blocks the dashboards and a
+    new snapshot shows on reload.
     """
     _serve(get_settings(), port=port, host=host, demo_mode=demo_mode, workers=workers)
 
 
 def _serve(settings, port: int, host: str, demo_mode: bool, workers: int = 2) -> None:
-    if not demo_mode and not settings.dashboard_password:
-        raise ConfigError(
-            "the dashboards need a login: set GROUNDSWELL_DASHBOARD_PASSWORD (and optionally "
-            "GROUNDSWELL_DASHBOARD_USER), or pass --demo for a local demo without one"
-        )
+    if not demo_mode:
+        from groundswell.auth import NO_USERS, load_users
+
+        if not load_users(settings):  # a mistake in the logins raises ConfigError, with its fix
+            raise ConfigError(NO_USERS)
     settings.apply()
     from groundswell.web import run_server
 
     url_host = "localhost" if host in ("0.0.0.0", "127.0.0.1") else host
     click.echo(f"serving dashboards on http://{url_host}:{port} (Ctrl-C to stop)")
     run_server(settings, host=host, port=port, demo_mode=demo_mode, workers=workers)
+
+
+@main.group()
+def users() -> None:
+    """Dashboard logins (GROUNDSWELL_DASHBOARD_USERS: docs/operations.md)."""
+
+
+@users.command("hash-password")
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read the password from the first line of standard input instead of a prompt.")
+def hash_password(from_stdin: bool) -> None:
+    """Print a scrypt hash of a password, for a user's password_hash in GROUNDSWELL_DASHBOARD_USERS.
+
+    The password is asked for (not echoed) and never written anywhere.
+    """
+    from werkzeug.security import generate_password_hash
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    if not password:
+        raise click.UsageError("an empty password is not a password")
+    click.echo(generate_password_hash(password))
 
 
 @main.command()

@@ -8,10 +8,11 @@ the repository: only from the environment (or, inside Airflow, connections).
 from __future__ import annotations
 
 import os
+import secrets
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The checkout this package runs from: dags/, dbt/ and expectations/ sit beside src/.
@@ -30,9 +31,17 @@ class Settings(BaseSettings):
         description="Folder holding everything a run writes (warehouse, snapshots, logs).",
     )
     project_root: Path = Field(default=PROJECT_ROOT, description="The groundswell checkout.")
-    dashboard_user: str = Field(default="executive", description="Dashboard login name.")
-    dashboard_password: str | None = Field(
-        default=None, description="Dashboard login password; required unless serving --demo."
+    dashboard_user: str = Field(default="executive", description="Dashboard login name (an all-units admin).")
+    dashboard_password: SecretStr | None = Field(
+        default=None, description="That login's password (hashed at startup, never kept in clear)."
+    )
+    dashboard_users: SecretStr | None = Field(
+        default=None, description="Dashboard logins: JSON, or the path of a JSON file outside the "
+        "repository, mapping user -> {password_hash, business_units: [..] or '*'} (groundswell.auth).",
+    )
+    pseudonym_key: SecretStr | None = Field(
+        default=None, description="Key of the customer pseudonyms in the marts; by default a random "
+        "key generated once into $GROUNDSWELL_HOME/secrets/pseudonym.key (mode 0600).",
     )
     duckdb_memory_limit: str = Field(
         default="2GB",
@@ -90,6 +99,30 @@ class Settings(BaseSettings):
         return self.home / "gx"
 
     @cached_property
+    def pseudonym_key_path(self) -> Path:
+        return self.home / "secrets" / "pseudonym.key"
+
+    def pseudonym_key_value(self) -> str:
+        """GROUNDSWELL_PSEUDONYM_KEY, else the key file under home, created once (0600) when missing."""
+        if self.pseudonym_key is not None and self.pseudonym_key.get_secret_value():
+            return self.pseudonym_key.get_secret_value()
+        path = self.pseudonym_key_path
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first: use theirs
+                pass
+            else:
+                with os.fdopen(fd, "w") as out:
+                    out.write(secrets.token_hex(32) + "\n")
+        key = path.read_text().strip()
+        if not key:
+            raise ConfigError(f"{path} is empty: delete it (a new key is generated) or set "
+                              "GROUNDSWELL_PSEUDONYM_KEY")
+        return key
+
+    @cached_property
     def dbt_project_dir(self) -> Path:
         return self.project_root / "dbt"
 
@@ -126,6 +159,8 @@ class Settings(BaseSettings):
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
             "DO_NOT_TRACK": "1",
             "GX_ANALYTICS_ENABLED": "False",
+            # read by the dbt plugin groundswell.dbt_plugin, never written into SQL
+            "GROUNDSWELL_PSEUDONYM_KEY": self.pseudonym_key_value(),
         }
 
     def runtime_env(self) -> dict[str, str]:

@@ -3,36 +3,62 @@
 from __future__ import annotations
 
 import base64
-import hmac
+import binascii
 
 from flask import Flask, Response, request
 
-from groundswell.config import Settings
+from groundswell.auth import NO_USERS, Authenticator, load_users
+from groundswell.config import ConfigError, Settings
+
+#: The only path an anonymous request may reach. Everything else, static assets included (Dash's
+#: component bundles and /assets/: no data, but nothing is gained by serving them anonymously and
+#: the browser resends the Basic credentials anyway), answers 401 without a login.
+PUBLIC_PATHS = frozenset({"/healthz"})
+
+_CHALLENGE = {"WWW-Authenticate": 'Basic realm="groundswell", charset="UTF-8"'}
 
 
-def require_login(server: Flask, user: str, password: str) -> None:
-    """HTTP Basic authentication on every request (the health check excepted)."""
+def _credentials(header: str) -> tuple[str, str] | None:
+    """(user, password) of an HTTP Basic header, None when it is missing or malformed."""
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic" or not value:
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    user, colon, password = decoded.partition(":")
+    return (user, password) if colon and user else None
 
-    expected = f"{user}:{password}".encode()
+
+def require_login(server: Flask, authenticator: Authenticator) -> None:
+    """HTTP Basic authentication on every request but PUBLIC_PATHS; the user's business units
+    become the request's scope (dashboards/access.py), which every page query goes through."""
+    from dashboards import access
 
     @server.before_request
     def _check():
-        if request.path == "/healthz":
+        if request.path in PUBLIC_PATHS:
             return None
-        header = request.headers.get("Authorization", "")
-        if header.startswith("Basic "):
-            try:
-                given = base64.b64decode(header[6:], validate=True)
-            except ValueError:
-                given = b""
-            if hmac.compare_digest(given, expected):
-                return None
-        return Response("login required", 401,
-                        {"WWW-Authenticate": 'Basic realm="groundswell", charset="UTF-8"'})
+        given = _credentials(request.headers.get("Authorization", ""))
+        user = authenticator.check(*given) if given else None
+        if user is None:
+            return Response("login required", 401, _CHALLENGE)
+        access.set_scope(user.business_units, user.name)
+        return None
 
 
 def create_server(settings: Settings, demo_mode: bool) -> Flask:
+    """The Flask server of the dashboards. Outside --demo it refuses to exist without a login."""
+    from dashboards import access
     from dashboards.app import create_app
+
+    authenticator = None
+    if not demo_mode:
+        users = load_users(settings)
+        if not users:
+            raise ConfigError(NO_USERS)
+        authenticator = Authenticator(users)
 
     app = create_app()
     server: Flask = app.server
@@ -41,8 +67,12 @@ def create_server(settings: Settings, demo_mode: bool) -> Flask:
     def healthz():
         return {"status": "ok", "snapshot": settings.published_path.exists()}
 
-    if not demo_mode:
-        require_login(server, settings.dashboard_user, settings.dashboard_password or "")
+    if authenticator is None:
+        @server.before_request
+        def _demo_scope():
+            access.set_scope(None, "demo")  # --demo: no login, every unit
+    else:
+        require_login(server, authenticator)
     return server
 
 

@@ -60,9 +60,11 @@ def test_unknown_source_lists_the_known_ones(home, tmp_path):
 
 def test_serve_without_a_password_explains_the_choice(home, monkeypatch):
     monkeypatch.delenv("GROUNDSWELL_DASHBOARD_PASSWORD", raising=False)
+    monkeypatch.delenv("GROUNDSWELL_DASHBOARD_USERS", raising=False)
     result = CliRunner().invoke(main, ["serve"])
     assert result.exit_code == 1
-    assert "set GROUNDSWELL_DASHBOARD_PASSWORD" in result.output and "--demo" in result.output
+    assert "set GROUNDSWELL_DASHBOARD_USERS" in result.output and "--demo" in result.output
+    assert "GROUNDSWELL_DASHBOARD_PASSWORD" in result.output
 
 
 def test_build_before_anything_landed_still_publishes_an_empty_snapshot(home):

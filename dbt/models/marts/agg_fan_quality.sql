@@ -42,7 +42,8 @@ engagers as (
 -- brand however many of its accounts it follows. Brand accounts following each other are not fans.
 followers as (
 
-    select distinct a.brand, 'x' as channel, f.follower_id as account_id
+    -- a pseudonym, as dim_social_identities.account_id and fct_care_messages.author_id are
+    select distinct a.brand, 'x' as channel, {{ pseudonymize('f.follower_id') }} as account_id
     from {{ ref('stg_x__followers') }} as f
     inner join brand_accounts as a on a.platform = 'x' and a.account_id = f.followed_account_id
     anti join brand_accounts as own on own.platform = 'x' and own.account_id = f.follower_id

@@ -24,10 +24,12 @@ final as (
 
     select
         o.platform,
-        o.account_id,
+        -- every identity column as a keyed pseudonym (docs/metrics.md#pseudonyms); the joins
+        -- above ran on the originals
+        {{ pseudonymize('o.account_id') }} as account_id,
         o.key_type,
-        o.key_value,
-        k.contact_id,
+        {{ pseudonymize('o.key_value') }} as key_value,
+        {{ pseudonymize('k.contact_id') }} as contact_id,
         case
             when k.contact_id is not null then 'matched'
             when k.contacts > 1 then 'ambiguous'

@@ -352,7 +352,7 @@ select
     w.conversation_id,
     w.channel,
     w.brand,
-    w.author_id,
+    {{ pseudonymize('w.author_id') }} as author_id,  -- a customer: docs/metrics.md#pseudonyms
     w.received_at,
     w.is_responded,
     w.first_response_id,

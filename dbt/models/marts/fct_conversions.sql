@@ -60,13 +60,20 @@ orders as (
 
 ),
 
-final as (
+unioned as (
 
     select * from created
     union all
     select * from won
     union all
     select * from orders
+
+),
+
+final as (
+
+    -- the CRM contact as a keyed pseudonym, as in dim_social_identities (docs/metrics.md#pseudonyms)
+    select * replace ({{ pseudonymize('contact_id') }} as contact_id) from unioned
 
 )
 

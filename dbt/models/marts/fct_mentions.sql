@@ -167,8 +167,9 @@ final as (
         m.mentioned_at,
         m.platform,
         m.brand,
-        m.author_id,
-        m.author_handle,
+        -- customers and the public: keyed pseudonyms (docs/metrics.md#pseudonyms)
+        {{ pseudonymize('m.author_id') }} as author_id,
+        {{ pseudonymize('m.author_handle') }} as author_handle,
         m.author_followers,
         m.hashtags,
         m.text,

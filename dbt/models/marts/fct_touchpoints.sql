@@ -86,7 +86,7 @@ shares as (
         'marketing' as department,
         null::varchar as brand
     from {{ ref('stg_x__tweets') }} as t
-    inner join identities as i on i.platform = 'x' and i.account_id = t.author_id
+    inner join identities as i on i.platform = 'x' and i.account_id = {{ pseudonymize('t.author_id') }}
     where t.is_retweet
 
 ),
@@ -100,7 +100,7 @@ sessions as (
         s.utm_source in ('x', 'facebook', 'instagram', 'linkedin', 'youtube')
             or s.utm_medium in ('social', 'paid_social', 'social_selling') as is_social_click
     from {{ ref('stg_web__sessions') }} as s
-    inner join identities as i on i.platform = 'web' and i.account_id = s.email_sha256
+    inner join identities as i on i.platform = 'web' and i.account_id = {{ pseudonymize('s.email_sha256') }}
 
 ),
 
@@ -160,7 +160,7 @@ community as (
         'service' as department,
         null::varchar as brand
     from community_posts as p
-    inner join identities as i on i.platform = 'community' and i.account_id = p.author_user_id
+    inner join identities as i on i.platform = 'community' and i.account_id = {{ pseudonymize('p.author_user_id') }}
 
 ),
 
