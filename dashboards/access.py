@@ -77,6 +77,16 @@ RULES: dict[str, str] = {
     "marts.dim_social_identities": NO_ROWS,
     # reference data
     "marts.dim_date": ALL_ROWS,
+    # operations (the Data health page): how the pipeline ran, no business rows, every user sees
+    # it, as the trust in one's own unit's figures depends on it; the alerts quote crisis posts
+    # of any brand, so users of every unit only
+    "ops.load_audit": ALL_ROWS,
+    "ops.quarantine_summary": ALL_ROWS,
+    "ops.source_freshness": ALL_ROWS,
+    "ops.dbt_results": ALL_ROWS,
+    "ops.validation_results": ALL_ROWS,
+    "ops.pipeline_runs": ALL_ROWS,
+    "ops.alerts": NO_ROWS,
 }
 #: Schemas whose every table is reference data or about the snapshot itself.
 PUBLIC_SCHEMAS = ("seeds", "meta")

@@ -12,7 +12,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboards import figures, queries
+from dashboards import access, figures, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError, utcnow
 
@@ -98,5 +98,7 @@ def layout(**_query) -> html.Div:
         html.H4("dbt failures and warnings", title="ops.dbt_results"),
         _grid("health-failures", failures),
         html.H4("Alerts sent", title="ops.alerts: crisis episodes and failed tasks"),
+        *([html.P("Alerts quote crisis posts of every brand: users of every business unit see them.",
+                  className="text-muted", id="health-alerts-restricted")] if access.current_scope() else []),
         _grid("health-alerts", alerts),
     ])
