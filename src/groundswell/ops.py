@@ -172,18 +172,18 @@ def record_validation(con: duckdb.DuckDBPyConnection, report: dict, run_id: str 
     )
 
 
-# Computed in a snapshot from the writer attached as ``src``: what landed and what was set
+# Computed in a snapshot from the writer (catalog ``{src}``): what landed and what was set
 # aside, without the payloads (they hold customers' identities in clear).
 SNAPSHOT_TABLES = {
     "load_audit": """
         select batch_id, source, target_table, file_count, files, received, landed, quarantined,
                started_at, finished_at, coalesce(dag_id, 'cli') as dag_id,
                coalesce(run_id, 'cli') as run_id
-        from src.raw.load_audit""",
+        from {src}.raw.load_audit""",
     "quarantine_summary": """
         select source, target_table, reason, count(*) as records,
                min(quarantined_at) as first_quarantined_at, max(quarantined_at) as last_quarantined_at
-        from src.raw.quarantine
+        from {src}.raw.quarantine
         group by all""",
 }
 
@@ -223,11 +223,13 @@ full outer join gate using (dag_id, run_id)
 """
 
 
-def summarize(con: duckdb.DuckDBPyConnection) -> None:
-    """In a snapshot being taken (the writer attached as ``src``): the payload-free copies."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS ops")
+def summarize(con: duckdb.DuckDBPyConnection, source: str, target: str) -> None:
+    """Into the snapshot being taken (catalog ``target``), from the writer (catalog ``source``):
+    the payload-free copies of what landed and what was set aside."""
+    con.execute(f'CREATE SCHEMA IF NOT EXISTS "{target}".ops')
     for table, query in SNAPSHOT_TABLES.items():
-        con.execute(f"CREATE OR REPLACE TABLE ops.{table} AS {query}")
+        con.execute(f'CREATE OR REPLACE TABLE "{target}".ops.{table} AS '
+                    + query.format(src=f'"{source}"'))
 
 
 def summarize_runs(con: duckdb.DuckDBPyConnection) -> None:

@@ -174,27 +174,28 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_candidates(settings)
     candidate = settings.published_dir / f".candidate-{uuid.uuid4().hex}.duckdb"
-    with writer(settings) as con:
-        con.execute("CHECKPOINT")  # everything in the file, none in the WAL: the read-only attach sees it
-    con = connect(candidate)
+    # Through the writer's own connection, the candidate attached to it: a process that already
+    # holds the writer (dbt-duckdb keeps its database open after a Cosmos task) cannot attach the
+    # writer file a second time, but can always attach a new file.
     try:
-        con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
-        con.execute(f"ATTACH {_literal(settings.warehouse_path)} AS src (READ_ONLY)")
-        _copy_tables(con, "src", PUBLISHED_SCHEMAS)
-        summarize(con)
-        con.execute("DETACH src")
-        con.execute("CREATE SCHEMA IF NOT EXISTS meta")
-        con.execute(
-            "CREATE OR REPLACE TABLE meta.snapshot AS "
-            "SELECT ?::TIMESTAMP AS snapshot_at, ?::VARCHAR AS run_id",
-            [utcnow(), run_id or "manual"],
-        )
-        con.execute("CHECKPOINT")
+        with writer(settings) as con:
+            source = con.execute("SELECT current_database()").fetchone()[0]
+            con.execute(f"ATTACH {_literal(candidate)} AS candidate")
+            try:
+                _copy_tables(con, source, "candidate", PUBLISHED_SCHEMAS)
+                summarize(con, source, "candidate")
+                con.execute("CREATE SCHEMA candidate.meta")
+                con.execute(
+                    "CREATE TABLE candidate.meta.snapshot AS "
+                    "SELECT ?::TIMESTAMP AS snapshot_at, ?::VARCHAR AS run_id",
+                    [utcnow(), run_id or "manual"],
+                )
+                con.execute("CHECKPOINT candidate")  # all in the file, nothing in a WAL beside it
+            finally:
+                con.execute("DETACH candidate")
     except BaseException:
-        con.close()
         discard_candidate(candidate)
         raise
-    con.close()
     return candidate
 
 
@@ -206,8 +207,9 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, schemas: tuple[str, ...]) -> None:
-    """Every table of ``schemas`` in the attached ``source_db``, with its comments (dbt's docs)."""
+def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
+                 schemas: tuple[str, ...]) -> None:
+    """Every table of ``schemas`` from ``source_db`` into ``target_db``, with its comments (dbt's docs)."""
     tables = con.execute(
         "SELECT schema_name, table_name, comment FROM duckdb_tables() "
         "WHERE database_name = ? AND list_contains(?, schema_name) ORDER BY ALL",
@@ -216,15 +218,16 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, schemas: tuple[
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = ? AND list_contains(?, schema_name) AND comment IS NOT NULL "
         "AND comment <> ''", [source_db, list(schemas)]).fetchall()
+    target = _ident(target_db)
     for schema in sorted({t[0] for t in tables}):
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {target}.{_ident(schema)}")
     for schema, table, comment in tables:
         name = f"{_ident(schema)}.{_ident(table)}"
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {_ident(source_db)}.{name}")
+        con.execute(f"CREATE TABLE {target}.{name} AS SELECT * FROM {_ident(source_db)}.{name}")
         if comment:
-            con.execute(f"COMMENT ON TABLE {name} IS {_literal(comment)}")
+            con.execute(f"COMMENT ON TABLE {target}.{name} IS {_literal(comment)}")
     for schema, table, column, comment in columns:
-        con.execute(f"COMMENT ON COLUMN {_ident(schema)}.{_ident(table)}.{_ident(column)} "
+        con.execute(f"COMMENT ON COLUMN {target}.{_ident(schema)}.{_ident(table)}.{_ident(column)} "
                     f"IS {_literal(comment)}")
 
 
