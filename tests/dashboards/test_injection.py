@@ -22,7 +22,7 @@ from groundswell.config import Settings
 from groundswell.web import create_server
 
 PAYLOADS = [
-    None, 3.5,
+    None, 3.5, "0001-01-01", "9999-12-31",  # dates at the ends of the calendar: clamped, no overflow
     "'; drop table marts.fct_post_performance; --", "' or 1=1 --", '"', "\\", "\u00e9\u4e2d\U0001f600'",
     "x" * 10_000, ["' or 1=1 --", "'; drop table marts.fct_care_messages; --", '"', "\\"],
     {"points": [{"customdata": ["'; drop table x; --", "' or 1=1"], "x": "' or 1=1 --"}]},
