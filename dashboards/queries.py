@@ -912,6 +912,14 @@ def influencers(con: duckdb.DuckDBPyConnection, brand: str, role: str = "all",
                        f"where {where} order by influence_rank limit ?", [*params, int(limit)]).df()
 
 
+def influencer(con: duckdb.DuckDBPyConnection, brand: str, platform: str, author_id: str) -> pd.DataFrame:
+    """One author's row of the brand's ranking (no row when the snapshot has none): what a profile
+    shows, read from the mart, never from the row the browser sent back."""
+    return con.execute(f"select {', '.join(INFLUENCER_COLUMNS)} from {INFLUENCERS_MART} "
+                       "where brand = ? and platform = ? and author_id = ? limit 1",
+                       [brand, platform, author_id]).df()
+
+
 def influencer_mentions(con: duckdb.DuckDBPyConnection, brand: str, platform: str, author_id: str,
                         limit: int = PROFILE_LIMIT) -> pd.DataFrame:
     """One author's mentions of the brand, newest first (the profile drill-down)."""

@@ -8,14 +8,15 @@ behind it, pick a message to see its conversation, export the messages behind th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboards import figures, queries
+from dashboards import figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -204,12 +205,12 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def _filters(start_date: str | None, end_date: str | None, brands: list[str] | None,
-             channels: list[str] | None) -> queries.CareFilters:
-    """The filters as the browser sends them; a cleared date leaves that end open."""
-    start = date.fromisoformat(start_date[:10]) if start_date else date(1900, 1, 1)
-    end = date.fromisoformat(end_date[:10]) if end_date else date(2999, 12, 31)
-    return queries.CareFilters(start, end, list(brands or []), list(channels or []))
+def _filters(start_date: object, end_date: object, brands: object, channels: object) -> queries.CareFilters:
+    """The filters as the browser sends them; a cleared (or malformed) date leaves that end open,
+    reversed dates are put in order, picks that are not strings are dropped (inputs.py)."""
+    start, end = inputs.a_date(start_date, inputs.EARLIEST), inputs.a_date(end_date, inputs.LATEST)
+    start, end = min(start, end), max(start, end)
+    return queries.CareFilters(start, end, inputs.some_of(brands), inputs.some_of(channels))
 
 
 FILTERS = (Input("care-dates", "start_date"), Input("care-dates", "end_date"),
@@ -272,8 +273,7 @@ def _response_table(df) -> html.Div:
 @callback(Output("care-response-times", "figure"), Output("care-response-table", "children"),
           *FILTERS, Input("care-measure", "value"))
 def update_response_times(start_date, end_date, brands, channels, measure):
-    if measure not in queries.RESPONSE_MEASURES:
-        measure = "business"
+    measure = inputs.one_of(measure, queries.RESPONSE_MEASURES, "business")
     with snapshot() as con:
         stats = queries.response_time_stats(con, _filters(start_date, end_date, brands, channels))
     return figures.response_time_box(stats, measure), _response_table(stats)
@@ -281,38 +281,38 @@ def update_response_times(start_date, end_date, brands, channels, measure):
 
 @callback(Output("care-segments", "rowData"), *FILTERS, Input("care-min-judged", "value"))
 def update_segments(start_date, end_date, brands, channels, min_judged):
-    try:
-        min_judged = min(max(int(min_judged), 1), 10_000)
-    except (TypeError, ValueError):
-        min_judged = queries.MIN_JUDGED
+    min_judged = inputs.an_int(min_judged, queries.MIN_JUDGED, 1, 10_000)
     with snapshot() as con:
         segments = queries.worst_segments(con, _filters(start_date, end_date, brands, channels),
                                           min_judged)
     return figures.grid_rows(segments)
 
 
-def _drill_from_click(trigger: str, click: dict | None, rows: list[dict] | None) -> queries.Drill | None:
-    """The drill-down a click asks for, from what the browser sent (validated by the query)."""
+def _drill_from_click(trigger: object, click: object, rows: object) -> queries.Drill | None:
+    """The drill-down a click asks for, from what the browser sent; None when it is not a click
+    this page's figures, cards or grid could send (inputs.py)."""
     for card_id, _label, _tip, messages in CARDS:
         if trigger == f"{card_id}-card":
             return queries.Drill(messages)
     if trigger == "care-segments":
-        if not rows:
-            return None
-        row = rows[0]
-        return queries.Drill("all", equals=tuple((c, row.get(c)) for c in queries.DRILL_COLUMNS))
-    point = ((click or {}).get("points") or [None])[0]
-    if not point:
-        return None
-    data = point.get("customdata") or []
-    if trigger == "care-trend":
-        return queries.Drill(str(data[0]), week_start=date.fromisoformat(str(data[1])[:10]))
-    if trigger == "care-backlog":
-        return queries.Drill(str(data[0]), equals=(("complaint_type", data[1]),))
+        row = inputs.selected_row(rows, queries.DRILL_COLUMNS)
+        return None if row is None else queries.Drill(
+            "all", equals=tuple((c, row[c]) for c in queries.DRILL_COLUMNS))
     if trigger == "care-response-times":
-        labels = {v: k for k, v in figures.CHANNEL_LABELS.items()}
-        channel = labels.get(point.get("x"), point.get("x"))
-        return queries.Drill("responded", equals=(("channel", channel),))
+        point = inputs.click_point(click, ("x",))
+        if point is None or not isinstance(point["x"], str):
+            return None
+        labels = {v: k for k, v in figures.CHANNEL_LABELS.items()}  # a box's x is its channel's label
+        return queries.Drill("responded", equals=(("channel", labels.get(point["x"], point["x"])),))
+    data = inputs.custom_data(inputs.click_point(click), 2)
+    messages = inputs.one_of(data and data[0], queries.MESSAGE_SETS, None)
+    if messages is None:
+        return None
+    if trigger == "care-trend":
+        week = inputs.a_date(data[1], None)
+        return None if week is None else queries.Drill(messages, week_start=week)
+    if trigger == "care-backlog" and (data[1] is None or isinstance(data[1], str)):
+        return queries.Drill(messages, equals=(("complaint_type", data[1]),))
     return None
 
 
@@ -326,37 +326,29 @@ def _drill_from_click(trigger: str, click: dict | None, rows: list[dict] | None)
 )
 def drill(start_date, end_date, brands, channels, trend_click, box_click, backlog_click,
           segment_rows, *_card_clicks):
-    trigger = ctx.triggered_id
+    trigger = ctx.triggered_id if isinstance(ctx.triggered_id, str) else None  # changedPropIds: the browser's
     if trigger in ("care-dates", "care-brands", "care-channels"):
         return DRILL_PROMPT, []  # new filters: the old selection no longer applies
     click = {"care-trend": trend_click, "care-response-times": box_click,
              "care-backlog": backlog_click}.get(trigger)
-    try:
-        selected = _drill_from_click(trigger, click, segment_rows)
-    except (IndexError, TypeError, ValueError):
-        selected = None
+    selected = _drill_from_click(trigger, click, segment_rows)
     if selected is None:
-        return no_update, no_update
+        raise PreventUpdate  # not a click the page's figures could send: nothing to show
     f = _filters(start_date, end_date, brands, channels)
-    try:
-        with snapshot() as con:
-            total = queries.care_message_count(con, f, selected)
-            rows = queries.care_messages(con, f, selected)
-    except ValueError:
-        return "That selection is not one the page offers.", []
+    with snapshot() as con:
+        total = queries.care_message_count(con, f, selected)
+        rows = queries.care_messages(con, f, selected)
     return figures.drill_title(selected, total, len(rows)), figures.grid_rows(rows)
 
 
 @callback(Output("care-conversation-title", "children"), Output("care-conversation", "rowData"),
           Input("care-drill-grid", "selectedRows"))
-def conversation(rows: list[dict] | None):
-    if not rows:
-        return CONVERSATION_PROMPT, []
-    source, message_id = rows[0].get("source"), rows[0].get("message_id")
-    if not source or not message_id:
+def conversation(rows):
+    picked = inputs.selected_row(rows, ("source", "message_id"))
+    if not picked or not picked["source"] or not picked["message_id"]:
         return CONVERSATION_PROMPT, []
     with snapshot() as con:
-        df = queries.care_conversation(con, source, message_id)
+        df = queries.care_conversation(con, picked["source"], picked["message_id"])
     if df.empty:
         return CONVERSATION_PROMPT, []
     return figures.conversation_title(df), figures.grid_rows(df)

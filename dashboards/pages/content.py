@@ -12,7 +12,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboards import figures, queries
+from dashboards import figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -75,6 +75,7 @@ def layout(**_query) -> html.Div:
           Output("content-table", "rowData"),
           Input("content-brands", "value"), Input("content-platforms", "value"))
 def update(brands, platforms):
+    brands, platforms = inputs.some_of(brands), inputs.some_of(platforms)
     with snapshot() as con:
         by_type = queries.content_by(con, ["content_type"], brands, platforms)
         by_slot = queries.content_by(con, ["posting_weekday", "posting_hour"], brands, platforms)

@@ -11,8 +11,9 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboards import figures, queries
+from dashboards import figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -21,6 +22,7 @@ dash.register_page(__name__, path="/influencers", name="Influencers", title="gro
 NO_INFLUENCERS = ("No influencers yet: the published snapshot holds no marts.dim_influencers rows. "
                   "Land a listening export (`groundswell load listening-mentions DIR`, or "
                   "`groundswell demo`) and run `groundswell build`.")
+PROFILE_PROMPT = "Click an author above to see their mentions of the brand."
 ROLE_LABELS = {"all": "All authors", "evangelist_candidate": "Evangelist candidates",
                "detractor_watch": "Detractor watch list"}
 _SCORE = {"function": "params.value == null ? '–' : d3.format('.3f')(params.value)"}
@@ -76,7 +78,7 @@ def layout(**_query) -> html.Div:
                              "tooltipShowDelay": 300},
             style={"height": "520px"}),
         html.H4("Profile", className="mt-4"),
-        html.Div("Click an author above to see their mentions of the brand.", id="influencers-profile",
+        html.Div(PROFILE_PROMPT, id="influencers-profile",
                  className="mb-2"),
         dag.AgGrid(
             id="influencers-mentions", columnDefs=PROFILE_COLUMNS, rowData=[],
@@ -86,15 +88,19 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def _brand(con, brand: str | None) -> str:
+def _brand(con, brand: object) -> str:
+    """The picked brand, one of the snapshot's own names (only those reach SQL); nothing to update
+    when the snapshot has none (the layout then says so)."""
     brands = queries.influencer_brands(con)
-    return brand if brand in brands else brands[0]  # only the snapshot's own names reach SQL
+    if not brands:
+        raise PreventUpdate
+    return inputs.one_of(brand, brands, brands[0])
 
 
 @callback(Output("influencers-title", "children"), Output("influencers-grid", "rowData"),
           Input("influencers-brand", "value"), Input("influencers-role", "value"))
 def update(brand, role):
-    role = role if role in queries.INFLUENCER_ROLES else "all"
+    role = inputs.one_of(role, queries.INFLUENCER_ROLES, "all")
     with snapshot() as con:
         brand = _brand(con, brand)
         df = queries.influencers(con, brand, role)
@@ -107,12 +113,16 @@ def update(brand, role):
           Input("influencers-grid", "selectedRows"), State("influencers-brand", "value"),
           prevent_initial_call=True)
 def profile(selected, brand):
-    if not selected:
-        return "Click an author above to see their mentions of the brand.", []
-    row = selected[0]
+    picked = inputs.selected_row(selected, ("platform", "author_id"))
+    if not picked or not picked["platform"] or not picked["author_id"]:
+        return PROFILE_PROMPT, []
     with snapshot() as con:
         brand = _brand(con, brand)
-        df = queries.influencer_mentions(con, brand, str(row["platform"]), str(row["author_id"]))
+        found = figures.grid_rows(queries.influencer(con, brand, picked["platform"], picked["author_id"]))
+        if not found:  # not an author of this brand's ranking (an old row, or not the page's)
+            return PROFILE_PROMPT, []
+        df = queries.influencer_mentions(con, brand, picked["platform"], picked["author_id"])
+    row = found[0]  # the mart's figures, not the ones the browser sent back
     text = (f"@{row['author_handle'] or row['author_id']} on {row['platform']}: rank "
             f"{row['influence_rank']} for {brand}, {row['stance']}"
             f"{', ' + row['program_role'].replace('_', ' ') if row.get('program_role') else ''}; "

@@ -8,14 +8,15 @@ Definitions: docs/metrics.md, "Listening" and "Feedback loop". The episode list 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboards import figures, queries
+from dashboards import figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -137,13 +138,6 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def _day(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except (TypeError, ValueError):
-        return default
-
-
 @callback(
     *[Output(f"{card_id}-value", "children") for card_id, *_ in CARDS],
     Output("listening-volume", "figure"), Output("listening-sov", "figure"),
@@ -156,11 +150,14 @@ def _day(value: str | None, default: date) -> date:
 def update(brand, start_date, end_date, grain):
     with snapshot() as con:
         options = queries.listening_options(con)
-        if brand not in options.brands:  # only the snapshot's own brand names reach SQL
-            brand = (options.own_brands or options.brands)[0]
-        grain = grain if grain in queries.LISTENING_GRAINS else "day"
-        start = _day(start_date, options.first_day)
-        end = _day(end_date, options.last_day)
+        if not options.brands:
+            raise PreventUpdate  # no mentions: the layout says so, there is nothing to update
+        # only the snapshot's own brand names reach SQL
+        brand = inputs.one_of(brand, options.brands, (options.own_brands or options.brands)[0])
+        grain = inputs.one_of(grain, queries.LISTENING_GRAINS, "day")
+        start = inputs.a_date(start_date, options.first_day)
+        end = inputs.a_date(end_date, options.last_day)
+        start, end = min(start, end), max(start, end)
         k = queries.listening_kpis(con, brand, start, end)
         series = queries.mention_series(con, brand, start, end, grain)
         sov = queries.share_of_voice_series(con, brand, start, end, "day")

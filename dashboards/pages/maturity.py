@@ -11,8 +11,9 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboards import figures, queries
+from dashboards import figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -90,7 +91,7 @@ def layout(**_query) -> html.Div:
 def update(quarter):
     with snapshot() as con:
         quarters = queries.maturity_quarters(con)
-        quarter = quarter if quarter in quarters else (quarters[0] if quarters else None)
+        quarter = inputs.one_of(quarter, quarters, quarters[0] if quarters else None)
         stages = queries.maturity_stages(con, quarter)
         dimensions = queries.maturity_dimensions(con, quarter)
         history = queries.maturity_history(con)
@@ -101,6 +102,14 @@ def update(quarter):
           Input("maturity-unit", "value"), Input("maturity-quarter", "value"))
 def checklist(unit, quarter):
     with snapshot() as con:
+        quarters = queries.maturity_quarters(con)
+        if not quarters:
+            raise PreventUpdate  # no assessment: the layout says so, there is nothing to update
+        quarter = inputs.one_of(quarter, quarters, quarters[0])
+        units = queries.maturity_stages(con, quarters[0])["business_unit"].tolist()  # the dropdown's
+        unit = inputs.one_of(unit, units, units[0] if units else None)
+        if unit is None:
+            raise PreventUpdate
         current, rows = queries.maturity_checklist(con, unit, quarter)
     if current["stage"] is None:
         return f"{unit} was not assessed in {quarter}", []

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboards import figures, queries
+from dashboards import figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -110,11 +111,17 @@ TOP_POST_COLUMNS = [
     Input("overview-dates", "start_date"), Input("overview-dates", "end_date"),
     Input("overview-brands", "value"), Input("overview-grain", "value"),
 )
-def update(start_date: str, end_date: str, brands: list[str] | None, grain: str):
-    start, end = date.fromisoformat(start_date[:10]), date.fromisoformat(end_date[:10])
-    if grain not in queries.GRAINS:
-        grain = "week"
+def update(start_date, end_date, brands, grain):
+    grain = inputs.one_of(grain, queries.GRAINS, "week")
     with snapshot() as con:
+        options = queries.overview_options(con)
+        if options.last_date is None:
+            raise PreventUpdate  # no posts: the layout says so, there is nothing to update
+        # a cleared or malformed date leaves that end open: the snapshot's first or last day
+        start = inputs.a_date(start_date, options.first_date)
+        end = inputs.a_date(end_date, options.last_date)
+        start, end = min(start, end), max(start, end)
+        brands = inputs.some_of(brands, options.brands)
         now = queries.kpis(con, start, end, brands)
         before = queries.kpis(con, *queries.previous_period(start, end), brands)
         trend = queries.engagement_by_platform(con, start, end, brands, grain)

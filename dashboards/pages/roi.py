@@ -15,7 +15,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboards import figures, queries
+from dashboards import figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -206,24 +206,17 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def _month(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else default
-    except ValueError:
-        return default
-
-
-def _filters(month_from: str | None, month_to: str | None, departments: list[str] | None,
-             channels: list[str] | None) -> queries.RoiFilters:
-    """The filters as the browser sends them; a missing month leaves that end open, and
-    reversed months are put in order."""
-    start, end = _month(month_from, date(1900, 1, 1)), _month(month_to, date(2999, 12, 1))
+def _filters(month_from: object, month_to: object, departments: object,
+             channels: object) -> queries.RoiFilters:
+    """The filters as the browser sends them; a missing (or malformed) month leaves that end open,
+    reversed months are put in order, picks that are not strings are dropped (inputs.py)."""
+    start, end = inputs.a_date(month_from, inputs.EARLIEST), inputs.a_date(month_to, date(2999, 12, 1))
     start, end = min(start, end), max(start, end)
-    return queries.RoiFilters(start, end, list(departments or []), list(channels or []))
+    return queries.RoiFilters(start, end, inputs.some_of(departments), inputs.some_of(channels))
 
 
-def _model(model: str | None) -> str:
-    return model if model in queries.ROI_MODELS else queries.DEFAULT_MODEL
+def _model(model: object) -> str:
+    return inputs.one_of(model, queries.ROI_MODELS, queries.DEFAULT_MODEL)
 
 
 FILTERS = (Input("roi-month-from", "value"), Input("roi-month-to", "value"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 
 from flask import Flask, Response, request
 
@@ -29,6 +30,58 @@ def _credentials(header: str) -> tuple[str, str] | None:
         return None
     user, colon, password = decoded.partition(":")
     return (user, password) if colon and user else None
+
+
+#: Dash's routing callback renders the page of this dcc.Location's pathname and search.
+PAGES_LOCATION = "_pages_location"
+
+
+def malformed_callback(body: object, callbacks: Mapping[str, object], prefix: str = "/") -> str | None:
+    """Why a ``/_dash-update-component`` request is not one Dash's renderer can send (None: it can).
+
+    Only what the pages cannot check themselves: the envelope (a JSON object naming a callback the
+    server runs, its inputs and state as lists), and the location given to Dash's own routing
+    callback, which reads ``pathname`` and ``search`` as strings and the pathname under the app's
+    ``prefix`` (the browser's window.location, within the app: always so). What a page callback's
+    inputs hold is the page's business (dashboards/inputs.py).
+    """
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    entry = callbacks.get(output) if isinstance(output, str) else None
+    if not isinstance(entry, dict) or "callback" not in entry:  # a clientside one: listed, no function
+        return "no callback of this server updates this output (a clientside one runs in the browser)"
+    for key in ("inputs", "state", "outputs", "changedPropIds"):
+        allowed = (list, dict) if key == "outputs" else (list,)  # one output: a dict
+        if not isinstance(body.get(key, []), allowed):
+            return f"{key} is not a list"
+    for item in [*body.get("inputs", []), *body.get("state", [])]:
+        for dep in item if isinstance(item, list) else [item]:  # pattern-matching inputs are lists
+            if not isinstance(dep, dict) or "id" not in dep or not isinstance(dep.get("property"), str):
+                return "an input is not {id, property, value}"
+            if dep["id"] == PAGES_LOCATION and dep["property"] in ("pathname", "search") \
+                    and not isinstance(dep.get("value"), str):
+                return f"the location's {dep['property']} is not a string"
+            if dep["id"] == PAGES_LOCATION and dep["property"] == "pathname" \
+                    and not dep["value"].startswith(prefix):
+                return f"the location's pathname is not under {prefix}"
+    if not all(isinstance(prop, str) for prop in body.get("changedPropIds", [])):
+        return "changedPropIds are not strings"
+    return None
+
+
+def refuse_malformed_callbacks(server: Flask, callbacks: Mapping[str, object], prefix: str = "/") -> None:
+    """400 Bad Request for a callback request no browser sends (``malformed_callback``), rather
+    than Dash's own 500 (a KeyError or TypeError deep in Dash). docs/operations.md, "Security"."""
+
+    @server.before_request
+    def _check_callback():
+        if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+            return None
+        problem = malformed_callback(request.get_json(silent=True), callbacks, prefix)
+        if problem is None:
+            return None
+        return Response(f"bad callback request: {problem}\n", 400, mimetype="text/plain")
 
 
 def require_login(server: Flask, authenticator: Authenticator) -> None:
@@ -73,6 +126,8 @@ def create_server(settings: Settings, demo_mode: bool) -> Flask:
             access.set_scope(None, "demo")  # --demo: no login, every unit
     else:
         require_login(server, authenticator)
+    # after the login: an anonymous request gets 401 first, whatever it holds
+    refuse_malformed_callbacks(server, app.callback_map, app.config.requests_pathname_prefix)
     return server
 
 

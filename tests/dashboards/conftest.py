@@ -39,19 +39,26 @@ def pytest_collection_modifyitems(items):
     use AsyncToSync in the same thread as an async event loop"); test_login.py uses one. A real
     server (gunicorn, as the browser tests start) is not affected.
     """
-    items.sort(key=lambda item: "page" in getattr(item, "fixturenames", ()))
+    browser = {"page", "context", "browser"}  # pytest-playwright's: any of them starts the loop
+    items.sort(key=lambda item: bool(browser & set(getattr(item, "fixturenames", ()))))
 
 
 @contextmanager
-def serving(home: Path) -> Iterator[str]:
-    """`groundswell serve --demo` on ``home``: its URL once it answers; stopped on exit."""
+def serving(home: Path, users: str | None = None) -> Iterator[str]:
+    """`groundswell serve --demo` on ``home``: its URL once it answers; stopped on exit. With
+    ``users`` (GROUNDSWELL_DASHBOARD_USERS: JSON), `groundswell serve` with those logins instead."""
     port = free_port()
-    env = dict(os.environ, GROUNDSWELL_HOME=str(home))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDSWELL_DASHBOARD_")}
+    env["GROUNDSWELL_HOME"] = str(home)
+    mode = ["--demo"]
+    if users is not None:
+        env["GROUNDSWELL_DASHBOARD_USERS"] = users
+        mode = []
     # The server's log goes to a file: a pipe nobody reads fills up (64 KB of request lines)
     # and then blocks the server mid-test.
     log = Path(tempfile.mkstemp(prefix="groundswell-serve-", suffix=".log")[1])
     with log.open("w") as out:
-        proc = subprocess.Popen([GS, "serve", "--demo", "--port", str(port), "--workers", "1"],
+        proc = subprocess.Popen([GS, "serve", *mode, "--port", str(port), "--workers", "1"],
                                 env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60

@@ -120,8 +120,8 @@ def test_no_query_function_returns_another_units_rows(path, function):
             assert not result["mentions"]
         if function is queries.feedback_loop:
             assert result[0]["actions"] is None and result[1].empty
-        if function in (queries.influencer_mentions, queries.care_conversation, queries.maturity_checklist,
-                        queries.roi_export, queries.campaign_roi):
+        if function in (queries.influencer, queries.influencer_mentions, queries.care_conversation,
+                        queries.maturity_checklist, queries.roi_export, queries.campaign_roi):
             assert all(frame.empty for frame in _frames(result)), function.__name__
     finally:
         cargo.close()

@@ -1,12 +1,20 @@
-"""No SQL from user input: injection strings through EVERY input and state of EVERY callback (read
-from the app's own callback map, so a new filter is covered without touching this test), through
-the real Dash endpoint, against the published tiny demo. Each answers 200 or 204 (a clean result
-or no update), never a server error, and the marts are intact afterwards."""
+"""No SQL from user input, and no server error from malformed input: injection strings and values of
+the wrong type through EVERY input and state of EVERY callback (read from the app's own callback
+map, so a new filter is covered without touching this test), one slot at a time, the others holding
+the values the page's layout gives them (as a browser would send them), through the real Dash
+endpoint, against the published tiny demo. Each answers 200 or 204 (a clean result or no update),
+never a server error, and the marts are intact afterwards.
+
+The one exception (docs/operations.md, "Security"): a request the browser can never send, a
+non-string pathname or search (or a pathname not under "/") for Dash's own routing callback, or a
+callback that only runs in the browser (clientside), is refused by groundswell.web with 400 Bad
+Request, and the test demands exactly that."""
 
 from __future__ import annotations
 
 import base64
 
+import dash
 import duckdb
 import pytest
 
@@ -14,6 +22,7 @@ from groundswell.config import Settings
 from groundswell.web import create_server
 
 PAYLOADS = [
+    None, 3.5, "0001-01-01", "9999-12-31",  # dates at the ends of the calendar: clamped, no overflow
     "'; drop table marts.fct_post_performance; --", "' or 1=1 --", '"', "\\", "\u00e9\u4e2d\U0001f600'",
     "x" * 10_000, ["' or 1=1 --", "'; drop table marts.fct_care_messages; --", '"', "\\"],
     {"points": [{"customdata": ["'; drop table x; --", "' or 1=1"], "x": "' or 1=1 --"}]},
@@ -21,6 +30,10 @@ PAYLOADS = [
       "message_id": "' or '1'='1", "platform": '"', "author_id": "\\"}],
 ]
 HEADERS = {"Authorization": "Basic " + base64.b64encode(b"admin:pw").decode()}
+PAGES_CONTENT, PAGES_STORE, PAGES_LOCATION = "_pages_content", "_pages_store", "_pages_location"
+ROUTING_OUTPUT = f"..{PAGES_CONTENT}.children...{PAGES_STORE}.data.."
+#: What the browser's location sends on the home page (dcc.Location has no value in the layout).
+LOCATION = {PAGES_LOCATION: {"pathname": "/", "search": ""}}
 
 
 def _outputs(output: str) -> list[dict] | dict:
@@ -28,6 +41,55 @@ def _outputs(output: str) -> list[dict] | dict:
     def one(part: str) -> dict:
         return {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
     return [one(p) for p in output[2:-2].split("...")] if output.startswith("..") else one(output)
+
+
+def _walk(node, found: dict) -> None:
+    """Every component with a string id in a layout's JSON: id -> its props."""
+    if isinstance(node, list):
+        for child in node:
+            _walk(child, found)
+    elif isinstance(node, dict):
+        props = node.get("props")
+        if isinstance(props, dict):
+            if isinstance(props.get("id"), str):
+                found[props["id"]] = props
+            for value in props.values():
+                _walk(value, found)
+
+
+def _page_components(client, path: str) -> dict:
+    """id -> props of every component of the page at ``path``, as the routing callback lays it out
+    (its queries run), plus the app shell's."""
+    response = client.post("/_dash-update-component", headers=HEADERS, json={
+        "output": ROUTING_OUTPUT, "outputs": _outputs(ROUTING_OUTPUT),
+        "inputs": [{"id": PAGES_LOCATION, "property": "pathname", "value": path},
+                   {"id": PAGES_LOCATION, "property": "search", "value": ""}],
+        "changedPropIds": [f"{PAGES_LOCATION}.pathname"], "state": []})
+    assert response.status_code == 200, (path, response.status_code)
+    components: dict = {}
+    _walk(client.get("/_dash-layout", headers=HEADERS).get_json(), components)
+    _walk(response.get_json()["response"][PAGES_CONTENT]["children"], components)
+    for component_id, props in LOCATION.items():
+        components[component_id] = {**components.get(component_id, {}), **props}
+    return components
+
+
+def _defaults(dep: dict, pages: list[dict]) -> dict:
+    """The components of the page holding most of the callback's inputs and state (None where the
+    layout gives a property no value, or no page holds the component)."""
+    ids = {d["id"] for d in [*dep["inputs"], *dep["state"]]}
+    return max(pages, key=lambda components: len(ids & components.keys()))
+
+
+def _never_sent(dep: dict, target: dict, payload) -> bool:
+    """A request no browser sends: a clientside callback's (it runs in the browser), or, for Dash's
+    routing callback, a location that is not window.location's: a non-string pathname or search,
+    or a pathname outside the app (not starting with "/")."""
+    if dep.get("clientside_function"):
+        return True
+    if target["id"] != PAGES_LOCATION:
+        return False
+    return not isinstance(payload, str) or (target["property"] == "pathname" and not payload.startswith("/"))
 
 
 def _counts(path) -> dict:
@@ -54,35 +116,81 @@ def client(published_home):
             os.environ["GROUNDSWELL_HOME"] = old
 
 
-@pytest.mark.xfail(strict=True, reason="several callbacks still answer 500 (an unhandled ValueError or "
-                   "TypeError, not SQL) on malformed dates, clicks and selections: harden them, then "
-                   "remove this mark (strict: the test fails as soon as they are all fixed)")
 def test_injection_strings_through_every_callback_input(client, published_home):
     path = published_home / "published" / "warehouse.duckdb"
     before = _counts(path)
     deps = client.get("/_dash-dependencies", headers=HEADERS).get_json()
     assert len(deps) >= 20
-    failures, driven = [], 0
+    by_path = {page["relative_path"]: _page_components(client, page["relative_path"])
+               for page in dash.page_registry.values()}
+    pages = list(by_path.values())
+    assert {"overview-dates", "care-dates", "influencers-role"} <= {i for p in pages for i in p}
+    assert by_path["/"]["overview-grain"]["value"] == "week"  # the layout's own values, not None
+    assert by_path["/care"]["care-dates"]["start_date"]
+    failures, driven, refused = [], 0, 0
     for dep in deps:
+        components = _defaults(dep, pages)
         slots = [(kind, i) for kind in ("inputs", "state") for i in range(len(dep[kind]))]
         for kind, index in slots:
             for payload in PAYLOADS:
                 body = {"output": dep["output"], "outputs": _outputs(dep["output"]),
-                        "inputs": [dict(x, value=None) for x in dep["inputs"]],
-                        "state": [dict(x, value=None) for x in dep["state"]]}
+                        **{k: [dict(x, value=components.get(x["id"], {}).get(x["property"]))
+                               for x in dep[k]] for k in ("inputs", "state")}}
                 body[kind][index]["value"] = payload
                 target = body[kind][index]
                 body["changedPropIds"] = [f"{target['id']}.{target['property']}"] if kind == "inputs" else [
                     f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"]
                 response = client.post("/_dash-update-component", json=body, headers=HEADERS)
                 driven += 1
-                if response.status_code not in (200, 204):
+                expected = (400,) if _never_sent(dep, target, payload) else (200, 204)
+                refused += expected == (400,)
+                if response.status_code not in expected:
                     failures.append((dep["output"][:60], target["id"], target["property"], str(payload)[:40],
                                      response.status_code))
-    assert driven > 300
+    assert driven > 400 and refused > 10
     assert _counts(path) == before  # nothing dropped, nothing written
     con = duckdb.connect(str(path), read_only=True)
     assert con.execute("select count(*) from marts.fct_post_performance").fetchone()[0] > 0
     con.close()
     print("\n".join(sorted({" | ".join(map(str, f[:3] + (f[4],))) for f in failures})))
     assert not failures, sorted({f[:3] + (f[4],) for f in failures})
+
+
+def _routing(pathname, search="") -> dict:
+    return {"output": ROUTING_OUTPUT, "outputs": _outputs(ROUTING_OUTPUT),
+            "inputs": [{"id": PAGES_LOCATION, "property": "pathname", "value": pathname},
+                       {"id": PAGES_LOCATION, "property": "search", "value": search}],
+            "changedPropIds": [f"{PAGES_LOCATION}.pathname"], "state": []}
+
+
+MATURITY = "..maturity-stages.rowData...maturity-dimensions.figure...maturity-history.figure.."
+
+
+@pytest.mark.parametrize("body", [
+    "not json", ["a", "list"], {"inputs": []}, {"output": "no-such.children", "inputs": []},
+    {"output": "_pages_dummy.children", "inputs": [{"id": PAGES_STORE, "property": "data", "value": {}}]},
+    {"output": MATURITY, "inputs": "maturity-quarter"},
+    {"output": MATURITY, "inputs": [{"id": "maturity-quarter", "value": None}]},
+    {"output": MATURITY, "inputs": [], "state": {"a": 1}},
+    {"output": MATURITY, "inputs": [{"id": "maturity-quarter", "property": "value", "value": None}],
+     "changedPropIds": [{"id": 1}]},
+    _routing(None), _routing("/", None), _routing(["/"]), _routing({"a": 1}, ""), _routing("/", 3),
+    _routing("care"), _routing(""),
+], ids=lambda body: str(body)[:50])
+def test_a_request_no_browser_sends_is_a_bad_request(client, body):
+    """Dash's own endpoint answers 500 (a KeyError, an UnsupportedRelativePath...) to these; the
+    server refuses them first, with 400 and the reason, and only after the login."""
+    kwargs = {"data": body, "content_type": "application/json"} if isinstance(body, str) else {"json": body}
+    response = client.post("/_dash-update-component", headers=HEADERS, **kwargs)
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).startswith("bad callback request: ")
+    assert client.post("/_dash-update-component", **kwargs).status_code == 401
+
+
+def test_the_browsers_own_requests_pass_the_check(client):
+    for pathname, search in (("/", ""), ("/care", "?a=1"), ("/no/such/page", ""), ("/'; drop --", "?'=\\")):
+        assert client.post("/_dash-update-component", headers=HEADERS,
+                           json=_routing(pathname, search)).status_code == 200, pathname
+    body = {"output": MATURITY, "outputs": _outputs(MATURITY), "changedPropIds": ["maturity-quarter.value"],
+            "inputs": [{"id": "maturity-quarter", "property": "value", "value": None}]}  # no "state": fine
+    assert client.post("/_dash-update-component", headers=HEADERS, json=body).status_code == 200
