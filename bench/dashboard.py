@@ -44,25 +44,36 @@ PAGES_CONTENT, PAGES_STORE, PAGES_LOCATION = "_pages_content", "_pages_store", "
 ROUTING_OUTPUT = f"..{PAGES_CONTENT}.children...{PAGES_STORE}.data.."
 
 
-def _walk(node, found: dict) -> None:
+# Dash's callback protocol, as its renderer speaks it (also used by tests/dashboards/test_injection.py).
+
+def walk(node, found: dict) -> None:
     """Every component with a string id in a layout's JSON: id -> its props."""
     if isinstance(node, list):
         for child in node:
-            _walk(child, found)
+            walk(child, found)
     elif isinstance(node, dict):
         props = node.get("props")
         if isinstance(props, dict):
             if isinstance(props.get("id"), str):
                 found[props["id"]] = props
             for value in props.values():
-                _walk(value, found)
+                walk(value, found)
 
 
-def _outputs(output: str) -> list[dict] | dict:
+def outputs(output: str) -> list[dict] | dict:
+    """A callback's outputs as the renderer sends them: a list for a multi-output callback."""
     if output.startswith(".."):
         parts = output[2:-2].split("...")
         return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
     return dict(zip(("id", "property"), output.rsplit(".", 1), strict=True))
+
+
+def routing_request(path: str) -> dict:
+    """The body that asks Dash's page router for the layout of ``path`` (the page's queries run)."""
+    return {"output": ROUTING_OUTPUT, "outputs": outputs(ROUTING_OUTPUT),
+            "inputs": [{"id": PAGES_LOCATION, "property": "pathname", "value": path},
+                       {"id": PAGES_LOCATION, "property": "search", "value": ""}],
+            "changedPropIds": [f"{PAGES_LOCATION}.pathname"], "state": []}
 
 
 class User(threading.Thread):
@@ -98,15 +109,11 @@ class User(threading.Thread):
     def visit(self, path: str, callbacks: list[dict]) -> None:
         if self.request("page", "GET", path) is None:
             return
-        routed = self.request("layout", "POST", "/_dash-update-component", json={
-            "output": ROUTING_OUTPUT, "outputs": _outputs(ROUTING_OUTPUT),
-            "inputs": [{"id": PAGES_LOCATION, "property": "pathname", "value": path},
-                       {"id": PAGES_LOCATION, "property": "search", "value": ""}],
-            "changedPropIds": [f"{PAGES_LOCATION}.pathname"], "state": []})
+        routed = self.request("layout", "POST", "/_dash-update-component", json=routing_request(path))
         if routed is None:
             return
         components: dict = {}
-        _walk(routed.json()["response"][PAGES_CONTENT]["children"], components)
+        walk(routed.json()["response"][PAGES_CONTENT]["children"], components)
         for cb in callbacks:
             wanted = [*cb["inputs"], *cb.get("state", [])]
             if not all(isinstance(d["id"], str) and d["id"] in components for d in wanted):
@@ -116,7 +123,7 @@ class User(threading.Thread):
                 return [{**d, "value": components[d["id"]].get(d["property"])} for d in deps]
 
             self.request("callback", "POST", "/_dash-update-component", json={
-                "output": cb["output"], "outputs": _outputs(cb["output"]),
+                "output": cb["output"], "outputs": outputs(cb["output"]),
                 "inputs": values(cb["inputs"]), "state": values(cb.get("state", [])),
                 "changedPropIds": []})
 

@@ -79,6 +79,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def bench_script(name: str):
+    """``bench/<name>.py`` as a module (the benchmarks are scripts, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", PROJECT_ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def shared_file(*parts: str) -> Path:
     """A file of ../shared/data, or a clean skip where this checkout has none."""
     path = SHARED_DATA.joinpath(*parts)

@@ -20,6 +20,7 @@ import pytest
 
 from groundswell.config import Settings
 from groundswell.web import create_server
+from tests.conftest import bench_script
 
 PAYLOADS = [
     None, 3.5, "0001-01-01", "9999-12-31",  # dates at the ends of the calendar: clamped, no overflow
@@ -30,41 +31,18 @@ PAYLOADS = [
       "message_id": "' or '1'='1", "platform": '"', "author_id": "\\"}],
 ]
 HEADERS = {"Authorization": "Basic " + base64.b64encode(b"admin:pw").decode()}
-PAGES_CONTENT, PAGES_STORE, PAGES_LOCATION = "_pages_content", "_pages_store", "_pages_location"
-ROUTING_OUTPUT = f"..{PAGES_CONTENT}.children...{PAGES_STORE}.data.."
+DASH = bench_script("dashboard")  # Dash's callback protocol: walk, outputs, routing_request
+PAGES_CONTENT, PAGES_STORE, PAGES_LOCATION = DASH.PAGES_CONTENT, DASH.PAGES_STORE, DASH.PAGES_LOCATION
+ROUTING_OUTPUT = DASH.ROUTING_OUTPUT
 #: What the browser's location sends on the home page (dcc.Location has no value in the layout).
 LOCATION = {PAGES_LOCATION: {"pathname": "/", "search": ""}}
-
-
-def _outputs(output: str) -> list[dict] | dict:
-    """The outputs as Dash's renderer sends them: a list for a multi-output callback."""
-    def one(part: str) -> dict:
-        return {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-    return [one(p) for p in output[2:-2].split("...")] if output.startswith("..") else one(output)
-
-
-def _walk(node, found: dict) -> None:
-    """Every component with a string id in a layout's JSON: id -> its props."""
-    if isinstance(node, list):
-        for child in node:
-            _walk(child, found)
-    elif isinstance(node, dict):
-        props = node.get("props")
-        if isinstance(props, dict):
-            if isinstance(props.get("id"), str):
-                found[props["id"]] = props
-            for value in props.values():
-                _walk(value, found)
+_outputs, _walk = DASH.outputs, DASH.walk
 
 
 def _page_components(client, path: str) -> dict:
     """id -> props of every component of the page at ``path``, as the routing callback lays it out
     (its queries run), plus the app shell's."""
-    response = client.post("/_dash-update-component", headers=HEADERS, json={
-        "output": ROUTING_OUTPUT, "outputs": _outputs(ROUTING_OUTPUT),
-        "inputs": [{"id": PAGES_LOCATION, "property": "pathname", "value": path},
-                   {"id": PAGES_LOCATION, "property": "search", "value": ""}],
-        "changedPropIds": [f"{PAGES_LOCATION}.pathname"], "state": []})
+    response = client.post("/_dash-update-component", headers=HEADERS, json=DASH.routing_request(path))
     assert response.status_code == 200, (path, response.status_code)
     components: dict = {}
     _walk(client.get("/_dash-layout", headers=HEADERS).get_json(), components)

@@ -4,27 +4,19 @@ callbacks); its latency figures are in docs/operations.md."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 
 import pytest
 
-from groundswell.config import PROJECT_ROOT
+from tests.conftest import bench_script
 
 pytestmark = pytest.mark.slow
-
-
-def bench_dashboard():
-    spec = importlib.util.spec_from_file_location("bench_dashboard", PROJECT_ROOT / "bench" / "dashboard.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_twenty_users_during_a_full_rebuild_and_publish_see_no_failed_request(published_home, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(published_home, home)
-    summary = bench_dashboard().load(home, users=20, seconds=60, rebuild=True)
+    summary = bench_script("dashboard").load(home, users=20, seconds=60, rebuild=True)
     assert summary["rebuild_exit"] == 0
     assert summary["published_during_load"]  # the swap happened under the users' feet
     assert summary["failed"] == 0, summary["first_errors"]

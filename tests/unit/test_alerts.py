@@ -9,6 +9,7 @@ import json
 import threading
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 
@@ -50,6 +51,30 @@ def warehouse(settings, monkeypatch):
     return settings
 
 
+@pytest.fixture
+def webhook(monkeypatch):
+    """A real HTTP server on 127.0.0.1 as the groundswell_alerts connection: the JSON bodies it
+    received, and ``answer(n)``, the status of the n-th POST (200 unless a test says otherwise)."""
+    hook = SimpleNamespace(bodies=[], answer=lambda n: 200)
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the name http.server calls
+            hook.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(hook.answer(len(hook.bodies)))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", json.dumps(
+        {"conn_type": "http", "host": f"http://127.0.0.1:{server.server_address[1]}/hook"}))
+    yield hook
+    server.shutdown()
+
+
 def recorded(settings) -> list[tuple]:
     con = connect(settings.warehouse_path, read_only=True)
     try:
@@ -75,34 +100,16 @@ def test_without_a_connection_alerts_go_to_the_log_once_and_old_episodes_are_not
 
 
 def test_a_webhook_gets_one_post_per_episode_and_a_refusal_fails_after_recording_the_rest(
-        warehouse, monkeypatch):
-    bodies: list[dict] = []
+        warehouse, webhook):
     refuse = {"after": 1}
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the name http.server calls
-            bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            status = 200 if len(bodies) <= refuse["after"] else 500
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", json.dumps(
-        {"conn_type": "http", "host": f"http://127.0.0.1:{server.server_address[1]}/hook"}))
-    try:
-        with pytest.raises(AlertDeliveryError, match="answered HTTP 500"):
-            send_crisis_alerts(warehouse)
-        # The first alert went out and is recorded; the refused one is not, so a retry sends it.
-        assert recorded(warehouse) == [("crisis:a-2026100110", "stale"), ("crisis:a-2026103010", "webhook")]
-        refuse["after"] = 10
-        assert send_crisis_alerts(warehouse) == {"alerts": 1, "by_channel": {"webhook": 1}}
-    finally:
-        server.shutdown()
+    webhook.answer = lambda n: 200 if n <= refuse["after"] else 500
+    with pytest.raises(AlertDeliveryError, match="answered HTTP 500"):
+        send_crisis_alerts(warehouse)
+    # The first alert went out and is recorded; the refused one is not, so a retry sends it.
+    assert recorded(warehouse) == [("crisis:a-2026100110", "stale"), ("crisis:a-2026103010", "webhook")]
+    refuse["after"] = 10
+    assert send_crisis_alerts(warehouse) == {"alerts": 1, "by_channel": {"webhook": 1}}
+    bodies = webhook.bodies
     assert [b["subject"] for b in bodies] == ["groundswell crisis alert: A, negative spike"] + [
         "groundswell crisis alert: A, #astories hijacked"] * 2
     assert bodies[0]["text"].startswith("groundswell crisis alert: A, negative spike\nA: negative spike")
@@ -144,40 +151,20 @@ def test_an_smtp_connection_without_recipients_says_what_to_add(monkeypatch):
         GroundswellNotifier("s", "t").notify({})
 
 
-def test_a_task_that_failed_for_good_is_alerted_through_the_same_webhook_and_recorded(settings, monkeypatch):
+def test_a_task_that_failed_for_good_is_alerted_through_the_same_webhook_and_recorded(settings, webhook):
     """What Airflow calls (on_failure_callback) with the failed task's context."""
-    from types import SimpleNamespace
-
-    bodies: list[dict] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the name http.server calls
-            bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200 if len(bodies) == 1 else 503)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", json.dumps(
-        {"conn_type": "http", "host": f"http://127.0.0.1:{server.server_address[1]}/hook"}))
+    webhook.answer = lambda n: 200 if n == 1 else 503
     ti = SimpleNamespace(dag_id="groundswell_build", run_id="scheduled__2026-11-24", task_id="validate",
                          try_number=3, log_url="http://airflow.example/log")
-    try:
-        failed = RuntimeError("validation gate failed")
-        channel = task_failure_alert({"ti": ti, "exception": failed}, settings)
-        # A second failure whose delivery is refused: recorded as undelivered, the callback does not raise.
-        ti2 = SimpleNamespace(**{**vars(ti), "task_id": "publish"})
-        second = task_failure_alert({"ti": ti2, "exception": OSError("disk full")}, settings)
-    finally:
-        server.shutdown()
+    failed = RuntimeError("validation gate failed")
+    channel = task_failure_alert({"ti": ti, "exception": failed}, settings)
+    # A second failure whose delivery is refused: recorded as undelivered, the callback does not raise.
+    ti2 = SimpleNamespace(**{**vars(ti), "task_id": "publish"})
+    second = task_failure_alert({"ti": ti2, "exception": OSError("disk full")}, settings)
     assert (channel, second) == ("webhook", "undelivered")
-    assert bodies[0]["subject"] == "groundswell task failed: groundswell_build.validate"
-    assert "RuntimeError: validation gate failed" in bodies[0]["text"]
-    assert "http://airflow.example/log" in bodies[0]["text"]
+    assert webhook.bodies[0]["subject"] == "groundswell task failed: groundswell_build.validate"
+    assert "RuntimeError: validation gate failed" in webhook.bodies[0]["text"]
+    assert "http://airflow.example/log" in webhook.bodies[0]["text"]
     assert recorded(settings) == [
         ("task_failure:groundswell_build:scheduled__2026-11-24:publish", "undelivered"),
         ("task_failure:groundswell_build:scheduled__2026-11-24:validate", "webhook")]
