@@ -78,9 +78,11 @@ test: install chromium compose
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
-# The production topology, natively (tests/e2e/test_topology.py, docs/operations.md).
+# The production topology, natively (tests/e2e/test_topology.py, docs/operations.md). E2E_DAYS: days of
+# demo data, and backfill runs (each about a minute here: the backfill is most of the time).
+E2E_DAYS ?= 30
 e2e: install chromium postgres
-	$(VENV)/bin/pytest -m topology -p no:cacheprovider tests/e2e/test_topology.py
+	GROUNDSWELL_E2E_DAYS=$(E2E_DAYS) $(VENV)/bin/pytest -m topology -p no:cacheprovider tests/e2e/test_topology.py
 
 stack: install postgres
 	$(VENV)/bin/python -m groundswell.stack
