@@ -1,6 +1,7 @@
 # groundswell: two commands on a fresh machine (Python 3.11, make, package registries reachable).
 #   make demo   install, generate demo data, run the pipeline through real Airflow, serve :8050
 #   make test   install what the tests need (Debian's chromium included) and run the whole suite
+#   make e2e    the production topology natively: Postgres, Airflow's four services, the dashboards
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -16,11 +17,13 @@ CHROMIUM := /usr/bin/chromium
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: demo test install chromium lint bench clean help
+.PHONY: demo test e2e stack install chromium postgres compose lint bench clean help
 
 help:
 	@echo "make demo   - install, run the pipeline on demo data through Airflow, serve http://localhost:$(PORT)"
 	@echo "make test   - install test dependencies (chromium) and run the whole suite"
+	@echo "make e2e    - Postgres + api-server, scheduler, dag-processor, triggerer + dashboards: land, build, serve"
+	@echo "make stack  - start that stack on GROUNDSWELL_HOME and keep it running until Ctrl-C"
 	@echo "make lint   - ruff (Python, Airflow 3 rules)"
 	@echo "make bench  - bench/pipeline.py at SCALE=$(SCALE)"
 
@@ -49,9 +52,40 @@ chromium:
 	fi
 	@$(CHROMIUM) --version
 
-test: install chromium
+# Debian's PostgreSQL for the production topology (a throwaway cluster per run; never the system one).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql (apt)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	fi
+	@ls -d /usr/lib/postgresql/*/bin/initdb
+
+# tests/e2e/test_compose.py validates docker-compose.yml with `docker compose config` (no daemon
+# needed): where a docker client has no compose plugin, Debian's docker-compose stands in.
+compose:
+	@if command -v docker >/dev/null && ! docker compose version >/dev/null 2>&1 \
+			&& ! command -v docker-compose >/dev/null; then \
+		echo "installing Debian's docker-compose (apt)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; \
+	fi
+
+# The whole suite except the production topology (pyproject's addopts deselect `topology`).
+test: install chromium compose
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# The production topology, natively (tests/e2e/test_topology.py, docs/operations.md). E2E_DAYS: days of
+# demo data, and backfill runs (each about a minute here: the backfill is most of the time).
+E2E_DAYS ?= 30
+e2e: install chromium postgres
+	GROUNDSWELL_E2E_DAYS=$(E2E_DAYS) $(VENV)/bin/pytest -m topology -p no:cacheprovider tests/e2e/test_topology.py
+
+stack: install postgres
+	$(VENV)/bin/python -m groundswell.stack
 
 lint: install
 	$(VENV)/bin/ruff check .
