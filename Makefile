@@ -80,7 +80,7 @@ test: install chromium compose
 
 # The production topology, natively (tests/e2e/test_topology.py, docs/operations.md). E2E_DAYS: days of
 # demo data, and backfill runs (each about a minute here: the backfill is most of the time).
-E2E_DAYS ?= 30
+E2E_DAYS ?= 7
 e2e: install chromium postgres
 	GROUNDSWELL_E2E_DAYS=$(E2E_DAYS) $(VENV)/bin/pytest -m topology -p no:cacheprovider tests/e2e/test_topology.py
 

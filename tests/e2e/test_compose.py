@@ -40,7 +40,7 @@ def test_the_stack_has_every_airflow_component_postgres_and_the_dashboards(compo
 #: Every secret .env.example lists, and compose requires (`${VAR:?...}`).
 SECRETS = ("POSTGRES_PASSWORD", "AIRFLOW_JWT_SECRET", "AIRFLOW_FERNET_KEY", "AIRFLOW_ADMIN_USER",
            "AIRFLOW_ADMIN_PASSWORD", "GROUNDSWELL_DASHBOARD_USER", "GROUNDSWELL_DASHBOARD_PASSWORD",
-           "REDIS_PASSWORD")
+           "GROUNDSWELL_PSEUDONYM_KEY", "REDIS_PASSWORD")
 
 
 def test_no_secret_has_a_default_in_the_file(compose):
