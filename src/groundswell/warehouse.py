@@ -25,6 +25,7 @@ import duckdb
 from groundswell.config import Settings, get_settings
 from groundswell.ops import ensure_ops_schema
 from groundswell.sources import SOURCES
+from groundswell.sources.base import quote_ident, quote_literal
 
 SYSTEM_DDL = (
     "CREATE SCHEMA IF NOT EXISTS raw",
@@ -180,7 +181,7 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
     try:
         with writer(settings) as con:
             source = con.execute("SELECT current_database()").fetchone()[0]
-            con.execute(f"ATTACH {_literal(candidate)} AS candidate")
+            con.execute(f"ATTACH {quote_literal(str(candidate))} AS candidate")
             try:
                 _copy_tables(con, source, "candidate", PUBLISHED_SCHEMAS)
                 summarize(con, source, "candidate")
@@ -199,14 +200,6 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
     return candidate
 
 
-def _literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
                  schemas: tuple[str, ...]) -> None:
     """Every table of ``schemas`` from ``source_db`` into ``target_db``, with its comments (dbt's docs)."""
@@ -218,17 +211,17 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = ? AND list_contains(?, schema_name) AND comment IS NOT NULL "
         "AND comment <> ''", [source_db, list(schemas)]).fetchall()
-    target = _ident(target_db)
+    target = quote_ident(target_db)
     for schema in sorted({t[0] for t in tables}):
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {target}.{_ident(schema)}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {target}.{quote_ident(schema)}")
     for schema, table, comment in tables:
-        name = f"{_ident(schema)}.{_ident(table)}"
-        con.execute(f"CREATE TABLE {target}.{name} AS SELECT * FROM {_ident(source_db)}.{name}")
+        name = f"{quote_ident(schema)}.{quote_ident(table)}"
+        con.execute(f"CREATE TABLE {target}.{name} AS SELECT * FROM {quote_ident(source_db)}.{name}")
         if comment:
-            con.execute(f"COMMENT ON TABLE {target}.{name} IS {_literal(comment)}")
+            con.execute(f"COMMENT ON TABLE {target}.{name} IS {quote_literal(comment)}")
     for schema, table, column, comment in columns:
-        con.execute(f"COMMENT ON COLUMN {target}.{_ident(schema)}.{_ident(table)}.{_ident(column)} "
-                    f"IS {_literal(comment)}")
+        column_name = ".".join(quote_ident(n) for n in (schema, table, column))
+        con.execute(f"COMMENT ON COLUMN {target}.{column_name} IS {quote_literal(comment)}")
 
 
 def _remove_stale_candidates(settings: Settings) -> None:

@@ -145,6 +145,17 @@ def varied_roi_home(published_home, tmp_path_factory) -> Path:
     return home
 
 
+def snapshot_sql(home: Path, query: str, params: list | None = None) -> list[tuple]:
+    """Rows of ``query`` on the snapshot published under ``home``: what a page should show."""
+    from groundswell.warehouse import connect
+
+    con = connect(home / "published" / "warehouse.duckdb", read_only=True)
+    try:
+        return con.execute(query, params or []).fetchall()
+    finally:
+        con.close()
+
+
 def message_without_marts(published_home: Path, tmp_path: Path, page, path: str, element_id: str) -> str:
     """The text a page shows on a snapshot holding only meta.snapshot and the ROI mart (none of
     the page's own marts): served from its own home, read once ``#element_id`` appears."""

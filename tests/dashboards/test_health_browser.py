@@ -3,14 +3,7 @@ the gate, runs and quarantine, each as the snapshot's ops schema records them.""
 
 from __future__ import annotations
 
-from groundswell.warehouse import published
-from tests.conftest import make_settings
-from tests.dashboards.conftest import message_without_marts
-
-
-def sql(home, query: str, params: list | None = None):
-    with published(make_settings(home)) as con:
-        return con.execute(query, params or []).fetchall()
+from tests.dashboards.conftest import message_without_marts, snapshot_sql
 
 
 def test_health_page_shows_what_the_ops_schema_records(server, published_home, page):
@@ -20,13 +13,13 @@ def test_health_page_shows_what_the_ops_schema_records(server, published_home, p
     page.wait_for_url("**/health")
     page.locator("#health-snapshot").wait_for(timeout=30_000)
 
-    ((run_id,),) = sql(published_home, "select run_id from meta.snapshot")
+    ((run_id,),) = snapshot_sql(published_home, "select run_id from meta.snapshot")
     assert f"Snapshot published by run {run_id}" in page.locator("#health-snapshot").inner_text()
-    ((suites, failed),) = sql(published_home, "select count(*), count(*) filter (where not success) "
+    ((suites, failed),) = snapshot_sql(published_home, "select count(*), count(*) filter (where not success) "
                                               "from ops.validation_results where run_id = ?", [run_id])
     assert suites >= 10 and failed == 0
     assert page.locator("#health-gate").inner_text() == f"{suites} / {suites}"
-    ((tests_run, tests_failed),) = sql(published_home, """
+    ((tests_run, tests_failed),) = snapshot_sql(published_home, """
         select count(*), count(*) filter (where status in ('fail', 'error')) from ops.dbt_results
         where resource_type in ('test', 'unit_test')
           and run_id = (select arg_max(run_id, recorded_at) from ops.dbt_results)""")
@@ -38,12 +31,12 @@ def test_health_page_shows_what_the_ops_schema_records(server, published_home, p
     rows = page.locator("#health-gate-suites .ag-center-cols-container .ag-row")
     rows.nth(suites - 1).wait_for(timeout=30_000)
     assert rows.count() == suites
-    quarantined = sql(published_home, "select source, reason from ops.quarantine_summary")
+    quarantined = snapshot_sql(published_home, "select source, reason from ops.quarantine_summary")
     assert quarantined  # the tiny demo sets some records aside on purpose
     grid = page.locator("#health-quarantine").inner_text()
     assert all(source in grid for source, _ in quarantined)
     # The run that landed the data is in the runs grid with what it received.
-    ((received,),) = sql(published_home, "select sum(received) from ops.load_audit")
+    ((received,),) = snapshot_sql(published_home, "select sum(received) from ops.load_audit")
     assert f"{received}" in page.locator("#health-runs").inner_text().replace(",", "")
 
 

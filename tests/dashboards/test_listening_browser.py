@@ -15,7 +15,7 @@ from groundswell.enrichment import enrich
 from groundswell.landing import land_everything
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serving
+from tests.dashboards.conftest import serving, snapshot_sql
 
 TABLES = (("meta", "snapshot"), ("seeds", "brands"), ("marts", "agg_mentions_hourly"),
           ("marts", "fct_crisis_episodes"), ("marts", "fct_mentions"), ("marts", "dim_influencers"),
@@ -57,12 +57,6 @@ def server(listening_home):
         yield url
 
 
-def sql(home, query: str, params: list | None = None):
-    con = connect(home / "published" / "warehouse.duckdb", read_only=True)
-    try:
-        return con.execute(query, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listening_home, page):
@@ -71,17 +65,17 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
     page.get_by_role("link", name="Listening & crisis").click()  # registered in the navigation
     page.wait_for_url("**/listening")
 
-    ((first, last),) = sql(listening_home, "select min(hour_at)::date, max(hour_at)::date "
+    ((first, last),) = snapshot_sql(listening_home, "select min(hour_at)::date, max(hour_at)::date "
                                            "from marts.agg_mentions_hourly")
     start = max(first, last - timedelta(days=29))
-    episodes = sql(listening_home, "select brand from marts.fct_crisis_episodes "
+    episodes = snapshot_sql(listening_home, "select brand from marts.fct_crisis_episodes "
                                    "where start_at < ? + interval 1 day and end_at > ?", [last, start])
     assert episodes, "the tiny demo's injected crises are detected"
     for brand in ("Contoso Mobile", "Northwind Air"):  # our brands, the first by name by default
         if brand != "Contoso Mobile":
             page.locator("#listening-brand").click()
             page.get_by_role("option", name=brand, exact=True).click()
-        ((mentions, negative, sov),) = sql(listening_home, """
+        ((mentions, negative, sov),) = snapshot_sql(listening_home, """
             select sum(mentions), sum(negative_mentions) / sum(mentions),
                    sum(mentions) / (select sum(h.mentions) from marts.agg_mentions_hourly as h
                                     join seeds.brands as b using (brand)
@@ -109,7 +103,7 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
         assert brand in sov_traces and len(sov_traces) == 2  # the brand and its competitor
         # The feedback loop: the brand's actions, closure pooled from the sums, one row per
         # topic and department.
-        ((actions, closure, open_actions, rows),) = sql(listening_home, """
+        ((actions, closure, open_actions, rows),) = snapshot_sql(listening_home, """
             select sum(actions), sum(actions_closed) / sum(actions), sum(actions_open), count(*)
             from marts.agg_feedback_actions where brand = ?""", [brand])
         assert actions and 0 < closure < 1, "the demo's brands closed some of their actions, not all"
@@ -139,7 +133,7 @@ def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_ho
     page.get_by_role("link", name="Influencers").click()
     page.wait_for_url("**/influencers")
     brand = "Contoso Mobile"  # our brands first, by name
-    candidates = sql(listening_home, "select influence_rank, author_id, author_handle, platform "
+    candidates = snapshot_sql(listening_home, "select influence_rank, author_id, author_handle, platform "
                                      "from marts.dim_influencers where brand = ? and program_role = "
                                      "'evangelist_candidate' order by influence_rank", [brand])
     assert candidates
@@ -153,7 +147,7 @@ def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_ho
 
     # The detractor watch list is a different set of authors.
     page.get_by_text("Detractor watch list").click()
-    watched = sql(listening_home, "select count(*) from marts.dim_influencers where brand = ? and "
+    watched = snapshot_sql(listening_home, "select count(*) from marts.dim_influencers where brand = ? and "
                                   "program_role = 'detractor_watch'", [brand])[0][0]
     page.locator("#influencers-title").filter(
         has_text=f"Detractor watch list of {brand}: {watched:,} shown").wait_for(timeout=30_000)
@@ -163,7 +157,7 @@ def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_ho
     page.locator("#influencers-title").filter(has_text=title).wait_for(timeout=30_000)
     rows.first.click()
     _, author_id, handle, platform = candidates[0]
-    mentions = sql(listening_home, "select count(*) from marts.fct_mentions where brand = ? and "
+    mentions = snapshot_sql(listening_home, "select count(*) from marts.fct_mentions where brand = ? and "
                                    "platform = ? and author_id = ?", [brand, platform, author_id])[0][0]
     profile = page.locator("#influencers-profile-text")
     profile.wait_for(timeout=30_000)
@@ -188,7 +182,8 @@ def test_airline_dataset_gives_each_airline_net_sentiment_and_share_of_voice(pub
     enrich(work)
     transform.build(work, "+fct_crisis_episodes")
     home = publish_tables(work, published_home, tmp_path / "home", TABLES[:4])
-    airlines = [b for (b,) in sql(home, "select distinct brand from marts.agg_mentions_hourly order by 1")]
+    airlines = [b for (b,) in snapshot_sql(home, "select distinct brand from marts.agg_mentions_hourly "
+                                                 "order by 1")]
     assert airlines == ["American", "Delta", "Southwest", "US Airways", "United", "Virgin America"]
     with serving(home) as url:
         page.set_viewport_size({"width": 1600, "height": 1200})
@@ -198,7 +193,7 @@ def test_airline_dataset_gives_each_airline_net_sentiment_and_share_of_voice(pub
                 page.locator("#listening-brand").click()
                 page.get_by_role("option", name=airline, exact=True).click()
             # The whole dataset (February 2015) is inside the default 30-day period.
-            ((net, sov),) = sql(home, """
+            ((net, sov),) = snapshot_sql(home, """
                 select (sum(positive_mentions) - sum(negative_mentions))
                            / (sum(positive_mentions) + sum(negative_mentions)),
                        sum(mentions) / (select sum(mentions) from marts.agg_mentions_hourly)

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from groundswell.warehouse import published
-from tests.conftest import make_settings
-
-
-def sql(home, query: str, params: list | None = None):
-    with published(make_settings(home)) as con:
-        return con.execute(query, params or []).fetchall()
+from tests.dashboards.conftest import snapshot_sql
 
 
 def test_maturity_page_shows_stages_dimensions_history_and_the_checklist(server, published_home, page):
@@ -20,9 +14,9 @@ def test_maturity_page_shows_stages_dimensions_history_and_the_checklist(server,
     page.get_by_role("link", name="Maturity").click()
     page.wait_for_url("**/maturity")
 
-    ((quarter,),) = sql(published_home, "select quarter from marts.fct_maturity_stage "
+    ((quarter,),) = snapshot_sql(published_home, "select quarter from marts.fct_maturity_stage "
                                         "order by quarter_start desc limit 1")
-    stages = sql(published_home, "select business_unit, stage from marts.fct_maturity_stage "
+    stages = snapshot_sql(published_home, "select business_unit, stage from marts.fct_maturity_stage "
                                  "where quarter = ? order by stage_rank desc, business_unit", [quarter])
     assert {s for _, s in stages} >= {"dormant", "testing", "scaling_optimizing", "empowered"}
     rows = page.locator("#maturity-stages .ag-pinned-left-cols-container .ag-row")
@@ -30,7 +24,7 @@ def test_maturity_page_shows_stages_dimensions_history_and_the_checklist(server,
     assert [r.strip() for r in rows.all_inner_texts()] == [u for u, _ in stages]
 
     # The heat map: each unit's share of applicable criteria passed per dimension.
-    expected = {(u, d): share for u, d, share in sql(published_home, """
+    expected = {(u, d): share for u, d, share in snapshot_sql(published_home, """
         select business_unit, dimension, count(*) filter (where passed) / nullif(count(passed), 0)
         from marts.fct_maturity_assessment where quarter = ? group by all""", [quarter])}
     page.wait_for_function(
@@ -53,7 +47,7 @@ def test_maturity_page_shows_stages_dimensions_history_and_the_checklist(server,
     page.locator("#maturity-checklist-title").filter(
         has_text=f"{first} is empowered in {quarter}: the highest stage").wait_for(timeout=30_000)
     unit = "contoso-consumer"
-    criteria = sql(published_home, """
+    criteria = snapshot_sql(published_home, """
         select a.criterion, a.passed, s.stage, s.next_stage
         from marts.fct_maturity_assessment as a
         join marts.fct_maturity_stage as s using (business_unit, quarter)
