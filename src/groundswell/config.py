@@ -159,9 +159,12 @@ class Settings(BaseSettings):
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
             "DO_NOT_TRACK": "1",
             "GX_ANALYTICS_ENABLED": "False",
-            # read by the dbt plugin groundswell.dbt_plugin, never written into SQL
-            "GROUNDSWELL_PSEUDONYM_KEY": self.pseudonym_key_value(),
-        }
+        } | ({
+            # An operator's key, passed on to the dbt plugin (groundswell.dbt_plugin; never in SQL).
+            # A key from the home's file is not exported: the plugin reads the file of the home it
+            # builds, and an exported key would follow this process into any other home.
+            "GROUNDSWELL_PSEUDONYM_KEY": self.pseudonym_key.get_secret_value(),
+        } if self.pseudonym_key is not None and self.pseudonym_key.get_secret_value() else {})
 
     def runtime_env(self) -> dict[str, str]:
         """Environment for Airflow and the task processes it starts (plus ``tool_env``)."""
