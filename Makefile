@@ -73,16 +73,19 @@ compose:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; \
 	fi
 
-# The whole suite except the production topology (pyproject's addopts deselect `topology`).
+# The whole suite except the production topology and the minutes-long fault and load tests
+# (pyproject's addopts deselect `topology` and `reliability`; make e2e runs them).
 test: install chromium compose
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --durations=15
 
-# The production topology, natively (tests/e2e/test_topology.py, docs/operations.md). E2E_DAYS: days of
-# demo data, and backfill runs (each about a minute here: the backfill is most of the time).
+# The production topology, natively (tests/e2e/test_topology.py, docs/operations.md), then SIGKILL
+# convergence and 20 users under a rebuild (tests/reliability). E2E_DAYS: days of demo data, and
+# backfill runs (each about a minute here: the backfill is most of the time).
 E2E_DAYS ?= 7
 e2e: install chromium postgres
-	GROUNDSWELL_E2E_DAYS=$(E2E_DAYS) $(VENV)/bin/pytest -m topology -p no:cacheprovider tests/e2e/test_topology.py
+	GROUNDSWELL_E2E_DAYS=$(E2E_DAYS) $(VENV)/bin/pytest -m "topology or reliability" -p no:cacheprovider \
+		--durations=15 tests/e2e/test_topology.py tests/reliability/test_faults.py tests/reliability/test_load.py
 
 stack: install postgres
 	$(VENV)/bin/python -m groundswell.stack

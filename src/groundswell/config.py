@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from functools import cached_property
 from pathlib import Path
 
@@ -109,13 +110,19 @@ class Settings(BaseSettings):
         path = self.pseudonym_key_path
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Written whole under a private name, then linked into place: a process killed midway
+            # leaves no empty key, and of two first builds racing, one key wins and both use it.
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pseudonym.key.")
             try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another process made it first: use theirs
-                pass
-            else:
                 with os.fdopen(fd, "w") as out:
                     out.write(secrets.token_hex(32) + "\n")
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.link(tmp, path)
+            except FileExistsError:  # another process made it first: use theirs
+                pass
+            finally:
+                os.unlink(tmp)
         key = path.read_text().strip()
         if not key:
             raise ConfigError(f"{path} is empty: delete it (a new key is generated) or set "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import pytest
@@ -96,3 +97,12 @@ def test_the_key_is_generated_once_per_home_and_the_environment_wins(tmp_path, m
     assert Settings(home=tmp_path / "other").pseudonym_key_value() != first
     monkeypatch.setenv("GROUNDSWELL_PSEUDONYM_KEY", "from-the-environment")
     assert Settings(home=tmp_path / "home").tool_env()["GROUNDSWELL_PSEUDONYM_KEY"] == "from-the-environment"
+
+
+def test_first_builds_racing_for_the_key_share_one_and_leave_no_partial_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("GROUNDSWELL_PSEUDONYM_KEY", raising=False)
+    home = tmp_path / "home"
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        keys = set(pool.map(lambda _: Settings(home=home).pseudonym_key_value(), range(64)))
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in (home / "secrets").iterdir()] == ["pseudonym.key"]

@@ -25,14 +25,17 @@ from groundswell.warehouse import connect
 GS = str(Path(sys.executable).parent / "groundswell")
 SEED = int(os.environ.get("GROUNDSWELL_FAULT_SEED", random.SystemRandom().randrange(1 << 30)))
 
-pytestmark = pytest.mark.slow
+# Minutes each: make e2e runs them (CI runs it after make test), make test does not.
+pytestmark = [pytest.mark.slow, pytest.mark.reliability]
 
 
 def run(home: Path, *args: str, kill_after: float | None = None,
         kill_when=None) -> tuple[int, float]:
     """``groundswell ARGS`` in its own process group; SIGKILL it (and its children) after
     ``kill_after`` seconds or once ``kill_when()`` holds. Returns (exit status, seconds)."""
-    env = dict(os.environ, GROUNDSWELL_HOME=str(home))
+    # Both homes pseudonymize with one key, as one deployment does; each home's own generated key
+    # would (rightly) give every customer another pseudonym, and the marts could not be compared.
+    env = dict(os.environ, GROUNDSWELL_HOME=str(home), GROUNDSWELL_PSEUDONYM_KEY="faults-shared-key")
     started = time.monotonic()
     with (home.parent / f"{home.name}.log").open("a") as log:
         log.write(f"\n$ groundswell {' '.join(args)}\n")

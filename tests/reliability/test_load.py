@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import bench_script
 
-pytestmark = pytest.mark.slow
+# Minutes each: make e2e runs them (CI runs it after make test), make test does not.
+pytestmark = [pytest.mark.slow, pytest.mark.reliability]
 
 
 def test_twenty_users_during_a_full_rebuild_and_publish_see_no_failed_request(published_home, tmp_path):
