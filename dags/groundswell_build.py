@@ -5,7 +5,7 @@ Runs when the land DAG has updated every source family's Asset:
 
 1. `prepare`: every raw table exists (a family that never landed still builds);
    `freshness`: `dbt source freshness` of every source into `ops.source_freshness`
-   (a late source is reported on the Data health page, it does not stop the build).
+   (a late source is alerted and shown on the Data health page; it does not stop the build).
 2. `enrich`: sentiment, complaint type and topic of the inbound texts that are new
    since the last run, into `enrichment.texts` (VADER and keyword rules, in Python).
 3. `dbt`: the dbt project, one task per model and its tests (astronomer-cosmos,

@@ -11,7 +11,8 @@ connection ``groundswell_alerts``, by its type:
 - none: the alert goes to the task log, as a warning, and nowhere else.
 
 Whatever the channel, every alert is recorded in ``ops.alerts`` of the warehouse
-(``alert_key`` unique: ``crisis:<episode_id>``, ``task_failure:<dag>:<run>:<task>``), which is
+(``alert_key`` unique: ``crisis:<episode_id>``, ``task_failure:<dag>:<run>:<task>``,
+``source_late:…``), which is
 what makes it one alert per episode: :func:`send_crisis_alerts` alerts the episodes of the
 company's own brands (not competitors) that have no row there yet. An episode
 that ended more than ``RECENT_HOURS`` (48; env ``GROUNDSWELL_ALERT_RECENT_HOURS``)
@@ -23,6 +24,14 @@ retry sends only the rest.
 :func:`task_failure_alert` is every task's ``on_failure_callback``
 (``groundswell.orchestration.DEFAULT_ARGS``): a task that failed for good (its retries
 spent) is alerted through the same notifier, with its error and its log's address.
+
+:func:`send_late_source_alerts` runs after each build's ``dbt source freshness``
+(``groundswell.ops.record_freshness``): the sources past their ``warn_after`` or ``error_after``
+go out in one message, each source once per status per UTC day
+(``source_late:<status>:<source>.<table>:<day>``), so a source that stays late is told again
+the next day, not at every build. Unlike a crisis alert, neither a failed task's nor a late
+source's alert raises when its delivery fails: it is recorded as ``undelivered`` and logged (the
+task has failed already, or the build should go on).
 """
 
 from __future__ import annotations
@@ -233,4 +242,69 @@ def task_failure_alert(context: Any, settings: Settings | None = None, conn_id: 
         log.error("could not deliver the failure alert %s: %s", alert.key, exc)
         channel = "undelivered"
     _record(settings, alert, channel)
+    return channel
+
+
+@dataclass(frozen=True)
+class LateSource:
+    """A row of ``ops.source_freshness`` whose status is not ``pass`` nor ``no data``."""
+
+    source: str
+    table: str
+    status: str  # warn, error, runtime error
+    max_loaded_at: datetime | None
+    age_hours: float | None
+    warn_after_hours: float | None
+    error_after_hours: float | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.source}.{self.table}"
+
+    def line(self) -> str:
+        if self.status == "runtime error":
+            return f"- {self.name}: the freshness check itself failed (see the freshness task's log)"
+        limits = ", ".join(f"{what} after {hours:g} h" for what, hours in
+                           (("warn", self.warn_after_hours), ("error", self.error_after_hours)) if hours)
+        return (f"- {self.name}: {self.status}, last landed {self.max_loaded_at:%Y-%m-%d %H:%M} UTC, "
+                f"{self.age_hours:.1f} h ago ({limits})")
+
+
+def send_late_source_alerts(late: list[LateSource], checked_at: datetime,
+                            settings: Settings | None = None, conn_id: str = CONN_ID) -> str | None:
+    """Alert the sources newly late today (see the module) in one message; record each source.
+
+    Returns the channel, or None when every late source was told already today."""
+    from groundswell.warehouse import writer
+
+    settings = settings or get_settings()
+    day = f"{checked_at:%Y-%m-%d}"
+    keys = {f"source_late:{s.status}:{s.name}:{day}": s for s in late}
+    if not keys:
+        return None
+    with writer(settings) as con:
+        told = {k for (k,) in con.execute("SELECT alert_key FROM ops.alerts WHERE alert_key IN "
+                                          "(SELECT unnest(?))", [list(keys)]).fetchall()}
+    new = [source for key, source in keys.items() if key not in told]
+    if not new:
+        return None
+    worst = "error" if any(s.status != "warn" for s in new) else "warn"
+    lines = [f"{len(new)} source{'s' if len(new) > 1 else ''} late at the build of "
+             f"{checked_at:%Y-%m-%d %H:%M} UTC:", *(s.line() for s in new),
+             "The dashboards keep serving the last published figures, which lack what has not "
+             "landed. Data health (/health) shows every source; what to do: docs/operations.md, "
+             "\"When something goes wrong\"."]
+    subject = (f"groundswell sources late ({worst}): "
+               f"{', '.join(s.name for s in new[:3])}{' and more' if len(new) > 3 else ''}")
+    text = "\n".join(lines)
+    notifier = GroundswellNotifier(subject, text, conn_id)
+    try:
+        notifier.notify({})
+        channel = notifier.channel or "log"
+    except AlertDeliveryError as exc:
+        log.error("could not deliver the late-source alert: %s", exc)
+        channel = "undelivered"
+    for source in new:
+        _record(settings, Alert(f"source_late:{source.status}:{source.name}:{day}", "source_late",
+                                subject, text, False), channel)
     return channel

@@ -7,7 +7,7 @@ snapshot (without payloads), read by the Data health page and by analysts:
   tests), inserted by the project's ``on-run-end`` hook (``dbt/macros/record_run_results.sql``);
 - ``ops.source_freshness``: ``dbt source freshness`` of every source at each build;
 - ``ops.validation_results``: each gate suite's outcome;
-- ``ops.alerts``: every alert sent (crisis episodes, failed tasks), ``groundswell.alerts``.
+- ``ops.alerts``: every alert sent (crisis episodes, failed tasks, late sources), ``groundswell.alerts``.
 
 A snapshot also gets, computed when it is taken (:func:`summarize`):
 ``ops.load_audit`` (``raw.load_audit``: received, landed, quarantined per batch),
@@ -34,7 +34,7 @@ DDL = (
     "CREATE SCHEMA IF NOT EXISTS ops",
     """CREATE TABLE IF NOT EXISTS ops.alerts (
       alert_key VARCHAR PRIMARY KEY,
-      kind VARCHAR NOT NULL,      -- crisis, task_failure
+      kind VARCHAR NOT NULL,      -- crisis, task_failure, source_late
       subject VARCHAR NOT NULL,
       text VARCHAR NOT NULL,
       channel VARCHAR NOT NULL,   -- webhook, email, log, or stale (recorded, not sent)
@@ -108,8 +108,10 @@ def record_freshness(settings: Settings | None = None) -> dict:
     """``dbt source freshness`` of every source, stored in ``ops.source_freshness``.
 
     A stale source does not stop the build: the dashboards show the last good figures, and
-    the Data health page (and this task's log) says which source is late. Returns the count
-    of sources per status."""
+    the Data health page, this task's log and an alert (``groundswell.alerts``, once per
+    source per status per day) say which source is late. Returns the count of sources per
+    status."""
+    from groundswell.alerts import LateSource, send_late_source_alerts
     from groundswell.transform import run_dbt
     from groundswell.warehouse import utcnow, writer
 
@@ -144,9 +146,11 @@ def record_freshness(settings: Settings | None = None) -> dict:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row[-1]] = counts.get(row[-1], 0) + 1
-    late = [f"{row[3]}.{row[4]}" for row in rows if row[-1] not in ("pass", "no data")]
+    late = [LateSource(row[3], row[4], row[-1], row[5], row[6], row[7], row[8])
+            for row in rows if row[-1] not in ("pass", "no data")]
     if late:
-        log.warning("sources not fresh: %s (ops.source_freshness)", ", ".join(late))
+        log.warning("sources not fresh: %s (ops.source_freshness)", ", ".join(s.name for s in late))
+        send_late_source_alerts(late, checked_at, settings)
     return counts
 
 

@@ -9,10 +9,12 @@ from groundswell.demo import generate
 from groundswell.landing import land_everything
 from groundswell.ops import record_freshness
 from groundswell.transform import manifest_path
-from groundswell.warehouse import connect, writer
+from groundswell.warehouse import connect, utcnow, writer
 
 
-def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_apart(settings):
+def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_apart(settings, caplog,
+                                                                                       monkeypatch):
+    monkeypatch.delenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", raising=False)
     generate(settings.landing_dir, scale="tiny")
     land_everything(settings)
     with writer(settings) as con:  # the CRM export stopped arriving four days ago
@@ -30,6 +32,17 @@ def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_
     assert status[("x", "x__tweets")] == "pass"
     assert status[("fivetran", "fivetran__twitter_organic__tweet")] == "no data"  # never landed
     assert counts["error"] == 1 and counts["pass"] >= 20
+    # The late source is alerted (no connection here: the log), once: the next check that day is quiet.
+    assert "groundswell sources late (error): crm.crm__deals" in caplog.text
+    caplog.clear()
+    assert record_freshness(settings)["error"] == 1
+    assert "groundswell sources late" not in caplog.text
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        assert con.execute("select alert_key, kind, channel from ops.alerts").fetchall() == [
+            (f"source_late:error:crm.crm__deals:{utcnow():%Y-%m-%d}", "source_late", "log")]
+    finally:
+        con.close()
 
 
 def test_each_run_is_recorded_with_rows_tests_and_gate(published_home):

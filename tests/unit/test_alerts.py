@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import warnings
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
@@ -16,7 +17,9 @@ import pytest
 from groundswell.alerts import (
     AlertDeliveryError,
     GroundswellNotifier,
+    LateSource,
     send_crisis_alerts,
+    send_late_source_alerts,
     task_failure_alert,
 )
 from groundswell.warehouse import connect, writer
@@ -168,3 +171,31 @@ def test_a_task_that_failed_for_good_is_alerted_through_the_same_webhook_and_rec
     assert recorded(settings) == [
         ("task_failure:groundswell_build:scheduled__2026-11-24:publish", "undelivered"),
         ("task_failure:groundswell_build:scheduled__2026-11-24:validate", "webhook")]
+
+
+def test_late_sources_go_out_in_one_message_once_per_source_status_and_day(settings, webhook):
+    with writer(settings):  # the ops schema
+        pass
+    deals = LateSource("crm", "crm__deals", "error", datetime(2026, 11, 20, 6), 100.0, 36.0, 72.0)
+    sessions = LateSource("web", "web__sessions", "warn", datetime(2026, 11, 22, 10), 40.5, 36.0, 72.0)
+    monday = datetime(2026, 11, 24, 10, 0)
+    assert send_late_source_alerts([deals, sessions], monday, settings) == "webhook"
+    (body,) = webhook.bodies
+    assert body["subject"] == "groundswell sources late (error): crm.crm__deals, web.web__sessions"
+    assert ("- crm.crm__deals: error, last landed 2026-11-20 06:00 UTC, 100.0 h ago "
+            "(warn after 36 h, error after 72 h)") in body["text"]
+    assert "web.web__sessions: warn" in body["text"]
+    # The next build that day: nothing new to tell. The web source now past error_after: told.
+    assert send_late_source_alerts([deals, sessions], monday.replace(hour=14), settings) is None
+    worse = LateSource("web", "web__sessions", "error", datetime(2026, 11, 22, 10), 76.5, 36.0, 72.0)
+    webhook.answer = lambda n: 503  # and its delivery refused: recorded, not raised
+    assert send_late_source_alerts([deals, worse], monday.replace(hour=22), settings) == "undelivered"
+    assert len(webhook.bodies) == 2 and webhook.bodies[1]["subject"].endswith(": web.web__sessions")
+    # The next day, a source still late is told again.
+    webhook.answer = lambda n: 200
+    assert send_late_source_alerts([deals], datetime(2026, 11, 25, 2), settings) == "webhook"
+    assert recorded(settings) == [
+        ("source_late:error:crm.crm__deals:2026-11-24", "webhook"),
+        ("source_late:error:crm.crm__deals:2026-11-25", "webhook"),
+        ("source_late:error:web.web__sessions:2026-11-24", "undelivered"),
+        ("source_late:warn:web.web__sessions:2026-11-24", "webhook")]
