@@ -5,7 +5,9 @@ Runs when the land DAG has updated every source family's Asset:
 
 1. `prepare`: every raw table exists (a family that never landed still builds);
    `freshness`: `dbt source freshness` of every source into `ops.source_freshness`
-   (a late source is alerted and shown on the Data health page; it does not stop the build).
+   (a late source is alerted and shown on the Data health page; it does not stop the build);
+   `test_sources`: the tests declared on the raw sources, which Cosmos does not render
+   (a failing one stops the build).
 2. `enrich`: sentiment, complaint type and topic of the inbound texts that are new
    since the last run, into `enrichment.texts` (VADER and keyword rules, in Python).
 3. `dbt`: the dbt project, one task per model and its tests (astronomer-cosmos,
@@ -48,6 +50,10 @@ def groundswell_build():
         return orch.source_freshness()
 
     @task(pool=orch.WRITER_POOL)
+    def test_sources() -> dict:
+        return orch.test_sources()
+
+    @task(pool=orch.WRITER_POOL)
     def enrich() -> dict:
         return orch.enrich()
 
@@ -64,7 +70,7 @@ def groundswell_build():
     prepared = prepare()
     enriched = enrich()
     candidate = validate()
-    prepared >> freshness() >> enriched >> dbt >> candidate
+    prepared >> freshness() >> test_sources() >> enriched >> dbt >> candidate
     publish(candidate)
 
 

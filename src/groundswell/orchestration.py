@@ -96,6 +96,21 @@ def source_freshness() -> dict:
     return record_freshness(get_settings())
 
 
+def test_sources() -> dict:
+    """``dbt test`` of the tests declared on the raw sources (their keys not null, accepted values).
+
+    Cosmos renders each model's tests after the model and leaves the sources' out, so they run
+    here, before any model reads them, as ``dbt build`` runs them in ``groundswell build``. A
+    failing one fails the task, and the build stops before anything is published."""
+    from groundswell.transform import run_dbt
+
+    result = run_dbt(["test", "--select", "source:*"], get_settings())
+    counts: dict[str, int] = {}
+    for r in result.results:
+        counts[str(r.status)] = counts.get(str(r.status), 0) + 1
+    return counts
+
+
 def enrich(since_last_run: bool = False) -> dict:
     """Score new inbound texts into ``enrichment.texts`` (before dbt, which reads it).
 

@@ -56,7 +56,11 @@ def test_the_build_checks_source_freshness_before_it_builds(dagbag):
     freshness = build.get_task("freshness")
     assert freshness.pool == WRITER_POOL
     assert {t.task_id for t in freshness.upstream_list} == {"prepare"}
-    assert {t.task_id for t in freshness.downstream_list} == {"enrich"}
+    assert {t.task_id for t in freshness.downstream_list} == {"test_sources"}
+    # The sources' own tests, which Cosmos does not render, before anything reads them.
+    tested = build.get_task("test_sources")
+    assert tested.pool == WRITER_POOL
+    assert {t.task_id for t in tested.downstream_list} == {"enrich"}
 
 
 def test_every_task_that_writes_duckdb_is_in_the_writer_pool(dagbag):
@@ -90,10 +94,10 @@ def test_dbt_runs_as_one_task_per_model_and_tests_after_it(dagbag):
     ids = set(build.task_ids)
     assert {"dbt.fct_post_performance.run", "dbt.fct_post_performance.test",
             "dbt.stg_x__tweets.run", "prepare", "enrich", "validate", "publish"} <= ids
-    # Enrichment writes enrichment.texts after prepare (and the freshness check), before any
+    # Enrichment writes enrichment.texts after prepare (and the source checks), before any
     # dbt model reads it.
     enrich = build.get_task("enrich")
-    assert enrich.upstream_task_ids == {"freshness"}
+    assert enrich.upstream_task_ids == {"test_sources"}
     assert enrich.downstream_task_ids and all(t.startswith("dbt.") for t in enrich.downstream_task_ids)
     dbt_roots = [t for t in build.tasks if t.task_id.startswith("dbt.")
                  and not any(u.startswith("dbt.") for u in t.upstream_task_ids)]

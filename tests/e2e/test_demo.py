@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from groundswell.config import Settings
+from groundswell.transform import manifest_path
 from groundswell.warehouse import connect
 
 GS = str(Path(sys.executable).parent / "groundswell")
@@ -46,6 +49,25 @@ def test_both_dags_ran_through_airflow_and_succeeded(demo_home):
     for task in ("dbt.fct_post_performance.run", "validate", "publish"):
         assert f"[DAG TEST] end task task_id={task}" in build_log
     assert (demo_home / "airflow" / "airflow.db").exists()
+
+
+def test_the_airflow_build_runs_every_dbt_test_once_as_the_cli_build_does(demo_home):
+    """Cosmos's per-model test tasks, the detached tests of two parents and ``test_sources``:
+    together every data test and unit test of the project, each once, in the published run."""
+    manifest = json.loads(manifest_path(Settings(home=demo_home)).read_text())
+    expected = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "test"}
+    expected |= set(manifest.get("unit_tests", {}))
+    con = connect(demo_home / "published" / "warehouse.duckdb", read_only=True)
+    try:
+        ran = dict(con.execute("""
+            select unique_id, count(*) from ops.dbt_results
+            where resource_type in ('test', 'unit_test') and dag_id = 'groundswell_build'
+              and run_id = (select run_id from meta.snapshot)
+            group by all""").fetchall())
+    finally:
+        con.close()
+    assert sorted(expected - set(ran)) == [] and sorted(set(ran) - expected) == []
+    assert {uid for uid, n in ran.items() if n > 1} == set()
 
 
 def test_land_dag_lands_only_its_data_interval(demo_home):
