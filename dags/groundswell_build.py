@@ -10,8 +10,8 @@ Runs when the land DAG has updated every source family's Asset:
    (a failing one stops the build).
 2. `enrich`: sentiment, complaint type and topic of the inbound texts that are new
    since the last run, into `enrichment.texts` (VADER and keyword rules, in Python).
-3. `dbt`: the dbt project, one task per model and its tests (astronomer-cosmos,
-   in-process dbt runner).
+3. `dbt`: the dbt project, one `dbt build` task per model or seed, its data and unit tests
+   included (astronomer-cosmos, in-process dbt runner); a test across two models is its own task.
 4. `validate`: Great Expectations suites (`expectations/`) on a candidate copy of the
    warehouse; a failure stops here and the published snapshot stays as it was.
 5. `publish`: the validated candidate replaces `published/warehouse.duckdb` atomically;

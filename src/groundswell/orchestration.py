@@ -168,9 +168,10 @@ def send_crisis_alerts() -> dict:
 
 
 def dbt_task_group(select: list[str] | None = None, exclude: list[str] | None = None):
-    """The dbt project (or a selection of it) as a Cosmos task group: one task per model and its
-    tests after it, in-process dbt runner, every task in the writer pool. ``exclude`` leaves out
-    nodes, tests included (Cosmos passes it to each model's test task). Built at DAG parse
+    """The dbt project (or a selection of it) as a Cosmos task group: one ``dbt build`` task per
+    model or seed (the node, then its data and unit tests), in-process dbt runner, every task in
+    the writer pool. ``exclude`` leaves out nodes, tests included (Cosmos forwards it to each
+    build task). Built at DAG parse
     time from the manifest, so the DAG file must call it inside its ``@dag`` function."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
@@ -195,7 +196,10 @@ def dbt_task_group(select: list[str] | None = None, exclude: list[str] | None = 
             load_method=LoadMode.DBT_MANIFEST,
             select=select or [],
             exclude=exclude or [],
-            test_behavior=TestBehavior.AFTER_EACH,
+            # One `dbt build --select <node>` task per model or seed: the node, then its data and
+            # unit tests, in one process (AFTER_EACH made a second task per node, each paying a
+            # task start-up and a wait for the writer slot under the scheduler).
+            test_behavior=TestBehavior.BUILD,
             # A test across two models (a relationship) runs once both are built.
             should_detach_multiple_parents_tests=True,
         ),

@@ -89,11 +89,20 @@ def test_build_is_scheduled_on_the_land_assets(dagbag):
     assert emitted and emitted == consumed
 
 
-def test_dbt_runs_as_one_task_per_model_and_tests_after_it(dagbag):
+def test_dbt_runs_as_one_build_task_per_model_with_its_tests(dagbag):
     build = dagbag.dags["groundswell_build"]
     ids = set(build.task_ids)
-    assert {"dbt.fct_post_performance.run", "dbt.fct_post_performance.test",
-            "dbt.stg_x__tweets.run", "prepare", "enrich", "validate", "publish"} <= ids
+    assert {"dbt.fct_post_performance_model_build", "dbt.stg_x__tweets_model_build", "dbt.brands_seed_build",
+            "prepare", "enrich", "validate", "publish"} <= ids
+    # `dbt build --select` the node: its data and unit tests run in the same task, after it. A test
+    # across two models (a relationship) is its own task, once both are built.
+    post = build.get_task("dbt.fct_post_performance_model_build")
+    assert post.select == "fqn:groundswell.marts.fct_post_performance"
+    relationship = next(t for t in build.tasks
+                        if t.task_id.startswith("dbt.relationships_fct_post_performance"))
+    assert {"dbt.fct_post_performance_model_build",
+            "dbt.dim_date_model_build"} <= relationship.upstream_task_ids
+    assert relationship.task_id.removeprefix("dbt.").removesuffix("_test") in post.exclude
     # Enrichment writes enrichment.texts after prepare (and the source checks), before any
     # dbt model reads it.
     enrich = build.get_task("enrich")

@@ -46,7 +46,7 @@ def test_both_dags_ran_through_airflow_and_succeeded(demo_home):
         assert f"DagRun Finished: dag_id={dag_id}" in text
         assert ", state=success," in text
     build_log = (logs / "airflow-dags-test-groundswell_build.log").read_text()
-    for task in ("dbt.fct_post_performance.run", "validate", "publish"):
+    for task in ("dbt.fct_post_performance_model_build", "validate", "publish"):
         assert f"[DAG TEST] end task task_id={task}" in build_log
     assert (demo_home / "airflow" / "airflow.db").exists()
 
@@ -139,7 +139,7 @@ def test_listen_dag_alerts_each_crisis_once_through_the_webhook(demo_home, monke
         server.shutdown()
 
     log = (demo_home / "logs" / "airflow-dags-test-groundswell_listen.log").read_text()
-    assert "[DAG TEST] end task task_id=dbt.fct_crisis_episodes.run" in log
+    assert "[DAG TEST] end task task_id=dbt.fct_crisis_episodes_model_build" in log
     con = connect(settings.warehouse_path, read_only=True)
     try:
         ours = con.execute("select episode_id, brand from marts.fct_crisis_episodes join seeds.brands "

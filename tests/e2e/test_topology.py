@@ -94,7 +94,7 @@ def test_land_through_the_rest_api_triggers_the_build_which_publishes(stack, lan
     build = next(r for r in stack.runs("groundswell_build") if r["dag_run_id"] == build_id)
     assert build["run_type"] == "asset_triggered"
     states = {t["task_id"]: t["state"] for t in stack.task_instances("groundswell_build", build_id)}
-    for task in ("prepare", "enrich", "dbt.fct_post_performance.run", "validate", "publish"):
+    for task in ("prepare", "enrich", "dbt.fct_post_performance_model_build", "validate", "publish"):
         assert states[task] == "success", task
     # Every task ran under the scheduler's LocalExecutor, on separate hosts' worth of processes:
     # the api-server served them their work (no `airflow dags test` anywhere).
