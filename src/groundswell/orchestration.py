@@ -99,9 +99,10 @@ def source_freshness() -> dict:
 def test_sources() -> dict:
     """``dbt test`` of the tests declared on the raw sources (their keys not null, accepted values).
 
-    Cosmos renders each model's tests after the model and leaves the sources' out, so they run
-    here, before any model reads them, as ``dbt build`` runs them in ``groundswell build``. A
-    failing one fails the task, and the build stops before anything is published."""
+    Cosmos runs the tests of each model and seed in its build task and renders no task for a
+    source, so the sources' tests run here, before any model reads them, as ``dbt build`` runs
+    them in ``groundswell build``. A failing one fails the task, and the build stops before
+    anything is published."""
     from groundswell.transform import run_dbt
 
     result = run_dbt(["test", "--select", "source:*"], get_settings())
@@ -171,8 +172,8 @@ def dbt_task_group(select: list[str] | None = None, exclude: list[str] | None = 
     """The dbt project (or a selection of it) as a Cosmos task group: one ``dbt build`` task per
     model or seed (the node, then its data and unit tests), in-process dbt runner, every task in
     the writer pool. ``exclude`` leaves out nodes, tests included (Cosmos forwards it to each
-    build task). Built at DAG parse
-    time from the manifest, so the DAG file must call it inside its ``@dag`` function."""
+    build task). Built at DAG parse time from the manifest, so the DAG file must call it inside
+    its ``@dag`` function."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
