@@ -455,6 +455,10 @@ def main() -> None:
     def _stop(*_):
         raise KeyboardInterrupt
 
+    # SIGINT too: a shell that starts a command in the background (`make stack &`, nohup) hands it
+    # SIGINT ignored, and Python then installs no KeyboardInterrupt: Ctrl-C or `kill -INT` would
+    # leave every service running.
+    signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     try:
         stack.start()

@@ -9,6 +9,7 @@ task of the DAGs in its own process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -212,6 +213,7 @@ def test_the_stack_command_stops_every_process_and_the_cluster_on_ctrl_c(tmp_pat
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "groundswell.stack"], env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
+    started: set[int] = set()
     try:
         deadline = time.time() + 240
         while "Logs:" not in log.read_text():
@@ -227,7 +229,10 @@ def test_the_stack_command_stops_every_process_and_the_cluster_on_ctrl_c(tmp_pat
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    alive = {pid for pid in started if Path(f"/proc/{pid}").exists() and not zombie(pid)}
+        alive = {pid for pid in started if Path(f"/proc/{pid}").exists() and not zombie(pid)}
+        for pid in alive:  # a failed check must not leave a stack running on the machine
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     assert alive == set(), log.read_text()
     assert not cluster.exists()
 

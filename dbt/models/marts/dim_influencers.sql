@@ -46,7 +46,9 @@ authors as (
         count(*) filter (where sentiment_label = 'positive') as positive_mentions,
         count(*) filter (where sentiment_label = 'negative') as negative_mentions,
         sum(engagement)::bigint as engagement_received,
-        avg(sentiment_score) as avg_sentiment,
+        -- Summed as decimals (VADER compounds have 4 places): a sum of doubles follows row order,
+        -- and a backfill or a rerun would move the mean in its last digit.
+        avg(sentiment_score::decimal(18, 6)) as avg_sentiment,
         count(distinct date_trunc('week', mentioned_at)) as active_weeks,
         min(mentioned_at) as first_mentioned_at,
         max(mentioned_at) as last_mentioned_at
