@@ -102,41 +102,17 @@ def test_land_dag_lands_only_its_data_interval(demo_home):
     assert rows_after == rows_before  # the day was replaced, not added again
 
 
-def test_listen_dag_alerts_each_crisis_once_through_the_webhook(demo_home, monkeypatch):
+def test_listen_dag_alerts_each_crisis_once_through_the_webhook(demo_home, webhook, monkeypatch):
     """The hourly DAG through real Airflow: land, enrich, the listening models, then one alert per
     new episode of our brands, POSTed to a webhook connection (a local server), and none again."""
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     from groundswell.airflow_runner import dags_test
     from groundswell.config import Settings
 
-    received: list[dict] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the name http.server calls
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", json.dumps(
-        {"conn_type": "http", "host": f"http://127.0.0.1:{server.server_address[1]}/hooks/crisis"}))
     monkeypatch.setenv("GROUNDSWELL_ALERT_RECENT_HOURS", "100000")  # the demo's episodes are old
     settings = Settings(home=demo_home)
-    try:
-        dags_test("groundswell_listen", settings, logical_date="2026-10-31T05:05:00+00:00")
-        first = list(received)
-        dags_test("groundswell_listen", settings, logical_date="2026-10-31T06:05:00+00:00")
-    finally:
-        server.shutdown()
+    dags_test("groundswell_listen", settings, logical_date="2026-10-31T05:05:00+00:00")
+    first = list(webhook.bodies)
+    dags_test("groundswell_listen", settings, logical_date="2026-10-31T06:05:00+00:00")
 
     log = (demo_home / "logs" / "airflow-dags-test-groundswell_listen.log").read_text()
     assert "[DAG TEST] end task task_id=dbt.fct_crisis_episodes_model_build" in log
@@ -153,7 +129,7 @@ def test_listen_dag_alerts_each_crisis_once_through_the_webhook(demo_home, monke
     assert sorted(p["subject"] for p in first) == sorted(s for *_, s in recorded)
     assert all(brand in p["text"] for p, (_, brand) in zip(sorted(first, key=lambda p: p["subject"]),
                                                            sorted(ours, key=lambda o: o[1]), strict=True))
-    assert len(received) == len(first)  # the second run found nothing new: one alert per episode
+    assert len(webhook.bodies) == len(first)  # the second run found nothing new: one alert per episode
 
 
 def test_build_dag_stops_at_the_gate_and_the_old_snapshot_stays(demo_home, tmp_path):

@@ -9,7 +9,6 @@ import json
 import threading
 import warnings
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
@@ -52,30 +51,6 @@ def warehouse(settings, monkeypatch):
                         "'rage', ?, [{'mention_id': 'x-1', 'platform': 'x', 'engagement': 12, "
                         "'text': 'worst flight ever'}])", [episode_id, brand, kind, start, start, end, tag])
     return settings
-
-
-@pytest.fixture
-def webhook(monkeypatch):
-    """A real HTTP server on 127.0.0.1 as the groundswell_alerts connection: the JSON bodies it
-    received, and ``answer(n)``, the status of the n-th POST (200 unless a test says otherwise)."""
-    hook = SimpleNamespace(bodies=[], answer=lambda n: 200)
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the name http.server calls
-            hook.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(hook.answer(len(hook.bodies)))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", json.dumps(
-        {"conn_type": "http", "host": f"http://127.0.0.1:{server.server_address[1]}/hook"}))
-    yield hook
-    server.shutdown()
 
 
 def recorded(settings) -> list[tuple]:
