@@ -52,8 +52,9 @@ def test_both_dags_ran_through_airflow_and_succeeded(demo_home):
 
 
 def test_the_airflow_build_runs_every_dbt_test_once_as_the_cli_build_does(demo_home):
-    """Cosmos's per-model test tasks, the detached tests of two parents and ``test_sources``:
-    together every data test and unit test of the project, each once, in the published run."""
+    """Cosmos's `dbt build` task per model or seed, the detached tests of two parents and
+    ``test_sources``: together every data test and unit test of the project, each once, in the
+    published run."""
     manifest = json.loads(manifest_path(Settings(home=demo_home)).read_text())
     expected = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "test"}
     expected |= set(manifest.get("unit_tests", {}))
