@@ -1,7 +1,7 @@
-{#- The rows of `relation` landed after `watermark` (a timestamp literal); every row when
-    it is none. For an incremental model reading a staging view: the view's latest-landing
-    window still runs over the whole raw table (DuckDB cannot push the filter below it), but
-    the result is the same as filtering the raw rows first. -#}
+{#- The rows of `relation` (a staging model: the latest landing of each record) landed after
+    `watermark` (a timestamp literal); every row when it is none. For an incremental model that
+    has read every landing up to its watermark (landings of one table commit in `_loaded_at`
+    order, groundswell.lake): the rows whose latest landing is new. -#}
 {% macro landed_since(relation, watermark=none) -%}
     select * from {{ relation }}
     {%- if watermark %}

@@ -369,7 +369,8 @@ def _print_published(settings, target: Path | None = None) -> None:
 @click.option("--max-rows", type=int, default=40, show_default=True)
 @click.option("--writer", "on_writer", is_flag=True,
               help="Query the pipeline's own warehouse.duckdb (raw, staging, quarantined payloads) "
-                   "instead of the snapshot; read-only, and only while no pipeline task writes it.")
+                   "instead of the snapshot; read-only, and only while no pipeline task writes it. "
+                   "Before anything was built: the raw lake alone.")
 @_fail_cleanly
 def sql(query: str, max_rows: int, on_writer: bool) -> None:
     """Run a read-only SQL QUERY on the published snapshot and print the result.
@@ -383,13 +384,13 @@ def sql(query: str, max_rows: int, on_writer: bool) -> None:
 
     import duckdb
 
-    from groundswell.warehouse import connect, published
+    from groundswell.warehouse import connect, lake_reader, published
 
     settings = get_settings()
-    if on_writer:
-        if not settings.warehouse_path.exists():
-            raise ConfigError(f"no warehouse at {settings.warehouse_path}: nothing has landed in this "
-                              "GROUNDSWELL_HOME yet")
+    if on_writer and not settings.warehouse_path.exists():
+        # Nothing built yet: what landed is in the lake, and raw.* reads it without a writer.
+        opened = lake_reader(settings)
+    elif on_writer:
         try:
             opened = contextlib.closing(connect(settings.warehouse_path, read_only=True))
         except duckdb.IOException as exc:

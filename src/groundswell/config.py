@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         default=None, description="Key of the customer pseudonyms in the marts; by default a random "
         "key generated once into $GROUNDSWELL_HOME/secrets/pseudonym.key (mode 0600).",
     )
+    lake: str | None = Field(
+        default=None,
+        description="Root of the raw Parquet lake: a local folder (default $GROUNDSWELL_HOME/lake) or an "
+        "fsspec URI (s3://bucket/prefix, gs://..., abfs://...; with that protocol's fsspec package).",
+    )
     duckdb_memory_limit: str = Field(
         default="2GB",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
@@ -67,6 +72,18 @@ class Settings(BaseSettings):
     def warehouse_path(self) -> Path:
         """The writer database: only pipeline tasks open it."""
         return self.home / "warehouse.duckdb"
+
+    @cached_property
+    def lake_root(self) -> str:
+        """The raw lake's root: ``GROUNDSWELL_LAKE``, else ``lake/`` under home."""
+        return self.lake or str(self.home / "lake")
+
+    @cached_property
+    def raw_lake(self):
+        """The raw lake (``groundswell.lake.Lake``): landed batches, quarantine and load audit."""
+        from groundswell.lake import Lake
+
+        return Lake(self.lake_root, locks_dir=self.home / "locks", scratch_dir=self.home / "tmp" / "lake")
 
     @cached_property
     def published_dir(self) -> Path:
@@ -160,6 +177,9 @@ class Settings(BaseSettings):
             "GROUNDSWELL_HOME": str(self.home),
             "GROUNDSWELL_PROJECT_ROOT": str(self.project_root),
             "GROUNDSWELL_WAREHOUSE_PATH": str(self.warehouse_path),
+            # dbt's sources read the lake (dbt_project.yml: sources' external_location). Not
+            # GROUNDSWELL_LAKE: exported, a setting would follow this process into every other home.
+            "GROUNDSWELL_LAKE_ROOT": self.raw_lake.root,
             "DBT_PROFILES_DIR": str(self.dbt_project_dir),
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "DBT_LOG_PATH": str(self.logs_dir / "dbt"),

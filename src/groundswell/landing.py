@@ -1,20 +1,27 @@
-"""Landing: one batch of files into ``raw.*`` in one transaction.
+"""Landing: one batch of files into the raw lake, whole or not at all.
 
-Good records go to the source's raw table with lineage columns, bad ones to
-``raw.quarantine`` with the reason and the original payload, and one row to
-``raw.load_audit`` with received = landed + quarantined.  Landing a file
-again replaces what it landed before, so re-running a day never duplicates.
+Good records go to the source's raw dataset with lineage columns, bad ones to quarantine with
+the reason and the original payload, and one row to the load audit with received = landed +
+quarantined: three Parquet files of the lake (``groundswell.lake``), committed together.
+Landing a file again replaces what it landed before, so re-running a day never duplicates.
 
-Files stream: each is parsed once on its way into the raw table, and read a
-second time only when a cheap count shows it held bad records; DuckDB's
-memory limit (``GROUNDSWELL_DUCKDB_MEMORY_LIMIT``) bounds a batch of any size.
+A landing needs no lock on the warehouse: it checks its records in a private in-memory DuckDB
+(bounded by ``GROUNDSWELL_DUCKDB_MEMORY_LIMIT``, spilling to ``$GROUNDSWELL_HOME/tmp``) and
+writes Parquet files. Landings of different sources and days run side by side; landings of one
+table take turns on the table's lock, so ``_loaded_at`` grows in commit order (lake.py).
+
+Files stream: each is parsed once on its way into the batch, and read a second time only when
+a cheap count shows it held bad records.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,13 +29,16 @@ from pathlib import Path
 import duckdb
 
 from groundswell.config import Settings, get_settings
+from groundswell.lake import AUDIT_COLUMNS, QUARANTINE_COLUMNS, Lake, Put
 from groundswell.ops import current_run
 from groundswell.progress import track
 from groundswell.sources import SOURCE_GROUPS, SOURCES, Source, get_source
 from groundswell.sources.base import LINEAGE_COLUMNS, CheckedQuery, quote_ident, quote_literal
-from groundswell.warehouse import utcnow, writer
+from groundswell.warehouse import utcnow
 
 log = logging.getLogger(__name__)
+
+_PARTITION = re.compile(r"(?:^|/)dt=(\d{4}-\d{2}-\d{2})(?:/|$)")
 
 
 class LandingError(RuntimeError):
@@ -79,17 +89,15 @@ def land_files(
     source_key: str,
     paths: Iterable[Path | str],
     settings: Settings | None = None,
-    con: duckdb.DuckDBPyConnection | None = None,
 ) -> LoadResult:
     """Land the given files (or folders) of one source as one batch."""
     source = get_source(source_key)
     files = resolve_files(source, paths)
     if not files:
         raise LandingError(f"no files given for {source.key}")
-    if con is None:
-        with writer(settings or get_settings()) as own:
-            return _land(own, source, files)
-    return _land(con, source, files)
+    settings = settings or get_settings()
+    with scratch(settings) as con:
+        return _land(con, settings, source, files)
 
 
 def land_group(
@@ -109,74 +117,161 @@ def land_group(
     if not found:
         patterns = ", ".join(s.file_pattern for s in sources)
         raise LandingError(f"{folder} holds none of the {group} tables: expected files like {patterns}")
-    with writer(settings or get_settings()) as con:
-        return [_land(con, source, files) for source, files in found]
+    settings = settings or get_settings()
+    with scratch(settings) as con:
+        return [_land(con, settings, source, files) for source, files in found]
 
 
-def _land(con: duckdb.DuckDBPyConnection, source: Source, files: list[Path]) -> LoadResult:
+@contextmanager
+def scratch(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A private in-memory DuckDB to check batches in: bounded, spilling to a folder of its own."""
+    spill = settings.home / "tmp" / f"landing-{os.getpid()}"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
+        con.execute(f"SET temp_directory = {quote_literal(str(spill))}")
+        settings.raw_lake.register(con)
+        yield con
+    finally:
+        con.close()
+        for leftover in spill.glob("*"):
+            leftover.unlink(missing_ok=True)
+        spill.rmdir()
+
+
+def ensure_contracts(con: duckdb.DuckDBPyConnection, lake: Lake, sources: Iterable[Source]) -> None:
+    """Each table's contract files, in raw, quarantine and the audit: every table reads with its
+    columns before anything landed in it, and a contract that gained a column has it (NULL in the
+    batches landed before)."""
+    for source in sources:
+        lake.ensure_contract(con, "raw", source.table, source.columns())
+        lake.ensure_contract(con, "quarantine", source.table, QUARANTINE_COLUMNS)
+        lake.ensure_contract(con, "load_audit", source.table, AUDIT_COLUMNS)
+
+
+def _batch_day(files: Sequence[str], day: date | None, earlier: date | None) -> str:
+    """The batch's ``dt``: its drop partition; else the day it first landed (so landing it again
+    replaces it in place); else the ``dt=`` folder all its files share; else today (UTC)."""
+    if day is not None:
+        return day.isoformat()
+    if earlier is not None:
+        return earlier.isoformat()
+    days = {m.group(1) for f in files if (m := _PARTITION.search(f))}
+    if len(days) == 1 and len(files) == len([f for f in files if _PARTITION.search(f)]):
+        return days.pop()
+    return utcnow().date().isoformat()
+
+
+def _land(con: duckdb.DuckDBPyConnection, settings: Settings, source: Source, files: list[Path],
+          day: date | None = None) -> LoadResult:
+    lake = settings.raw_lake
     batch_id = batch_id_for(source, files)
     file_names = [str(f) for f in files]
-    started = utcnow()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        # Replace whatever this batch, or any of its files, landed before. The audit (small)
-        # says whether there is anything to replace, sparing a scan of the raw table.
-        landed_before = con.execute(
-            "SELECT count(*) FROM raw.load_audit WHERE source = ? "
-            "AND (batch_id = ? OR list_has_any(files, ?::VARCHAR[]))",
-            [source.key, batch_id, file_names],
-        ).fetchone()[0]
-        if landed_before:
-            con.execute(
-                f"DELETE FROM {source.qualified_table} "
-                "WHERE _batch_id = ? OR list_contains(?::VARCHAR[], _source_file)",
-                [batch_id, file_names],
-            )
-            con.execute(
-                "DELETE FROM raw.quarantine WHERE source = ? "
-                "AND (batch_id = ? OR list_contains(?::VARCHAR[], source_file))",
-                [source.key, batch_id, file_names],
-            )
+    table = source.table
+    ensure_contracts(con, lake, [source])
+    with lake.lock(table):
+        lake.recover(table)
+        started = utcnow()
+        # What this batch, or any of its files, landed before: replaced by this landing.
+        earlier = con.execute(
+            f"SELECT batch_id, max(dt) FROM {lake.read_sql('load_audit', table)} "
+            "WHERE source = ? AND (batch_id = ? OR list_has_any(files, ?::VARCHAR[])) GROUP BY ALL",
+            [source.key, batch_id, file_names]).fetchall()
+        same = [d for b, d in earlier if b == batch_id]
+        dt = _batch_day(file_names, day, same[0] if same else None)
         batch = _Batch(con, source, batch_id, started)
-        for query in source.checked_queries(files, f"TIMESTAMP '{started.isoformat(sep=' ')}'"):
-            batch.land(query)
-        duplicates = _set_aside_duplicates(con, source, batch_id, started)
-        received = batch.inserted + batch.quarantined
-        landed, quarantined = batch.inserted - duplicates, batch.quarantined + duplicates
-        con.execute(
-            "INSERT INTO raw.load_audit (batch_id, source, target_table, file_count, files, received, "
-            "landed, quarantined, started_at, finished_at, dag_id, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch_id, source.key, source.qualified_table, len(files), file_names,
-             received, landed, quarantined, started, utcnow(), *current_run()],
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        try:
+            for query in source.checked_queries(files, f"TIMESTAMP '{started.isoformat(sep=' ')}'"):
+                batch.land(query)
+            duplicates = _set_aside_duplicates(con, source, batch_id, started)
+            received = batch.inserted + batch.quarantined
+            landed, quarantined = batch.inserted - duplicates, batch.quarantined + duplicates
+            dag_id, run_id = current_run()
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _audit AS SELECT * FROM ({_typed(AUDIT_COLUMNS)}) "
+                        "UNION ALL SELECT ?, ?, ?, ?::DATE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?",
+                        [batch_id, source.key, source.qualified_table, dt, len(files), file_names,
+                         received, landed, quarantined, started, utcnow(), dag_id, run_id,
+                         sorted(b for b, _ in earlier)])
+            puts, deletes = _write_batch(con, lake, source, batch_id, dt, started, quarantined)
+            deletes += _replaced_elsewhere(con, lake, source, batch_id, dt, earlier, file_names, puts)
+            lake.commit(table, [lake.stage(p) for p in puts], deletes)
+        finally:
+            con.execute("DROP TABLE IF EXISTS _good; DROP TABLE IF EXISTS _bad; DROP TABLE IF EXISTS _audit")
     result = LoadResult(batch_id, source.key, source.qualified_table, tuple(file_names),
                         received, landed, quarantined)
     log.info("landed %s: %s", source.key, result)
     return result
 
 
-class _Batch:
-    """Lands checked records: good ones straight into the raw table, bad ones into quarantine.
+def _typed(columns: Sequence[tuple[str, str]]) -> str:
+    return "SELECT " + ", ".join(f"NULL::{t} AS {quote_ident(n)}" for n, t in columns) + " LIMIT 0"
 
-    Each file is parsed once on the way into the raw table.  Its bad records
-    are found by a second pass only when there are any: a cheap count of the
-    file's records (lines split, nothing parsed) says whether all arrived.
+
+def _copy(con: duckdb.DuckDBPyConnection, lake: Lake, select: str, final: str) -> Put:
+    local, put = lake.new_file(final)
+    con.execute(f"COPY ({select}) TO {quote_literal(local)} (FORMAT parquet, COMPRESSION zstd)")
+    return put
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, lake: Lake, source: Source, batch_id: str, dt: str,
+                 started, quarantined: int) -> tuple[list[Put], list[str]]:
+    """The batch's raw, quarantine and audit files under temporary names, and the files of the same
+    batch the commit deletes (under another day, or a quarantine it no longer has)."""
+    table = source.table
+    stamp = started.strftime("%Y%m%dT%H%M%S%f")
+    puts = [_copy(con, lake, "SELECT * FROM _good", lake.batch_path("raw", table, dt, batch_id))]
+    if quarantined:
+        puts.append(_copy(con, lake, "SELECT * FROM _bad", lake.batch_path("quarantine", table, dt, batch_id)))
+    puts.append(_copy(con, lake, "SELECT * FROM _audit",
+                      lake.batch_path("load_audit", table, started.date().isoformat(), f"{batch_id}@{stamp}")))
+    written = {p.final for p in puts}
+    deletes = [f for dataset in ("raw", "quarantine") for f in lake.batch_files(dataset, table, batch_id)
+               if f not in written]
+    return puts, deletes
+
+
+def _replaced_elsewhere(con: duckdb.DuckDBPyConnection, lake: Lake, source: Source, batch_id: str, dt: str,
+                        earlier: list, file_names: list[str], puts: list[Put]) -> list[str]:
+    """Other batches that landed some of these files: rewritten without those files' records
+    (added to ``puts``), or deleted (returned) when nothing else is left in them."""
+    deletes: list[str] = []
+    files = "[" + ", ".join(quote_literal(f) for f in file_names) + "]"
+    for other, _ in earlier:
+        if other == batch_id:
+            continue
+        for dataset, column in (("raw", "_source_file"), ("quarantine", "source_file")):
+            for path in lake.batch_files(dataset, source.table, other):
+                keep = (f"SELECT * FROM read_parquet({quote_literal(path)}, hive_partitioning = false) "
+                        f"WHERE NOT list_contains({files}, {column})")
+                if con.execute(f"SELECT count(*) FROM ({keep})").fetchone()[0]:
+                    puts.append(_copy(con, lake, keep, path))
+                else:
+                    deletes.append(path)
+    return deletes
+
+
+class _Batch:
+    """Checks records into the batch: good ones into ``_good`` (the raw table's columns), bad ones
+    into ``_bad`` (the quarantine's), both temp tables of the landing's own DuckDB.
+
+    Each file is parsed once on the way into ``_good``.  Its bad records are found by a second
+    pass only when there are any: a cheap count of the file's records (lines split, nothing
+    parsed) says whether all arrived.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, source: Source, batch_id: str, started) -> None:
         self.con, self.source, self.batch_id, self.started = con, source, batch_id, started
         self.inserted = self.quarantined = 0
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _good AS {_typed(source.columns())}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _bad AS {_typed(QUARANTINE_COLUMNS)}")
         fields = ", ".join(quote_ident(f.name) for f in source.fields)
         lineage = ", ".join(name for name, _ in LINEAGE_COLUMNS)
-        self.insert_good = (f"INSERT INTO {source.qualified_table} ({fields}, {lineage}) "
+        self.insert_good = (f"INSERT INTO _good ({fields}, {lineage}) "
                             f"SELECT {fields}, _extras, ?, _source_file, _record_no, ? "
                             "FROM ({sql}) WHERE _reject_reason IS NULL")
-        self.insert_bad = ("INSERT INTO raw.quarantine "
+        self.insert_bad = ("INSERT INTO _bad "
                            "SELECT ?, ?, ?, _source_file, _record_no, _reject_reason, _payload, ? "
                            "FROM ({sql}) WHERE _reject_reason IS NOT NULL")
 
@@ -198,7 +293,7 @@ class _Batch:
             label = "CSV line " if self.source.format == "csv" else "line "
             source_file = quote_literal(query.rejects_of) if query.rejects_of else "s.file_path"
             self.quarantined += self.con.execute(
-                "INSERT INTO raw.quarantine "
+                "INSERT INTO _bad "
                 f"SELECT DISTINCT ON (source_file, line) ?, ?, ?, {source_file} AS source_file, "
                 f"line - {query.header_lines}, "
                 f"'{label}' || line || ': ' || error_message, csv_line, ? "
@@ -234,18 +329,13 @@ def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
 def _set_aside_duplicates(con: duckdb.DuckDBPyConnection, source: Source, batch_id: str, started) -> int:
     """A key seen twice in one batch lands once: the first record, by file and position.
 
-    Later copies move from the raw table to quarantine, saying which record was
-    kept, with the record as checked (its typed fields and extras) as the
-    payload.  Across batches the raw table keeps every landing; staging keeps
-    the latest.  Returns how many records were set aside.
+    Later copies move from ``_good`` to ``_bad``, saying which record was kept, with the record
+    as checked (its typed fields and extras) as the payload.  Across batches the lake keeps
+    every landing; staging keeps the latest.  Returns how many records were set aside.
     """
-    table = source.qualified_table
     key = ", ".join(quote_ident(k) for k in source.natural_key)
     duplicated = con.execute(
-        f"SELECT count(*) FROM (SELECT {key} FROM {table} WHERE _batch_id = ? "
-        "GROUP BY ALL HAVING count(*) > 1)",
-        [batch_id],
-    ).fetchone()[0]
+        f"SELECT count(*) FROM (SELECT {key} FROM _good GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
     if not duplicated:
         return 0
     order = f"{source.keep_first_by}, " if source.keep_first_by else ""
@@ -260,19 +350,16 @@ def _set_aside_duplicates(con: duckdb.DuckDBPyConnection, source: Source, batch_
                    || ' of ' || first_value(_source_file) OVER w AS reason,
                  to_json({{{record}, '_extras': _extras}})::VARCHAR AS payload,
                  row_number() OVER w AS n
-          FROM {table}
-          WHERE _batch_id = ?
-            AND ({key}) IN (SELECT ({key}) FROM {table} WHERE _batch_id = ?
-                            GROUP BY ALL HAVING count(*) > 1)
+          FROM _good
+          WHERE ({key}) IN (SELECT ({key}) FROM _good GROUP BY ALL HAVING count(*) > 1)
           WINDOW w AS (PARTITION BY {key} ORDER BY {order}_source_file, _record_no)
         ) WHERE n > 1
-    """, [batch_id, batch_id])
+    """)
     moved = con.execute(
-        "INSERT INTO raw.quarantine SELECT ?, ?, ?, _source_file, _record_no, reason, payload, ? "
-        "FROM _duplicates",
-        [batch_id, source.key, table, started],
+        "INSERT INTO _bad SELECT ?, ?, ?, _source_file, _record_no, reason, payload, ? FROM _duplicates",
+        [batch_id, source.key, source.qualified_table, started],
     ).fetchone()[0]
-    con.execute(f"DELETE FROM {table} WHERE rowid IN (SELECT rid FROM _duplicates)")
+    con.execute("DELETE FROM _good WHERE rowid IN (SELECT rid FROM _duplicates)")
     con.execute("DROP TABLE _duplicates")
     return moved
 
@@ -311,12 +398,12 @@ def land_interval(
         if (start is None or d >= start) and (end is None or d < end)
     ]
     results = []
-    with writer(settings) as con:
+    with scratch(settings) as con:
         for day in track(days, f"landing {source.key}"):
             folder = partition_dir(settings, source, day)
             files = sorted(p for p in folder.glob(source.file_pattern) if p.is_file())
             if files:
-                results.append(_land(con, source, files))
+                results.append(_land(con, settings, source, files, day))
     if not days:
         log.info("no %s partitions between %s and %s in %s", source.key, start, end,
                  settings.landing_dir / source.drop_dir)

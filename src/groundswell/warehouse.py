@@ -27,38 +27,6 @@ from groundswell.ops import ensure_ops_schema
 from groundswell.sources import SOURCES
 from groundswell.sources.base import quote_ident, quote_literal
 
-SYSTEM_DDL = (
-    "CREATE SCHEMA IF NOT EXISTS raw",
-    """CREATE TABLE IF NOT EXISTS raw.quarantine (
-      batch_id VARCHAR NOT NULL,
-      source VARCHAR NOT NULL,
-      target_table VARCHAR NOT NULL,
-      source_file VARCHAR,
-      record_no BIGINT,
-      reason VARCHAR NOT NULL,
-      payload VARCHAR,
-      quarantined_at TIMESTAMP NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS raw.load_audit (
-      batch_id VARCHAR NOT NULL,
-      source VARCHAR NOT NULL,
-      target_table VARCHAR NOT NULL,
-      file_count INTEGER NOT NULL,
-      files VARCHAR[] NOT NULL,
-      received BIGINT NOT NULL,
-      landed BIGINT NOT NULL,
-      quarantined BIGINT NOT NULL,
-      started_at TIMESTAMP NOT NULL,
-      finished_at TIMESTAMP NOT NULL,
-      dag_id VARCHAR,  -- the Airflow DAG and run that landed it (groundswell.ops.current_run)
-      run_id VARCHAR
-    )""",
-    # Audits written before runs were recorded: the columns, NULL for their old rows.
-    "ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS dag_id VARCHAR",
-    "ALTER TABLE raw.load_audit ADD COLUMN IF NOT EXISTS run_id VARCHAR",
-)
-
-
 class SnapshotMissingError(FileNotFoundError):
     def __init__(self, path: Path) -> None:
         super().__init__(
@@ -80,14 +48,14 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 
 @contextmanager
 def writer(settings: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The writer database with the raw schema in place; closed on exit."""
+    """The writer database, its ``raw`` views over the lake in place; closed on exit."""
     settings = settings or get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     con = connect(settings.warehouse_path)
     try:
-        # Bounded: a batch larger than memory spills to $warehouse.tmp instead of growing the process.
+        # Bounded: a statement larger than memory spills to $warehouse.tmp instead of growing the process.
         con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
-        ensure_raw_schema(con)
+        ensure_raw_schema(con, settings)
         ensure_enrichment_schema(con)
         ensure_ops_schema(con)
         yield con
@@ -95,22 +63,71 @@ def writer(settings: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnecti
         con.close()
 
 
-def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every raw table, so every model builds before its source has landed."""
-    for ddl in SYSTEM_DDL:
-        con.execute(ddl)
-    existing: dict[str, set[str]] = {}
-    for table, column in con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'raw'").fetchall():
-        existing.setdefault(table, set()).add(column)
-    for source in SOURCES.values():
-        if source.table not in existing:
-            con.execute(source.ddl())
-            continue
-        # A contract that gained a column since the table was made: add it (NULL for old rows).
-        for name, typ in source.columns():
-            if name not in existing[source.table]:
-                con.execute(f'ALTER TABLE {source.qualified_table} ADD COLUMN "{name}" {typ}')
+@contextmanager
+def lake_reader(settings: Settings | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB with the ``raw`` views over the lake: reads what landed (tables,
+    quarantine, load audit) without opening the writer, so it never waits for a pipeline task."""
+    from groundswell.landing import ensure_contracts
+
+    settings = settings or get_settings()
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        settings.raw_lake.register(con)
+        ensure_contracts(con, settings.raw_lake, SOURCES.values())
+        con.execute("CREATE SCHEMA raw")
+        for name, body in raw_views(settings).items():
+            con.execute(f"CREATE VIEW raw.{quote_ident(name)} AS {body}")
+        yield con
+    finally:
+        con.close()
+
+
+def raw_views(settings: Settings) -> dict[str, str]:
+    """``raw.<name>`` -> the lake it reads: every source's table, ``quarantine`` and ``load_audit``.
+
+    The writer holds no raw data: these views let ``groundswell sql --writer``, the gate's raw
+    suites and the ops summaries read the lake by the names they always had. dbt reads the lake
+    directly (its sources' ``external_location``)."""
+    lake = settings.raw_lake
+    views = {source.table: f"SELECT * FROM {lake.read_sql('raw', source.table)}"
+             for source in SOURCES.values()}
+    views["quarantine"] = f"SELECT * EXCLUDE (dt) FROM {lake.read_sql('quarantine')}"
+    views["load_audit"] = f"SELECT * FROM {lake.read_sql('load_audit')}"
+    return views
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
+    """Every raw table readable, so every model builds before its source has landed: the lake's
+    contract files (groundswell.landing.ensure_contracts) and the writer's ``raw`` views over it.
+
+    A writer from before the lake (raw tables inside it) has them moved to the lake first
+    (groundswell.lake_migration)."""
+    from groundswell.landing import ensure_contracts
+
+    settings = settings or get_settings()
+    lake = settings.raw_lake
+    lake.register(con)
+    ensure_contracts(con, lake, SOURCES.values())
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    existing = dict(con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'raw' "
+        "AND table_catalog = current_database()").fetchall())
+    if any(kind == "BASE TABLE" for kind in existing.values()):
+        from groundswell.lake_migration import migrate
+
+        migrate(con, settings)
+        existing = {}
+    current = dict(con.execute(
+        "SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'raw' "
+        "AND database_name = current_database()").fetchall())
+    for name, body in raw_views(settings).items():
+        # Views are re-created only when what they read changed (their comment says what they
+        # were made from): binding one lists the lake's files.
+        made_from = f"groundswell raw view over the lake: {body}"
+        if current.get(name) != made_from:
+            con.execute(f"CREATE OR REPLACE VIEW raw.{quote_ident(name)} AS {body}")
+            con.execute(f"COMMENT ON VIEW raw.{quote_ident(name)} IS {quote_literal(made_from)}")
 
 
 # Written by groundswell.enrichment (sentiment, complaint type and topic of inbound texts),

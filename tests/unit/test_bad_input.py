@@ -10,15 +10,12 @@ from click.testing import CliRunner
 
 from groundswell.cli import main
 from groundswell.landing import land_files
-from groundswell.warehouse import connect
+from groundswell.warehouse import lake_reader
 
 
 def query(settings, sql: str, params=None):
-    con = connect(settings.warehouse_path, read_only=True)
-    try:
+    with lake_reader(settings) as con:
         return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def reasons(settings) -> dict[int, str]:
@@ -250,11 +247,19 @@ def test_a_path_that_does_not_exist_is_named_and_fails(settings):
 
 
 def test_a_raw_table_gains_a_new_contract_column(settings, tmp_path):
-    from groundswell.warehouse import writer
+    import duckdb
 
-    with writer(settings) as con:
-        con.execute("ALTER TABLE raw.crm__contacts DROP COLUMN segment")
+    old = tmp_path / "old.csv"
+    old.write_text("contact_id,created_at\nC0,2026-01-01\n")
+    land_files("crm-contacts", [old], settings)
+    # As if landed under a contract without `segment`: its batch and the contract file lack it.
+    con = duckdb.connect()
+    for path in Path(settings.raw_lake.path("raw", "crm__contacts")).rglob("*.parquet"):
+        con.execute(f"COPY (SELECT * EXCLUDE (segment) FROM read_parquet('{path}', hive_partitioning = false)) "
+                    f"TO '{path}.new' (FORMAT parquet)")
+        Path(f"{path}.new").replace(path)
     csv = tmp_path / "contacts.csv"
     csv.write_text("contact_id,created_at,segment\nC1,2026-01-01,family\n")
     land_files("crm-contacts", [csv], settings)
-    assert query(settings, "select segment from raw.crm__contacts") == [("family",)]
+    assert query(settings, "select contact_id, segment from raw.crm__contacts order by 1") == [
+        ("C0", None), ("C1", "family")]

@@ -11,26 +11,20 @@ from groundswell.demo import generate
 from groundswell.demo.generator import DEMO_SOURCES
 from groundswell.landing import LandingError, land_everything, land_files, land_interval
 from groundswell.sources import SOURCES, UnknownSourceError
-from groundswell.warehouse import connect
+from groundswell.warehouse import lake_reader
 
 
 def counts(settings) -> dict[str, int]:
-    con = connect(settings.warehouse_path, read_only=True)
-    try:
+    with lake_reader(settings) as con:
         return {
             key: con.execute(f"select count(*) from {s.qualified_table}").fetchone()[0]
             for key, s in SOURCES.items()
         } | {"quarantine": con.execute("select count(*) from raw.quarantine").fetchone()[0]}
-    finally:
-        con.close()
 
 
 def query(settings, sql: str, params=None):
-    con = connect(settings.warehouse_path, read_only=True)
-    try:
+    with lake_reader(settings) as con:
         return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def x_page(tweets: list[dict]) -> str:
@@ -153,29 +147,27 @@ def test_csv_rows_with_broken_structure_or_values_are_quarantined(settings, tmp_
     assert line[0][0] == "K3,2026-03-01,x,c,marketing,paid_media,,,10,USD,extra"
 
 
-class FailingAudit:
-    """A connection that fails on the batch's last statement, as a full disk would."""
-
-    def __init__(self, con):
-        self.con = con
-
-    def execute(self, sql, *args, **kwargs):
-        if sql.startswith("INSERT INTO raw.load_audit"):
-            raise RuntimeError("disk full")
-        return self.con.execute(sql, *args, **kwargs)
-
-
-def test_a_failing_batch_leaves_the_warehouse_as_it_was(settings, tmp_path):
-    from groundswell.warehouse import writer
+def test_a_failing_batch_leaves_the_lake_as_it_was(settings, tmp_path, monkeypatch):
+    from groundswell.lake import Lake
 
     page = tmp_path / "p.json"
     page.write_text(x_page([tweet(1)]))
     land_files("x-tweets", [page], settings)
     before = counts(settings)
     page.write_text(x_page([tweet(1), tweet(2)]))
-    with writer(settings) as con, pytest.raises(RuntimeError, match="disk full"):
-        land_files("x-tweets", [page], settings, con=FailingAudit(con))
+
+    def full_disk(self, table, puts, deletes=()):  # the commit's journal cannot be written
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Lake, "commit", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        land_files("x-tweets", [page], settings)
     assert counts(settings) == before
+    monkeypatch.undo()
+    # The next landing of the table clears what the failed one wrote, and lands.
+    land_files("x-tweets", [page], settings)
+    assert counts(settings)["x-tweets"] == before["x-tweets"] + 1
+    assert not list(settings.raw_lake.root and Path(settings.raw_lake.root).rglob("*.tmp"))
 
 
 def test_interval_lands_only_the_partitions_inside_it(settings):

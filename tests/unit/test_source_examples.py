@@ -7,7 +7,7 @@ import pytest
 from groundswell.landing import land_files
 from groundswell.sources import SOURCES
 from groundswell.sources.docs import _example
-from groundswell.warehouse import connect
+from groundswell.warehouse import lake_reader
 
 EXTENSION = {"api_pages": "json", "jsonl": "jsonl", "csv": "csv"}
 
@@ -21,12 +21,9 @@ def test_documented_example_lands_without_quarantine(settings, tmp_path, key):
     path = tmp_path / (source.example_name or f"example.{EXTENSION[source.format]}")
     path.write_text(body)
     result = land_files(key, [path], settings)
-    con = connect(settings.warehouse_path, read_only=True)
-    try:
+    with lake_reader(settings) as con:
         reasons = con.execute("select reason from raw.quarantine").fetchall()
         row = con.execute(f"select * from {source.qualified_table}").fetchdf()
-    finally:
-        con.close()
     assert (result.received, result.landed, reasons) == (len(row), len(row), [])
     assert len(row) >= 1
     # Every required field, and every field the example shows, is filled.

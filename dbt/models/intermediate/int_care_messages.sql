@@ -2,11 +2,10 @@
 -- channel, in one shape. A brand message is one written by a brand account (registered in
 -- seeds/brand_accounts.csv; in the twcs import, any tweet not flagged inbound).
 --
--- Incremental (delete+insert on source, message_id). A run reads only the raw rows landed
--- after the latest `_loaded_at` already here (per source; a landing is one transaction with one
--- `_loaded_at`, so none lands later with the same stamp; twcs through the staging macro, so the
--- filter is applied before the dedup window), plus the twcs tweets whose thread the new rows
--- change (replies that landed before their parent). `_built_at` is the start of the dbt run that
+-- Incremental (delete+insert on source, message_id). A run reads only the staging rows whose
+-- latest landing is after the latest `_loaded_at` already here (per source; landings of a table
+-- commit in `_loaded_at` order, so none lands later with an earlier stamp), plus the twcs tweets
+-- whose thread the new rows change (replies that landed before their parent). `_built_at` is the start of the dbt run that
 -- wrote the row: int_care_replies and fct_care_messages pick up the rows written since their own
 -- last run. A new twcs support handle (it changes which @mentions are brands) rebuilds every row.
 -- Seeds (brand_accounts) are read as they are: after editing them, run with --full-refresh.
@@ -31,8 +30,8 @@
         {#- A twcs support handle not seen before: every @mention must be looked up again. -#}
         {%- set new_handles = run_query(
             "select count(*) from (select distinct lower(author_id) as handle from "
-            ~ source('customer_support', 'customer_support__tweets')
-            ~ " where not inbound and _loaded_at > cast('" ~ watermarks[cs_source] ~ "' as timestamp)"
+            ~ ref('stg_customer_support__tweets')
+            ~ " where not is_inbound and _loaded_at > cast('" ~ watermarks[cs_source] ~ "' as timestamp)"
             ~ " except select lower(author_id) from " ~ this
             ~ " where source = '" ~ cs_source ~ "' and is_brand_message)"
         ).columns[0].values()[0] %}
@@ -41,7 +40,6 @@
         {%- endif %}
     {%- endif %}
 {%- endif %}
--- depends_on: {{ ref('stg_customer_support__tweets') }}
 with
 
 accounts as (
@@ -54,11 +52,7 @@ accounts as (
 -- The twcs tweets to (re)build: all of them, or those landed since the watermark.
 customer_support as (
 
-    {% if incremental and watermarks.get(cs_source) -%}
-    {{ stg_customer_support__tweets(loaded_since=watermarks[cs_source]) }}
-    {%- else -%}
-    select * from {{ ref('stg_customer_support__tweets') }}
-    {%- endif %}
+    {{ landed_since(ref('stg_customer_support__tweets'), watermarks.get(cs_source) if incremental) }}
 
 ),
 

@@ -14,6 +14,9 @@
     unique_key=['brand', 'hour_at'],
     on_schema_change='fail'
 ) }}
+-- depends_on: {{ ref('stg_listening__mentions') }}
+-- depends_on: {{ ref('stg_airline_sentiment__tweets') }}
+-- depends_on: {{ source('lake', 'load_audit') }}
 {%- set fct = adapter.get_relation(database=this.database, schema='marts', identifier='fct_mentions') %}
 {%- set built_at = run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") %}
 {%- if fct is not none and execute and not should_full_refresh() %}

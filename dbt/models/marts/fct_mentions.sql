@@ -6,11 +6,11 @@
 -- docs/metrics.md#listening.
 --
 -- Incremental (strategy replace_keys on mention_id; the hourly run costs what landed, not the
--- history). A run rebuilds the mentions (macro listening_touched) with a listening row landed
--- since its last run (`_built_at`, the start of the dbt run that wrote a row), an airline tweet
--- landed since, an enrichment row written since, or whose landing a re-landing replaced
--- (raw.load_audit). The mentions with a new listening row are read from the rows landed since
--- the watermark only (their latest landing is among them); the others, rare, from all of raw.
+-- history). A run rebuilds the mentions (macro listening_touched) whose latest landing is after
+-- the latest it holds (per source), an airline tweet landed since, an enrichment row written since
+-- its last run (`_built_at`, the start of the dbt run that wrote a row), or whose landing a
+-- re-landing replaced (lake.load_audit). The mentions with a new listening landing are read from
+-- the staging rows landed since the watermark (zone maps skip the rest); the others by id.
 -- A rebuilt mention no source holds any more is a tombstone (only its mention_id): its row is
 -- deleted. int_mentions_replaced records, before this runs, the brand-hours of the rows it
 -- replaces, for agg_mentions_hourly. Nothing here reads seeds or vars.
@@ -29,6 +29,8 @@
                                ).columns[0].values()[0] %}
 {%- endif %}
 -- depends_on: {{ ref('stg_listening__mentions') }}
+-- depends_on: {{ ref('stg_airline_sentiment__tweets') }}
+-- depends_on: {{ source('lake', 'load_audit') }}
 -- depends_on: {{ ref('int_mentions_replaced') }}
 with
 
@@ -41,10 +43,12 @@ touched as (
 
 listening_latest as (
 
-    select * from ({{ stg_listening__mentions(where="_loaded_at > cast('" ~ w.built_at ~ "' as timestamp)") }})
+    select * from {{ ref('stg_listening__mentions') }}
+    where _loaded_at > cast('{{ w.since.listening__mentions }}' as timestamp)
     {%- if others %}
     union all
-    select * from ({{ stg_listening__mentions(where="mention_id in (select mention_id from touched where not landed)") }})
+    select * from {{ ref('stg_listening__mentions') }}
+    where mention_id in (select mention_id from touched where not landed)
     {%- endif %}
 
 ),

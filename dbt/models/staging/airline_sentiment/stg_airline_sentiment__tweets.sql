@@ -1,16 +1,12 @@
 -- The Kaggle "Twitter US Airline Sentiment" tweets: mentions of six US airlines with a human
 -- sentiment label (and, for negative ones, the reason).
+{{ config(unique_key='tweet_id') }}
+{%- set landing = landing_state(source('airline_sentiment', 'airline_sentiment__tweets')) %}
 with
 
 source as (
 
-    select * from {{ source('airline_sentiment', 'airline_sentiment__tweets') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'tweet_id') }}
+    {{ landings(source('airline_sentiment', 'airline_sentiment__tweets'), landing, 'tweet_id') }}
 
 ),
 
@@ -25,10 +21,16 @@ renamed as (
         airline_sentiment as human_sentiment,
         negativereason as human_negative_reason,
         retweet_count,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'tweet_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,10 @@
+{{ config(unique_key='idea_id') }}
+{%- set landing = landing_state(source('community', 'community__ideas')) %}
 with
 
 source as (
 
-    select * from {{ source('community', 'community__ideas') }}
-
-),
-
--- An idea is exported again when its status changes: the latest landing is its current status.
-latest as (
-
-    {{ latest_landing('source', 'idea_id') }}
+    {{ landings(source('community', 'community__ideas'), landing, 'idea_id') }}
 
 ),
 
@@ -25,11 +20,17 @@ renamed as (
         lower(status) = 'adopted' as is_adopted,
         status_changed_at,
         votes,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- An idea is exported again when its status changes: the latest landing is its current status.
+final as (
+
+    {{ latest_landing('renamed', 'idea_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,14 +1,10 @@
+{{ config(unique_key='reply_id') }}
+{%- set landing = landing_state(source('community', 'community__replies')) %}
 with
 
 source as (
 
-    select * from {{ source('community', 'community__replies') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'reply_id') }}
+    {{ landings(source('community', 'community__replies'), landing, 'reply_id') }}
 
 ),
 
@@ -22,11 +18,16 @@ renamed as (
         created_at,
         coalesce(is_accepted_solution, false) as is_accepted_solution,
         kudos,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'reply_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

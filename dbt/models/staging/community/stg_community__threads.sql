@@ -1,15 +1,10 @@
+{{ config(unique_key='thread_id') }}
+{%- set landing = landing_state(source('community', 'community__threads')) %}
 with
 
 source as (
 
-    select * from {{ source('community', 'community__threads') }}
-
-),
-
--- A thread is exported again when it changes (views, a solution accepted): the latest wins.
-latest as (
-
-    {{ latest_landing('source', 'thread_id') }}
+    {{ landings(source('community', 'community__threads'), landing, 'thread_id') }}
 
 ),
 
@@ -26,11 +21,17 @@ renamed as (
         views,
         solved_at,
         nullif(accepted_reply_id, '') as accepted_reply_id,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- A thread is exported again when it changes (views, a solution accepted): the latest wins.
+final as (
+
+    {{ latest_landing('renamed', 'thread_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,14 +1,10 @@
+{{ config(unique_key='cost_id') }}
+{%- set landing = landing_state(source('costs', 'costs__program_costs')) %}
 with
 
 source as (
 
-    select * from {{ source('costs', 'costs__program_costs') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'cost_id') }}
+    {{ landings(source('costs', 'costs__program_costs'), landing, 'cost_id') }}
 
 ),
 
@@ -26,11 +22,16 @@ renamed as (
         hourly_rate,
         amount,
         upper(currency) as currency,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'cost_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,10 @@
+{{ config(unique_key='contact_id') }}
+{%- set landing = landing_state(source('crm', 'crm__contacts')) %}
 with
 
 source as (
 
-    select * from {{ source('crm', 'crm__contacts') }}
-
-),
-
--- Each export repeats every contact: the latest landing holds its current keys.
-latest as (
-
-    {{ latest_landing('source', 'contact_id') }}
+    {{ landings(source('crm', 'crm__contacts'), landing, 'contact_id') }}
 
 ),
 
@@ -32,11 +27,17 @@ renamed as (
         country,
         created_at,
         updated_at,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- Each export repeats every contact: the latest landing holds its current keys.
+final as (
+
+    {{ latest_landing('renamed', 'contact_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

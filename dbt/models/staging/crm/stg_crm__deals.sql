@@ -1,15 +1,10 @@
+{{ config(unique_key='deal_id') }}
+{%- set landing = landing_state(source('crm', 'crm__deals')) %}
 with
 
 source as (
 
-    select * from {{ source('crm', 'crm__deals') }}
-
-),
-
--- A deal is exported again when it moves: a closed row outranks an open one, then the latest.
-latest as (
-
-    {{ latest_landing('source', 'deal_id', order_first='closed_at desc nulls last') }}
+    {{ landings(source('crm', 'crm__deals'), landing, 'deal_id') }}
 
 ),
 
@@ -31,11 +26,17 @@ renamed as (
         nullif(business_unit, '') as business_unit,
         lower(lead_source) as lead_source,
         nullif(utm_campaign, '') as utm_campaign,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- A deal is exported again when it moves: a closed row outranks an open one, then the latest.
+final as (
+
+    {{ latest_landing('renamed', 'deal_id', landing, order_first='closed_at desc nulls last') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,14 +1,10 @@
+{{ config(unique_key='order_id') }}
+{%- set landing = landing_state(source('crm', 'crm__orders')) %}
 with
 
 source as (
 
-    select * from {{ source('crm', 'crm__orders') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'order_id') }}
+    {{ landings(source('crm', 'crm__orders'), landing, 'order_id') }}
 
 ),
 
@@ -26,11 +22,16 @@ renamed as (
         nullif(business_unit, '') as business_unit,
         nullif(lower(utm_source), '') as utm_source,
         nullif(utm_campaign, '') as utm_campaign,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'order_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

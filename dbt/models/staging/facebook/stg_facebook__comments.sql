@@ -1,15 +1,10 @@
+{{ config(unique_key='comment_id') }}
+{%- set landing = landing_state(source('facebook', 'facebook__comments')) %}
 with
 
 source as (
 
-    select * from {{ source('facebook', 'facebook__comments') }}
-
-),
-
--- A comment lands again whenever its post's feed page is fetched again.
-latest as (
-
-    {{ latest_landing('source', 'id') }}
+    {{ landings(source('facebook', 'facebook__comments'), landing, 'id', 'comment_id') }}
 
 ),
 
@@ -27,11 +22,17 @@ renamed as (
         from_name,
         like_count,
         comment_count as reply_count,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- A comment lands again whenever its post's feed page is fetched again.
+final as (
+
+    {{ latest_landing('renamed', 'comment_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

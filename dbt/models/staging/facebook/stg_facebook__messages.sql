@@ -1,15 +1,10 @@
+{{ config(unique_key='message_id') }}
+{%- set landing = landing_state(source('facebook', 'facebook__messages')) %}
 with
 
 source as (
 
-    select * from {{ source('facebook', 'facebook__messages') }}
-
-),
-
--- A message lands again whenever its conversation is fetched again.
-latest as (
-
-    {{ latest_landing('source', 'id') }}
+    {{ landings(source('facebook', 'facebook__messages'), landing, 'id', 'message_id') }}
 
 ),
 
@@ -23,11 +18,17 @@ renamed as (
         from_id,
         from_name,
         to_id,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- A message lands again whenever its conversation is fetched again.
+final as (
+
+    {{ latest_landing('renamed', 'message_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

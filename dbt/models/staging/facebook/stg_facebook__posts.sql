@@ -1,15 +1,10 @@
+{{ config(unique_key='post_id') }}
+{%- set landing = landing_state(source('facebook', 'facebook__posts')) %}
 with
 
 source as (
 
-    select * from {{ source('facebook', 'facebook__posts') }}
-
-),
-
--- Insights grow for days after posting: keep the latest landing of each post.
-latest as (
-
-    {{ latest_landing('source', 'id') }}
+    {{ landings(source('facebook', 'facebook__posts'), landing, 'id', 'post_id') }}
 
 ),
 
@@ -30,11 +25,17 @@ renamed as (
         post_impressions,
         post_impressions_unique,
         post_clicks,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- Insights grow for days after posting: keep the latest landing of each post.
+final as (
+
+    {{ latest_landing('renamed', 'post_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,17 +1,13 @@
 -- One row per action of the action log, as its latest change says (statuses move): exports may
 -- land out of order, so updated_at decides before the landing time.
 -- feedback_ref splits into the kind of feedback and its id (docs/sources.md#feedback-actions).
+{{ config(unique_key='action_id') }}
+{%- set landing = landing_state(source('feedback', 'feedback__actions')) %}
 with
 
 source as (
 
-    select * from {{ source('feedback', 'feedback__actions') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'action_id', order_first='updated_at desc nulls last') }}
+    {{ landings(source('feedback', 'feedback__actions'), landing, 'action_id') }}
 
 ),
 
@@ -30,11 +26,16 @@ renamed as (
         logged_at,
         closed_at,
         updated_at,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'action_id', landing, order_first='updated_at desc nulls last') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,11 @@
 -- Fivetran's facebook_pages__lifetime_post_metrics_total: lifetime totals reported daily; the latest day is the current total.
+{{ config(unique_key='post_id') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__facebook_pages__lifetime_post_metrics_total')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__facebook_pages__lifetime_post_metrics_total') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'post_id', order_first='date desc, _fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__facebook_pages__lifetime_post_metrics_total'), landing, 'post_id') }}
 
 ),
 
@@ -25,10 +21,17 @@ renamed as (
             + coalesce(post_reactions_haha_total, 0) + coalesce(post_reactions_wow_total, 0)
             + coalesce(post_reactions_sorry_total, 0) + coalesce(post_reactions_anger_total, 0)
             as reactions,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'post_id', landing, order_first='reported_at desc, _fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,11 @@
 -- Fivetran's facebook_pages__post_history: one row per post version; the latest version wins.
+{{ config(unique_key='post_id') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__facebook_pages__post_history')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__facebook_pages__post_history') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'id', order_first='updated_time desc, _fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__facebook_pages__post_history'), landing, 'id', 'post_id') }}
 
 ),
 
@@ -24,10 +20,18 @@ renamed as (
         {{ facebook_content_type('status_type') }} as content_type,
         share_count,
         is_published,
-        _loaded_at
+        updated_time as _updated_time,
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'post_id', landing, order_first='_updated_time desc, _fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,11 @@
 -- Fivetran's instagram_business__media_history: one row per sync; the latest sync wins.
+{{ config(unique_key='media_id') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__instagram_business__media_history')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__instagram_business__media_history') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'id', order_first='_fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__instagram_business__media_history'), landing, 'id', 'media_id') }}
 
 ),
 
@@ -24,10 +20,17 @@ renamed as (
         case lower(media_type) when 'video' then 'video' else 'image' end as content_type,
         created_time as created_at,
         coalesce(is_story, false) as is_story,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'media_id', landing, order_first='_fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,11 @@
 -- Fivetran's instagram_business__media_insights: one row per sync; the latest sync wins.
+{{ config(unique_key='media_id') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__instagram_business__media_insights')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__instagram_business__media_insights') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'id', order_first='_fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__instagram_business__media_insights'), landing, 'id', 'media_id') }}
 
 ),
 
@@ -24,10 +20,17 @@ renamed as (
             as impressions,
         coalesce(video_photo_reach, carousel_album_reach, story_reach, reel_reach) as reach,
         coalesce(video_photo_shares, carousel_album_shares, reel_shares) as shares,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'media_id', landing, order_first='_fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,11 @@
 -- Fivetran's linkedin_pages__ugc_post_share_statistic: which statistics row belongs to which UGC post.
+{{ config(unique_key=['share_statistic_id', 'post_number']) }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__linkedin_pages__ugc_post_share_statistic')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__linkedin_pages__ugc_post_share_statistic') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'share_statistic_id, ugc_post_id', order_first='_fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__linkedin_pages__ugc_post_share_statistic'), landing, 'share_statistic_id, ugc_post_id', 'share_statistic_id, post_number') }}
 
 ),
 
@@ -18,10 +14,17 @@ renamed as (
     select
         share_statistic_id,
         ugc_post_id as post_number,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'share_statistic_id, post_number', landing, order_first='_fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

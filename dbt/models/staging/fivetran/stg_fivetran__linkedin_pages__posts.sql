@@ -1,15 +1,11 @@
 -- Fivetran's linkedin_pages__ugc_post_history: one row per post version; the latest version wins.
+{{ config(unique_key='post_urn') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__linkedin_pages__ugc_post_history')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__linkedin_pages__ugc_post_history') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'id', order_first='last_modified_time desc, _fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__linkedin_pages__ugc_post_history'), landing, 'id', 'post_urn') }}
 
 ),
 
@@ -23,10 +19,18 @@ renamed as (
         commentary,
         coalesce(first_published_at, created_time) as published_at,
         lifecycle_state,
-        _loaded_at
+        last_modified_time as _last_modified_time,
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'post_urn', landing, order_first='_last_modified_time desc, _fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

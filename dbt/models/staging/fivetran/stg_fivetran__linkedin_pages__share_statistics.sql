@@ -1,15 +1,11 @@
 -- Fivetran's linkedin_pages__share_statistic: lifetime statistics of a share or UGC post.
+{{ config(unique_key='share_statistic_id') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__linkedin_pages__share_statistic')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__linkedin_pages__share_statistic') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', '_fivetran_id', order_first='_fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__linkedin_pages__share_statistic'), landing, '_fivetran_id', 'share_statistic_id') }}
 
 ),
 
@@ -24,10 +20,17 @@ renamed as (
         like_count,
         comment_count,
         share_count,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'share_statistic_id', landing, order_first='_fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,11 @@
 -- Fivetran's twitter_organic__organic_tweet_report: daily metrics per tweet and placement (ALL_ON_TWITTER, PUBLISHER_NETWORK).
+{{ config(unique_key=['tweet_id', 'report_date', 'placement']) }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__twitter_organic__organic_tweet_report')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__twitter_organic__organic_tweet_report') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'organic_tweet_id, date, placement', order_first='_fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__twitter_organic__organic_tweet_report'), landing, 'organic_tweet_id, date, placement', 'tweet_id, report_date, placement') }}
 
 ),
 
@@ -26,10 +22,17 @@ renamed as (
         retweets,
         clicks,
         url_clicks,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'tweet_id, report_date, placement', landing, order_first='_fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,11 @@
 -- Fivetran's twitter_organic__tweet: the ads account's organic tweets.
+{{ config(unique_key='tweet_id') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__twitter_organic__tweet')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__twitter_organic__tweet') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'id', order_first='_fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__twitter_organic__tweet'), landing, 'id', 'tweet_id') }}
 
 ),
 
@@ -24,10 +20,17 @@ renamed as (
         in_reply_to_status_id,
         favorite_count,
         retweet_count,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'tweet_id', landing, order_first='_fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

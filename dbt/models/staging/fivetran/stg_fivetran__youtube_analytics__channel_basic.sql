@@ -1,21 +1,18 @@
 -- Fivetran's youtube_analytics__channel_basic: daily views and engagement per video, country and audience slice.
+{{ config(unique_key='_fivetran_id') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__youtube_analytics__channel_basic')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__youtube_analytics__channel_basic') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', '_fivetran_id', order_first='_fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__youtube_analytics__channel_basic'), landing, '_fivetran_id') }}
 
 ),
 
 renamed as (
 
     select
+        _fivetran_id,
         date as report_date,
         channel_id,
         video_id,
@@ -25,10 +22,17 @@ renamed as (
         shares,
         watch_time_minutes,
         subscribers_gained,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', '_fivetran_id', landing, order_first='_fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,11 @@
 -- Fivetran's youtube_analytics__video: one row per sync; the latest sync wins.
+{{ config(unique_key='video_id') }}
+{%- set landing = landing_state(source('fivetran', 'fivetran__youtube_analytics__video')) %}
 with
 
 source as (
 
-    select * from {{ source('fivetran', 'fivetran__youtube_analytics__video') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'id', order_first='_fivetran_synced desc') }}
+    {{ landings(source('fivetran', 'fivetran__youtube_analytics__video'), landing, 'id', 'video_id') }}
 
 ),
 
@@ -24,10 +20,17 @@ renamed as (
         statistics_view_count as view_count,
         statistics_like_count as like_count,
         statistics_comment_count as comment_count,
-        _loaded_at
+        _fivetran_synced,
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'video_id', landing, order_first='_fivetran_synced desc') }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,10 @@
+{{ config(unique_key='media_id') }}
+{%- set landing = landing_state(source('instagram', 'instagram__media')) %}
 with
 
 source as (
 
-    select * from {{ source('instagram', 'instagram__media') }}
-
-),
-
--- Likes and insights grow after posting: keep the latest landing of each media.
-latest as (
-
-    {{ latest_landing('source', 'id') }}
+    {{ landings(source('instagram', 'instagram__media'), landing, 'id', 'media_id') }}
 
 ),
 
@@ -34,11 +29,17 @@ renamed as (
         reach,
         saved,
         shares,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- Likes and insights grow after posting: keep the latest landing of each media.
+final as (
+
+    {{ latest_landing('renamed', 'media_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

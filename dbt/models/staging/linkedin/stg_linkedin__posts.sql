@@ -1,14 +1,10 @@
+{{ config(unique_key='post_urn') }}
+{%- set landing = landing_state(source('linkedin', 'linkedin__posts')) %}
 with
 
 source as (
 
-    select * from {{ source('linkedin', 'linkedin__posts') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'id') }}
+    {{ landings(source('linkedin', 'linkedin__posts'), landing, 'id', 'post_urn') }}
 
 ),
 
@@ -26,11 +22,16 @@ renamed as (
             when article_url is not null then 'link'
             else 'text'
         end as content_type,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'post_urn', landing) }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,15 +1,10 @@
+{{ config(unique_key='post_urn') }}
+{%- set landing = landing_state(source('linkedin', 'linkedin__share_statistics')) %}
 with
 
 source as (
 
-    select * from {{ source('linkedin', 'linkedin__share_statistics') }}
-
-),
-
--- Lifetime statistics grow: the latest landing is the current total.
-latest as (
-
-    {{ latest_landing('source', 'post_id') }}
+    {{ landings(source('linkedin', 'linkedin__share_statistics'), landing, 'post_id', 'post_urn') }}
 
 ),
 
@@ -24,10 +19,17 @@ renamed as (
         like_count,
         comment_count,
         share_count,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- Lifetime statistics grow: the latest landing is the current total.
+final as (
+
+    {{ latest_landing('renamed', 'post_urn', landing) }}
 
 )
 
-select * from renamed
+select * from final

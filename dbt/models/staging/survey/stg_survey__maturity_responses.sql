@@ -1,5 +1,7 @@
 -- One row per business unit and quarter: the unit's latest answer to the quarterly maturity
 -- survey (a unit may answer again; the last submission counts). Yes/no answers as booleans.
+-- A table rebuilt whole at every run, unlike the other staging models: a few rows a quarter.
+{{ config(materialized='table') }}
 with
 
 source as (

@@ -1,14 +1,10 @@
+{{ config(unique_key='session_id') }}
+{%- set landing = landing_state(source('web', 'web__sessions')) %}
 with
 
 source as (
 
-    select * from {{ source('web', 'web__sessions') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'session_id') }}
+    {{ landings(source('web', 'web__sessions'), landing, 'session_id') }}
 
 ),
 
@@ -31,11 +27,16 @@ renamed as (
         engaged_seconds,
         coalesce(conversions, 0) as conversions,
         coalesce(conversion_value, 0) as conversion_value,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'session_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

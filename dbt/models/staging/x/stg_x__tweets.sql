@@ -1,15 +1,10 @@
+{{ config(unique_key='tweet_id') }}
+{%- set landing = landing_state(source('x', 'x__tweets')) %}
 with
 
 source as (
 
-    select * from {{ source('x', 'x__tweets') }}
-
-),
-
--- A tweet lands again whenever its page is fetched again: keep the latest landing.
-latest as (
-
-    {{ latest_landing('source', 'id') }}
+    {{ landings(source('x', 'x__tweets'), landing, 'id', 'tweet_id') }}
 
 ),
 
@@ -53,11 +48,17 @@ renamed as (
         quote_count,
         bookmark_count,
         impression_count,
-        _batch_id,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- A tweet lands again whenever its page is fetched again: keep the latest landing.
+final as (
+
+    {{ latest_landing('renamed', 'tweet_id', landing) }}
 
 )
 
-select * from renamed
+select * from final

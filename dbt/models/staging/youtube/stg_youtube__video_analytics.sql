@@ -1,15 +1,10 @@
+{{ config(unique_key=['video_id', 'report_date']) }}
+{%- set landing = landing_state(source('youtube', 'youtube__video_analytics')) %}
 with
 
 source as (
 
-    select * from {{ source('youtube', 'youtube__video_analytics') }}
-
-),
-
--- A day's report is revised for a few days: keep each video-day's latest landing.
-latest as (
-
-    {{ latest_landing('source', 'video, day') }}
+    {{ landings(source('youtube', 'youtube__video_analytics'), landing, 'video, day', 'video_id, report_date') }}
 
 ),
 
@@ -24,10 +19,17 @@ renamed as (
         comments,
         shares,
         subscribers_gained,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+-- A day's report is revised for a few days: keep each video-day's latest landing.
+final as (
+
+    {{ latest_landing('renamed', 'video_id, report_date', landing) }}
 
 )
 
-select * from renamed
+select * from final

@@ -1,14 +1,10 @@
+{{ config(unique_key='video_id') }}
+{%- set landing = landing_state(source('youtube', 'youtube__videos')) %}
 with
 
 source as (
 
-    select * from {{ source('youtube', 'youtube__videos') }}
-
-),
-
-latest as (
-
-    {{ latest_landing('source', 'id') }}
+    {{ landings(source('youtube', 'youtube__videos'), landing, 'id', 'video_id') }}
 
 ),
 
@@ -24,10 +20,16 @@ renamed as (
         view_count,
         like_count,
         comment_count,
-        _loaded_at
+        {{ lineage_columns() }}
 
-    from latest
+    from source
+
+),
+
+final as (
+
+    {{ latest_landing('renamed', 'video_id', landing) }}
 
 )
 
-select * from renamed
+select * from final
