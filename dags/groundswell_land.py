@@ -1,10 +1,14 @@
 """
 ### groundswell_land
 
-Lands every source's file drop for the run's data interval into `raw.*`
-(`$GROUNDSWELL_HOME/landing/<family>/<entity>/dt=YYYY-MM-DD/`), one batch per
-partition: good records to the raw table, bad ones to `raw.quarantine`, a row
-per batch in `raw.load_audit`. Re-running a day replaces that day.
+Lands every source's file drop for the run's data interval
+(`$GROUNDSWELL_HOME/landing/<family>/<entity>/dt=YYYY-MM-DD/`) into the raw lake,
+one batch per partition: good records to `lake/raw/<table>/dt=YYYY-MM-DD/`, bad
+ones to `lake/quarantine/`, a row per landing in `lake/load_audit/`, committed
+together. Re-running a day replaces that day.
+
+Landing needs no lock on the warehouse: the land tasks of different sources (and of
+different days, in a backfill) run side by side; landings of one table take turns.
 
 Each source family's task emits its Asset; `groundswell_build` runs on them.
 Trigger with `{"scope": "all"}` to land every partition present (first load, demo).
@@ -20,7 +24,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
-from groundswell.orchestration import DEFAULT_ARGS, WRITER_POOL, asset_uri, fetch_source, land_source
+from groundswell.orchestration import DEFAULT_ARGS, asset_uri, fetch_source, land_source
 from groundswell.readers import READERS
 from groundswell.sources import SOURCES
 
@@ -45,7 +49,6 @@ def groundswell_land():
 
         @task(
             task_id=f"land_{source.key.replace('-', '_')}",
-            pool=WRITER_POOL,
             outlets=[Asset(name=f"raw.{source.family}", uri=asset_uri(source.family))],
             # Land what was dropped even when the API fetch was skipped (no credentials).
             trigger_rule="none_failed",

@@ -38,7 +38,7 @@ from groundswell import orchestration as orch
     doc_md=__doc__,
 )
 def groundswell_listen():
-    @task(pool=orch.WRITER_POOL)
+    @task  # the lake, not the warehouse: outside the writer pool
     def land(data_interval_start=None) -> dict:
         return orch.land_listening_day(data_interval_start)
 

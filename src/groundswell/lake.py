@@ -37,6 +37,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -258,13 +259,22 @@ class Lake:
         for dataset in PARTITION_KEY:
             for tmp in self._list(self.path(dataset, table, "*", ".*.tmp")):
                 self._remove(tmp)
+            for folder in self._list(self.path(dataset, table, ".batches-*.tmp")):  # write_batches
+                if self.local:
+                    shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    self.fs.rm(folder, recursive=True)
         return len(journals)
 
-    def recover_all(self, tables: Sequence[str]) -> int:
+    def recover_pending(self, tables: Sequence[str]) -> int:
+        """Finish every journaled commit a killed landing left, of any of ``tables`` (the build
+        calls this before dbt reads the lake). A table with no journal is not locked, so a landing
+        in progress never makes the build wait. Returns the commits finished."""
         finished = 0
         for table in tables:
-            with self.lock(table):
-                finished += self.recover(table)
+            if self._list(self.path("_journal", table, "*.json")):
+                with self.lock(table):
+                    finished += self.recover(table)
         return finished
 
     @contextmanager
@@ -298,6 +308,30 @@ class Lake:
             con.execute(f"COPY ({empty_select(columns)}) TO {quote_literal(local)} (FORMAT parquet)")
             self.commit(table, [self.stage(put)])
         return True
+
+    def write_batches(self, con: duckdb.DuckDBPyConnection, dataset: str, table: str, select: str) -> int:
+        """The rows of ``select`` (a dataset's columns plus ``batch``, the file name, and ``day``,
+        its partition) as one file per (day, batch), committed together; returns the files.
+
+        For rows already checked: moving a writer's raw tables into the lake, and the benchmarks'
+        generated history. One statement writes every file (DuckDB's ``PARTITION_BY``)."""
+        self.scratch_dir.mkdir(parents=True, exist_ok=True)
+        staging = self.scratch_dir / f"batches-{uuid.uuid4().hex}" if not self.local else \
+            Path(self.path(dataset, table, f".batches-{uuid.uuid4().hex}.tmp"))
+        with self.lock(table):
+            con.execute(f"COPY ({select}) TO {quote_literal(str(staging))} "
+                        "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day, batch))")
+            puts = []
+            for written in sorted(staging.glob("day=*/batch=*/*.parquet")):
+                day = written.parent.parent.name.removeprefix("day=")
+                batch = written.parent.name.removeprefix("batch=")
+                final = self.batch_path(dataset, table, day, batch)
+                if self.local:
+                    os.makedirs(os.path.dirname(final), exist_ok=True)
+                puts.append(self.stage(Put(str(written), final)))
+            self.commit(table, puts)
+            shutil.rmtree(staging, ignore_errors=True)
+        return len(puts)
 
     def register(self, con: duckdb.DuckDBPyConnection) -> None:
         """Let ``con`` read an object-store lake through fsspec (a local lake needs nothing)."""

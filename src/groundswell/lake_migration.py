@@ -37,24 +37,13 @@ def migrate(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
                   "SELECT *, batch_id AS batch, quarantined_at::DATE AS day FROM raw.quarantine "
                   f"WHERE target_table = {quote_literal(source.qualified_table)}")
         if "load_audit" in tables:
-            names = [n for n, _ in AUDIT_COLUMNS]
-            older = {"dt": "started_at::DATE AS dt", "replaced_batches": "NULL::VARCHAR[] AS replaced_batches"}
-            select = ", ".join(older.get(n, quote_ident(n)) for n in names)
-            audits = con.execute(
-                f"SELECT {select} FROM raw.load_audit WHERE target_table = ?",
-                [source.qualified_table]).fetchall()
-            with lake.lock(table):
-                puts = []
-                for row in audits:
-                    audit = dict(zip(names, row, strict=True))
-                    stamp = audit["started_at"].strftime("%Y%m%dT%H%M%S%f")
-                    final = lake.batch_path("load_audit", table, audit["started_at"].date().isoformat(),
-                                            f"{audit['batch_id']}@{stamp}")
-                    local, put = lake.new_file(final)
-                    values = ", ".join(f"?::{t} AS {quote_ident(n)}" for n, t in AUDIT_COLUMNS)
-                    con.execute(f"COPY (SELECT {values}) TO {quote_literal(local)} (FORMAT parquet)", list(row))
-                    puts.append(lake.stage(put))
-                lake.commit(table, puts)
+            older = {"dt": "started_at::DATE AS dt",
+                     "replaced_batches": "NULL::VARCHAR[] AS replaced_batches"}
+            select = ", ".join(older.get(n, quote_ident(n)) for n, _ in AUDIT_COLUMNS)
+            _move(con, lake, "load_audit", table,
+                  f"SELECT {select}, batch_id || '@' || strftime(started_at, '%Y%m%dT%H%M%S%f') AS batch, "
+                  f"started_at::DATE AS day FROM raw.load_audit "
+                  f"WHERE target_table = {quote_literal(source.qualified_table)}")
         log.info("moved raw.%s to the lake (%s)", table, lake.path("raw", table))
     for table in sorted(tables):
         con.execute(f"DROP TABLE raw.{quote_ident(table)}")
@@ -63,12 +52,4 @@ def migrate(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 
 def _move(con: duckdb.DuckDBPyConnection, lake, dataset: str, table: str, select: str) -> None:
     """One file per (day, batch) of ``select`` (its columns plus ``batch`` and ``day``)."""
-    batches = con.execute(f"SELECT DISTINCT batch, day FROM ({select}) ORDER BY ALL").fetchall()
-    with lake.lock(table):
-        puts = []
-        for batch, day in batches:
-            local, put = lake.new_file(lake.batch_path(dataset, table, day.isoformat(), batch))
-            con.execute(f"COPY (SELECT * EXCLUDE (batch, day) FROM ({select}) WHERE batch = ? AND day = ?) "
-                        f"TO {quote_literal(local)} (FORMAT parquet, COMPRESSION zstd)", [batch, day])
-            puts.append(lake.stage(put))
-        lake.commit(table, puts)
+    lake.write_batches(con, dataset, table, select)

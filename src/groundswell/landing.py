@@ -20,6 +20,8 @@ import hashlib
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -125,8 +127,8 @@ def land_group(
 @contextmanager
 def scratch(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
     """A private in-memory DuckDB to check batches in: bounded, spilling to a folder of its own."""
-    spill = settings.home / "tmp" / f"landing-{os.getpid()}"
-    spill.mkdir(parents=True, exist_ok=True)
+    (settings.home / "tmp").mkdir(parents=True, exist_ok=True)
+    spill = Path(tempfile.mkdtemp(prefix=f"landing-{os.getpid()}-", dir=settings.home / "tmp"))
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
@@ -136,9 +138,7 @@ def scratch(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
-        for leftover in spill.glob("*"):
-            leftover.unlink(missing_ok=True)
-        spill.rmdir()
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def ensure_contracts(con: duckdb.DuckDBPyConnection, lake: Lake, sources: Iterable[Source]) -> None:
@@ -221,11 +221,13 @@ def _write_batch(con: duckdb.DuckDBPyConnection, lake: Lake, source: Source, bat
     batch the commit deletes (under another day, or a quarantine it no longer has)."""
     table = source.table
     stamp = started.strftime("%Y%m%dT%H%M%S%f")
+    landed_on = started.date().isoformat()
     puts = [_copy(con, lake, "SELECT * FROM _good", lake.batch_path("raw", table, dt, batch_id))]
     if quarantined:
-        puts.append(_copy(con, lake, "SELECT * FROM _bad", lake.batch_path("quarantine", table, dt, batch_id)))
+        puts.append(_copy(con, lake, "SELECT * FROM _bad",
+                          lake.batch_path("quarantine", table, dt, batch_id)))
     puts.append(_copy(con, lake, "SELECT * FROM _audit",
-                      lake.batch_path("load_audit", table, started.date().isoformat(), f"{batch_id}@{stamp}")))
+                      lake.batch_path("load_audit", table, landed_on, f"{batch_id}@{stamp}")))
     written = {p.final for p in puts}
     deletes = [f for dataset in ("raw", "quarantine") for f in lake.batch_files(dataset, table, batch_id)
                if f not in written]

@@ -13,7 +13,8 @@ from pathlib import Path
 from groundswell.config import Settings, get_settings
 
 #: Every task that opens the writer database runs in this pool of one slot:
-#: DuckDB allows a single writing process per file.
+#: DuckDB allows a single writing process per file. Land tasks write the raw lake, not the
+#: database, and run outside it (groundswell.lake).
 WRITER_POOL = "duckdb_writer"
 WRITER_POOL_DESCRIPTION = "DuckDB allows one writer per file: every task that writes it"
 
@@ -79,7 +80,8 @@ def fetch_source(reader_name: str, start: datetime, end: datetime) -> dict:
 
 
 def prepare_warehouse() -> str:
-    """Create every raw table so dbt finds its sources whatever has landed."""
+    """Every raw table readable (the lake's contract files, the writer's raw views) and every
+    commit a killed landing journaled finished, so dbt reads whole batches whatever has landed."""
     from groundswell.warehouse import writer
 
     settings = get_settings()

@@ -27,6 +27,7 @@ from groundswell.ops import ensure_ops_schema
 from groundswell.sources import SOURCES
 from groundswell.sources.base import quote_ident, quote_literal
 
+
 class SnapshotMissingError(FileNotFoundError):
     def __init__(self, path: Path) -> None:
         super().__init__(
@@ -99,7 +100,8 @@ def raw_views(settings: Settings) -> dict[str, str]:
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None = None) -> None:
     """Every raw table readable, so every model builds before its source has landed: the lake's
-    contract files (groundswell.landing.ensure_contracts) and the writer's ``raw`` views over it.
+    contract files (groundswell.landing.ensure_contracts), every commit a killed landing journaled
+    finished (groundswell.lake), and the writer's ``raw`` views over the lake.
 
     A writer from before the lake (raw tables inside it) has them moved to the lake first
     (groundswell.lake_migration)."""
@@ -109,6 +111,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, settings: Settings | None 
     lake = settings.raw_lake
     lake.register(con)
     ensure_contracts(con, lake, SOURCES.values())
+    lake.recover_pending([source.table for source in SOURCES.values()])
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     existing = dict(con.execute(
         "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'raw' "

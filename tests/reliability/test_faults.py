@@ -8,6 +8,7 @@ is printed on failure: GROUNDSWELL_FAULT_SEED=<seed> replays the same points.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -139,3 +140,61 @@ def test_killed_land_build_and_publish_converge_to_the_undisturbed_marts(tmp_pat
     assert set(disturbed) == set(reference)
     different = {t: (reference[t], disturbed[t]) for t in reference if reference[t] != disturbed[t]}
     assert not different, f"seed {SEED}, kills {points}: marts differ {different}"
+
+
+def _mention_lines(version: str, n: int) -> str:
+    lines = [json.dumps({"mention_id": f"x-{i}", "platform": "x", "matched_brand": "Northwind Air",
+                         "created_at": "2026-10-20T10:00:00Z", "text": f"{version} {i}",
+                         "author": {"id": f"a{i}"}}) for i in range(n)]
+    return "\n".join(lines + [f"not json ({version})"]) + "\n"
+
+
+def _lake_state(home: Path) -> tuple[set, set, int]:
+    """(mention rows, quarantined payloads, landings audited) as a reader sees them, once the
+    commits a killed landing journaled are finished (as a build's prepare does)."""
+    from groundswell.config import Settings
+    from groundswell.warehouse import lake_reader
+
+    settings = Settings(home=home)
+    settings.raw_lake.recover_pending(["listening__mentions"])
+    with lake_reader(settings) as con:
+        rows = set(con.execute("select mention_id, text from raw.listening__mentions").fetchall())
+        bad = set(con.execute("select payload from raw.quarantine").fetchall())
+        audits = con.execute("select count(*) from raw.load_audit").fetchone()[0]
+    return rows, bad, audits
+
+
+def test_a_landing_killed_anywhere_leaves_the_old_batch_or_the_new_one(tmp_path):
+    """SIGKILL `groundswell load` at random points while it replaces a batch: afterwards a reader
+    sees the batch as it was or as it was re-landed (rows, quarantine and audit together), never a
+    mix, and nothing temporary is left once the next landing ran."""
+    rng = random.Random(SEED)
+    home, drop = tmp_path / "home", tmp_path / "drop"
+    drop.mkdir()
+    path = drop / "mentions.jsonl"
+    versions = {"a": _mention_lines("a", 200_000), "b": _mention_lines("b", 150_000)}
+    path.write_text(versions["a"])
+    status, seconds = run(home, "load", "listening-mentions", str(path))
+    assert status == 0
+    current = "a"
+    expected = {v: ({(f"x-{i}", f"{v} {i}") for i in range(n)}, {(f"not json ({v})",)})
+                for v, n in (("a", 200_000), ("b", 150_000))}
+    rows, bad, audits = _lake_state(home)
+    assert (rows, bad) == expected["a"] and audits == 1
+    points, outcomes = [], []
+    for _ in range(8):
+        other = "b" if current == "a" else "a"
+        path.write_text(versions[other])
+        at = rng.uniform(0.05, 1.5) * seconds
+        points.append(f"{at:.2f}s")
+        run(home, "load", "listening-mentions", str(path), kill_after=at)
+        rows, bad, now = _lake_state(home)
+        committed = (rows, bad) == expected[other]
+        assert committed or (rows, bad) == expected[current], f"seed {SEED}, kills at {points}: a mix"
+        assert now == audits + committed, f"seed {SEED}, kills at {points}: the audit disagrees"
+        outcomes.append(committed)
+        audits = now
+        current = other if committed else current
+    assert run(home, "load", "listening-mentions", str(path))[0] == 0
+    assert not list((home / "lake").rglob("*.tmp"))
+    print(f"seed {SEED}: kills at {points}, committed {outcomes}")

@@ -255,8 +255,8 @@ def test_a_raw_table_gains_a_new_contract_column(settings, tmp_path):
     # As if landed under a contract without `segment`: its batch and the contract file lack it.
     con = duckdb.connect()
     for path in Path(settings.raw_lake.path("raw", "crm__contacts")).rglob("*.parquet"):
-        con.execute(f"COPY (SELECT * EXCLUDE (segment) FROM read_parquet('{path}', hive_partitioning = false)) "
-                    f"TO '{path}.new' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT * EXCLUDE (segment) FROM read_parquet('{path}', "
+                    f"hive_partitioning = false)) TO '{path}.new' (FORMAT parquet)")
         Path(f"{path}.new").replace(path)
     csv = tmp_path / "contacts.csv"
     csv.write_text("contact_id,created_at,segment\nC1,2026-01-01,family\n")
