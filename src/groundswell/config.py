@@ -50,10 +50,10 @@ class Settings(BaseSettings):
         "fsspec URI (s3://bucket/prefix, gs://..., abfs://...; with that protocol's fsspec package).",
     )
     duckdb_memory_limit: str = Field(
-        default="2GB",
+        default="3GB",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-        description="Memory the landing connection may use before DuckDB spills to disk: "
-        "peak memory stays bounded however large a batch is.",
+        description="Memory DuckDB may use in any groundswell process (a landing, a dbt build, the "
+        "gate) before it spills to disk: peak memory stays bounded however large the data.",
     )
 
     snapshots_keep: int = Field(
@@ -180,6 +180,8 @@ class Settings(BaseSettings):
             # dbt's sources read the lake (dbt_project.yml: sources' external_location). Not
             # GROUNDSWELL_LAKE: exported, a setting would follow this process into every other home.
             "GROUNDSWELL_LAKE_ROOT": self.raw_lake.root,
+            # dbt_project.yml's on-run-start sets it on dbt's DuckDB.
+            "GROUNDSWELL_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "DBT_PROFILES_DIR": str(self.dbt_project_dir),
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "DBT_LOG_PATH": str(self.logs_dir / "dbt"),

@@ -222,11 +222,15 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
 
 def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
                  schemas: tuple[str, ...]) -> None:
-    """Every table of ``schemas`` from ``source_db`` into ``target_db``, with its comments (dbt's docs)."""
+    """Every table and view of ``schemas`` from ``source_db`` into ``target_db`` as a table, with its
+    comments (dbt's docs). A view is computed once, here (fct_care_messages judges its open
+    messages at as_of), so readers of the snapshot read stored rows."""
     tables = con.execute(
         "SELECT schema_name, table_name, comment FROM duckdb_tables() "
-        "WHERE database_name = ? AND list_contains(?, schema_name) ORDER BY ALL",
-        [source_db, list(schemas)]).fetchall()
+        "WHERE database_name = ? AND list_contains(?, schema_name) "
+        "UNION ALL SELECT schema_name, view_name, comment FROM duckdb_views() "
+        "WHERE database_name = ? AND list_contains(?, schema_name) AND NOT internal ORDER BY ALL",
+        [source_db, list(schemas), source_db, list(schemas)]).fetchall()
     columns = con.execute(
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = ? AND list_contains(?, schema_name) AND comment IS NOT NULL "

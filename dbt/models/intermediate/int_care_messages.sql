@@ -6,7 +6,7 @@
 -- latest landing is after the latest `_loaded_at` already here (per source; landings of a table
 -- commit in `_loaded_at` order, so none lands later with an earlier stamp), plus the twcs tweets
 -- whose thread the new rows change (replies that landed before their parent). `_built_at` is the start of the dbt run that
--- wrote the row: int_care_replies and fct_care_messages pick up the rows written since their own
+-- wrote the row: int_care_replies and int_care_messages_judged pick up the rows written since their own
 -- last run. A new twcs support handle (it changes which @mentions are brands) rebuilds every row.
 -- Seeds (brand_accounts) are read as they are: after editing them, run with --full-refresh.
 {{ config(
@@ -14,8 +14,7 @@
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
     on_schema_change='fail',
-    pre_hook=["SET memory_limit = '{{ var(\"care_memory_limit\") }}'",
-              "SET preserve_insertion_order = false"],
+    pre_hook="SET preserve_insertion_order = false",
     post_hook="RESET preserve_insertion_order"
 ) }}
 {%- set cs_source = 'customer_support__tweets' %}

@@ -12,8 +12,7 @@
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
     on_schema_change='fail',
-    pre_hook=["SET memory_limit = '{{ var(\"care_memory_limit\") }}'",
-              "SET preserve_insertion_order = false"],
+    pre_hook="SET preserve_insertion_order = false",
     post_hook="RESET preserve_insertion_order"
 ) }}
 with
