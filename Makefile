@@ -85,7 +85,8 @@ test: install chromium compose
 E2E_DAYS ?= 7
 e2e: install chromium postgres
 	GROUNDSWELL_E2E_DAYS=$(E2E_DAYS) $(VENV)/bin/pytest -m "topology or reliability" -p no:cacheprovider \
-		--durations=15 tests/e2e/test_topology.py tests/reliability/test_faults.py tests/reliability/test_load.py
+		--durations=15 tests/e2e/test_topology.py tests/e2e/test_marts_unchanged.py \
+		tests/reliability/test_faults.py tests/reliability/test_load.py
 
 stack: install postgres
 	$(VENV)/bin/python -m groundswell.stack

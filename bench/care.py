@@ -137,7 +137,8 @@ threads (tweet_id, conversation_id) as (
     from tweets as c inner join threads on c.in_response_to_tweet_id = threads.tweet_id
 ),
 brand_tweets as (
-    select t.tweet_id, t.author_id, t.created_at, t.in_response_to_tweet_id, coalesce(a.brand, t.author_id) as brand
+    select t.tweet_id, t.author_id, t.created_at, t.in_response_to_tweet_id,
+           coalesce(a.brand, t.author_id) as brand
     from tweets as t left join accounts as a on a.handle = lower(t.author_id) where not t.inbound
 ),
 messages as (
@@ -210,7 +211,8 @@ bucketing as (
 ),
 positioned as (
     select i.*, epoch(i.opens_at_utc)::bigint as t_pos, i.seconds_before as b_pos, b.*,
-           lead(epoch(i.opens_at_utc)::bigint) over (partition by calendar_id order by opens_at_utc) as t_next,
+           lead(epoch(i.opens_at_utc)::bigint) over (partition by calendar_id order by opens_at_utc)
+             as t_next,
            lead(i.seconds_before) over (partition by calendar_id order by opens_at_utc) as b_next
     from intervals as i cross join bucketing as b
 ),
@@ -247,13 +249,15 @@ clocked as (
     cross join bucketing as k
     left join policy as p using (complaint_type)
     left join t_buckets as rb
-        on rb.calendar_id = j.calendar_id and rb.bucket = least(epoch_us(j.created_at) // 1000000 // k.s, k.last_t)
+        on rb.calendar_id = j.calendar_id
+        and rb.bucket = least(epoch_us(j.created_at) // 1000000 // k.s, k.last_t)
     left join t_buckets as fb
         on fb.calendar_id = j.calendar_id and fb.bucket = least(epoch_us(j.fr.at) // 1000000 // k.s, k.last_t)
 ),
 as_of_clock as (
     select c.calendar_id, as_of.as_of,
-           i.seconds_before + least(i.open_seconds, greatest(0, date_diff('second', i.opens_at_utc, as_of.as_of)))
+           i.seconds_before
+             + least(i.open_seconds, greatest(0, date_diff('second', i.opens_at_utc, as_of.as_of)))
              as as_of_bs
     from (select distinct calendar_id from intervals) as c cross join as_of
     asof left join intervals as i on i.calendar_id = c.calendar_id and i.opens_at_utc <= as_of.as_of
@@ -281,7 +285,8 @@ select
     b.fr.at as first_response_at,
     b.fr.by as first_response_by,
     date_diff('second', b.created_at, b.fr.at) / 60.0 as first_response_minutes,
-    case when b.fr.at is not null then (b.response_bs - b.received_bs) / 60.0 end as first_response_business_minutes,
+    case when b.fr.at is not null then (b.response_bs - b.received_bs) / 60.0 end
+        as first_response_business_minutes,
     'normal' as priority,
     b.calendar_id,
     b.sla_minutes,
@@ -368,9 +373,11 @@ def run_stage(stage: str, messages: int) -> dict:
         con.execute(f"SET temp_directory = '{settings.home / 'tmp' / 'generate'}'")
         con.execute(GENERATE.format(n=n, days=DAYS + 1, end=END, brands=BRANDS, offset=10 * n))
         base = land(con, settings, "2000-01-01", END, "base")
-        inbound = con.execute(f"select count(*) from tweets where inbound and created_at < '{END}'").fetchone()[0]
+        inbound = con.execute(
+            f"select count(*) from tweets where inbound and created_at < '{END}'").fetchone()[0]
         con.execute(f"copy (select * from tweets where created_at >= '{END}' and created_at < "
-                    f"cast('{END}' as date) + 1) to '{settings.home / 'bench_new_day.parquet'}' (format parquet)")
+                    f"cast('{END}' as date) + 1) to '{settings.home / 'bench_new_day.parquet'}' "
+                    "(format parquet)")
         return {"raw_rows": base, "inbound": inbound}
     if stage in ("seed", "full", "noop", "incremental", "refresh"):
         from groundswell import transform
@@ -387,7 +394,8 @@ def run_stage(stage: str, messages: int) -> dict:
             transform.run_dbt(["run", "--select", "int_business_intervals"], settings)
         if stage in ("full", "incremental", "refresh"):
             # The view's rows as the published snapshot holds them (its open messages judged at as_of).
-            _query(settings, "create or replace table main.bench_mart as select * from marts.fct_care_messages")
+            _query(settings, "create or replace table main.bench_mart as "
+                             "select * from marts.fct_care_messages")
         seconds = time.perf_counter() - start
         extra = {"seconds": seconds}
         if stage not in ("seed", "noop"):
@@ -425,7 +433,8 @@ def run_stage(stage: str, messages: int) -> dict:
 
         con = duckdb.connect()
         start = time.perf_counter()
-        df = con.execute(f"select tweet_id, inbound, created_at, in_response_to_tweet_id from {lake_sql}").df()
+        df = con.execute(
+            f"select tweet_id, inbound, created_at, in_response_to_tweet_id from {lake_sql}").df()
         read = time.perf_counter() - start
         con.close()
         start = time.perf_counter()

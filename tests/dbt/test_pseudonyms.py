@@ -41,7 +41,8 @@ def writer(published_home):
 
 def test_no_mart_column_holds_a_customer_identity(writer):
     existing = {r[0] for r in writer.execute(
-        "select view_name from duckdb_views() where schema_name = 'staging'").fetchall()}
+        "select table_name from duckdb_tables() where schema_name = 'staging' "
+        "union select view_name from duckdb_views() where schema_name = 'staging'").fetchall()}
     selects = [f"select distinct {c}::varchar as v from staging.{t}"
                for t, cols in IDENTITY_COLUMNS.items() if t in existing for c in cols]
     writer.execute(f"""

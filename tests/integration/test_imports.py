@@ -6,13 +6,17 @@ from click.testing import CliRunner
 
 from groundswell.cli import main
 from groundswell.sources import SOURCE_GROUPS
-from groundswell.warehouse import connect
+from groundswell.warehouse import connect, lake_reader
 from tests.conftest import shared_file
 
 TWCS = "raw.customer_support__tweets"  # groundswell load twcs lands here
 
 
 def query(settings, sql: str, params=None):
+    """On the writer once something was built (marts), else on the lake (what landed)."""
+    if not settings.warehouse_path.exists():
+        with lake_reader(settings) as con:
+            return con.execute(sql, params or []).fetchall()
     con = connect(settings.warehouse_path, read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()

@@ -4,12 +4,15 @@ the real pipeline (land, `dbt source freshness`, dbt build's on-run-end hook, th
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import duckdb
 
 from groundswell.demo import generate
 from groundswell.landing import land_everything
 from groundswell.ops import record_freshness
 from groundswell.transform import manifest_path
-from groundswell.warehouse import connect, utcnow, writer
+from groundswell.warehouse import connect, utcnow
 
 
 def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_apart(settings, caplog,
@@ -17,8 +20,13 @@ def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_
     monkeypatch.delenv("AIRFLOW_CONN_GROUNDSWELL_ALERTS", raising=False)
     generate(settings.landing_dir, scale="tiny")
     land_everything(settings)
-    with writer(settings) as con:  # the CRM export stopped arriving four days ago
-        con.execute("update raw.crm__deals set _loaded_at = _loaded_at - interval 100 hour")
+    # The CRM export stopped arriving four days ago: its landings, as if stamped 100 hours earlier.
+    rewrite = duckdb.connect()
+    for path in Path(settings.raw_lake.path("raw", "crm__deals")).rglob("*.parquet"):
+        rewrite.execute(f"copy (select * replace (_loaded_at - interval 100 hour as _loaded_at) from "
+                        f"read_parquet('{path}', hive_partitioning = false)) to '{path}.new' "
+                        "(format parquet)")
+        Path(f"{path}.new").replace(path)
     counts = record_freshness(settings)
     con = connect(settings.warehouse_path, read_only=True)
     try:

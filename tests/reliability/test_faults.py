@@ -22,6 +22,7 @@ import pytest
 
 from groundswell.demo import generate
 from groundswell.warehouse import connect
+from tests.fingerprint import differences, marts_fingerprint
 
 GS = str(Path(sys.executable).parent / "groundswell")
 SEED = int(os.environ.get("GROUNDSWELL_FAULT_SEED", random.SystemRandom().randrange(1 << 30)))
@@ -51,29 +52,6 @@ def run(home: Path, *args: str, kill_after: float | None = None,
                 break
             time.sleep(0.05)
     return proc.returncode, time.monotonic() - started
-
-
-def marts_fingerprint(snapshot: Path) -> dict[str, tuple[int, int]]:
-    """Per mart: rows and an order-free checksum of every row (lineage columns ``_*`` aside:
-    when a row was loaded or built differs between two runs of the same data)."""
-    con = connect(snapshot, read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
-        out = {}
-        for table in tables:
-            columns = con.execute(
-                "select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
-                "and table_name = ? and not starts_with(column_name, '_') order by column_index",
-                [table]).fetchall()
-            # Doubles to 6 decimals: DuckDB's parallel sums may differ in the last bits between runs.
-            row = ", ".join(f'round("{c}", 6)' if t in ("DOUBLE", "FLOAT") else f'"{c}"' for c, t in columns)
-            out[table] = con.execute(
-                f"select count(*), coalesce(sum(hash(row({row}))), 0) from marts.{table}"
-            ).fetchone()
-        return out
-    finally:
-        con.close()
 
 
 def assert_untorn(home: Path, context: str) -> None:
@@ -137,8 +115,7 @@ def test_killed_land_build_and_publish_converge_to_the_undisturbed_marts(tmp_pat
     assert_untorn(hit, f"seed {SEED}: {points}")
 
     disturbed = marts_fingerprint(published / "warehouse.duckdb")
-    assert set(disturbed) == set(reference)
-    different = {t: (reference[t], disturbed[t]) for t in reference if reference[t] != disturbed[t]}
+    different = differences(reference, disturbed)
     assert not different, f"seed {SEED}, kills {points}: marts differ {different}"
 
 

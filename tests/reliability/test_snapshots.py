@@ -30,7 +30,17 @@ SECRET_HANDLE = "customer_handle_zq9x7"  # a customer's identity: in raw only
 
 
 def build_writer(settings: Settings, posts: int) -> None:
-    """The schemas a build leaves in the writer, with a customer's handle in raw and staging."""
+    """The schemas a build leaves in the writer, with a customer's handle in staging, and a
+    quarantined batch in the lake whose payloads hold it."""
+    import duckdb
+
+    # A quarantined payload holding the handle, thousands of times.
+    settings.raw_lake.write_batches(duckdb.connect(), "quarantine", "x__tweets", f"""
+        SELECT 'b1' AS batch_id, 'x-tweets' AS source, 'raw.x__tweets' AS target_table,
+               'f.json' AS source_file, range AS record_no, 'bad' AS reason,
+               '{SECRET_HANDLE}' || range AS payload, now()::timestamp AS quarantined_at,
+               'b1' AS batch, DATE '2026-10-01' AS day
+        FROM range(5000)""")
     with writer(settings) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS marts")
         con.execute("CREATE SCHEMA IF NOT EXISTS staging")
@@ -40,11 +50,9 @@ def build_writer(settings: Settings, posts: int) -> None:
         con.execute("COMMENT ON TABLE marts.fct_post_performance IS 'One row per owned post.'")
         con.execute("COMMENT ON COLUMN marts.fct_post_performance.brand IS 'The brand that posted.'")
         con.execute("CREATE OR REPLACE TABLE seeds.brands AS SELECT 'Northwind Air' AS brand")
-        con.execute(f"CREATE OR REPLACE VIEW staging.stg_authors AS SELECT '{SECRET_HANDLE}' AS handle")
-        # A quarantined payload holding the handle, thousands of times (so the writer file shows it).
-        con.execute("DELETE FROM raw.quarantine")
-        con.execute("INSERT INTO raw.quarantine SELECT 'b1', 'x-tweets', 'raw.x__tweets', 'f.json', range, "
-                    "'bad', ? || range, now()::timestamp FROM range(5000)", [SECRET_HANDLE])
+        # Staging holds customers' identities in clear, thousands of times (so the writer file shows it).
+        con.execute(f"CREATE OR REPLACE TABLE staging.stg_authors AS SELECT '{SECRET_HANDLE}' || range "
+                    "AS handle FROM range(5000)")
         con.execute("CHECKPOINT")
 
 

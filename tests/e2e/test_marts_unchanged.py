@@ -1,0 +1,38 @@
+"""The demos publish the marts they published before the raw layer became a lake.
+
+`marts_before_lake/<scale>.json` is the fingerprint (tests/fingerprint.py: per mart, rows, an
+order-free hash of the exact columns, sums of the doubles tied to their rows; lineage columns
+`_*` left out) of the snapshot published by commit fc237ee, the last before the lake, from
+`groundswell generate --scale <scale>`, `groundswell land`, `groundswell build`, with
+GROUNDSWELL_PSEUDONYM_KEY=fingerprint-key. The same commands on this checkout must publish the
+same marts. The small demo takes minutes: make e2e runs it (marker reliability).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fingerprint import differences, marts_fingerprint
+
+BEFORE = Path(__file__).parent / "marts_before_lake"
+GS = str(Path(sys.executable).parent / "groundswell")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("scale", ["tiny", pytest.param("small", marks=pytest.mark.reliability)])
+def test_the_demo_publishes_the_marts_it_published_before_the_lake(tmp_path, scale):
+    home = tmp_path / "home"
+    env = dict(os.environ, GROUNDSWELL_HOME=str(home), GROUNDSWELL_PSEUDONYM_KEY="fingerprint-key")
+    for command in (["generate", "--scale", scale], ["land"], ["build"]):
+        done = subprocess.run([GS, *command], env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    before = json.loads((BEFORE / f"{scale}.json").read_text())
+    after = marts_fingerprint(home / "published" / "warehouse.duckdb")
+    assert differences(before, after) == {}
