@@ -11,9 +11,10 @@
     nothing new (nothing should be scored).
 
 (b) The hourly run (dags/groundswell_listen.py) for each ``--history`` size, in a fresh warehouse:
-    the history is written by DuckDB SQL straight into ``raw.listening__mentions``, its
-    ``raw.load_audit`` rows (one batch per day) and ``enrichment.texts`` (the real texts above,
-    scored once by the enrichment's own scorer, so enrich() finds nothing to do in the history):
+    the history is written by DuckDB SQL straight into the raw lake's listening mentions, their
+    load audit rows (one batch per day, as landing writes them) and ``enrichment.texts`` (the real
+    texts above, scored once by the enrichment's own scorer, so enrich() finds nothing to do in the
+    history):
     ``--rate`` mentions an hour over four brands (the seed's brands and competitors), ending at
     12:00 of its last day. Then, each step in its own child process (seconds and peak RSS its own):
 
@@ -103,6 +104,34 @@ def _texts_table(con, texts: list[str], name: str = "bench_texts") -> None:
     con.unregister("_texts")
 
 
+def _land_rows(con, settings, rows: str, columns: dict[str, str]) -> None:
+    """``rows`` (a relation with ``batch_id``, ``source_file``, ``loaded_at`` and ``day``) as landed
+    batches of the lake's listening mentions, one file per batch, each with its audit row: the layout
+    and lineage columns landing writes. ``columns``: contract column -> expression over ``rows``
+    (the others are NULL)."""
+    from groundswell.lake import AUDIT_COLUMNS
+    from groundswell.landing import ensure_contracts
+    from groundswell.sources import get_source
+
+    source = get_source("listening-mentions")
+    lake = settings.raw_lake
+    ensure_contracts(con, lake, [source])
+    lineage = {"_batch_id": "batch_id", "_source_file": "source_file", "_loaded_at": "loaded_at"}
+    select = ", ".join(f"CAST({columns.get(n) or lineage.get(n) or 'NULL'} AS {t}) AS \"{n}\""
+                       for n, t in source.columns())
+    lake.write_batches(con, "raw", source.table, f"SELECT {select}, batch_id AS batch, day FROM {rows}")
+    audit = {"batch_id": "batch_id", "source": "'listening-mentions'",
+             "target_table": "'raw.listening__mentions'",
+             "dt": "any_value(day)", "file_count": "1", "files": "[any_value(source_file)]",
+             "received": "count(*)", "landed": "count(*)", "quarantined": "0",
+             "started_at": "any_value(loaded_at)", "finished_at": "any_value(loaded_at)"}
+    audit_select = ", ".join(f"CAST({audit.get(n, 'NULL')} AS {t}) AS \"{n}\"" for n, t in AUDIT_COLUMNS)
+    lake.write_batches(con, "load_audit", source.table, f"""
+        SELECT {audit_select}, batch_id || '@' || strftime(any_value(loaded_at), '%Y%m%dT%H%M%S%f') AS batch,
+            any_value(loaded_at)::DATE AS day
+        FROM {rows} GROUP BY batch_id""")
+
+
 # --- (a) sentiment throughput -------------------------------------------------------------------
 
 def stage_sentiment(data: Path, n: int | None) -> dict:
@@ -114,14 +143,15 @@ def stage_sentiment(data: Path, n: int | None) -> dict:
     texts = distinct_texts(data, n)
     with writer(settings) as con:
         _texts_table(con, texts)
-        con.execute("""
-            insert into raw.listening__mentions (mention_id, platform, matched_brand, created_at, text,
-                author_id, hashtags, _batch_id, _source_file, _record_no, _loaded_at)
-            select 'x-' || (1000000000000000 + t), 'x', 'Northwind Air',
-                timestamp '2026-10-01' + to_seconds(t),
-                text, 'a' || t, '[]', 'bench', 'bench.jsonl', t, now()::timestamp
-            from bench_texts""")
-        con.execute("drop table bench_texts")
+        con.execute("""create temp view bench_rows as select *, 'bench' as batch_id,
+            'bench.jsonl' as source_file,
+            now()::timestamp as loaded_at, date '2026-10-01' as day from bench_texts""")
+        _land_rows(con, settings, "bench_rows", {
+            "mention_id": "'x-' || (1000000000000000 + t)", "platform": "'x'",
+            "matched_brand": "'Northwind Air'",
+            "created_at": "timestamp '2026-10-01' + to_seconds(t)", "text": "text", "author_id": "'a' || t",
+            "hashtags": "'[]'", "_record_no": "t"})
+        con.execute("drop view bench_rows; drop table bench_texts")
     first = enrich(settings)
     again = enrich(settings)
     return {"texts": len(texts), "first": {"candidates": first.candidates, "scored": first.scored,
@@ -238,19 +268,12 @@ def stage_generate(data: Path, history: int, rate: int) -> dict:
                      else '/bench/listening/mentions/dt=' || created_at::date || '/mentions.jsonl'
                 end as source_file
             from history as h where h.i < {history}""")
-        con.execute("""
-            insert into raw.listening__mentions by name
-            select mention_id, 'x' as platform, brand as matched_brand, created_at, text, 'en' as lang,
-                author_id, author_id as author_handle, followers as author_followers,
-                hashtags::json as hashtags,
-                likes, shares, replies, batch_id as _batch_id, source_file as _source_file,
-                i as _record_no, loaded_at as _loaded_at
-            from landed""")
-        con.execute("""
-            insert into raw.load_audit
-            select batch_id, 'listening-mentions', 'raw.listening__mentions', 1, [any_value(source_file)],
-                count(*), count(*), 0, any_value(loaded_at), any_value(loaded_at)
-            from landed group by batch_id order by any_value(loaded_at)""")
+        _land_rows(con, settings, "landed", {
+            "mention_id": "mention_id", "platform": "'x'", "matched_brand": "brand",
+            "created_at": "created_at",
+            "text": "text", "lang": "'en'", "author_id": "author_id", "author_handle": "author_id",
+            "author_followers": "followers", "hashtags": "hashtags", "likes": "likes", "shares": "shares",
+            "replies": "replies", "_record_no": "i"})
         con.execute(f"""
             insert into enrichment.texts
             select 'listening__mentions', l.mention_id, md5(l.text), '{rules.version}', s.sentiment_score,
@@ -261,8 +284,10 @@ def stage_generate(data: Path, history: int, rate: int) -> dict:
         _write_day_file(con, _today_file(settings), "landed", 0)
         con.execute("drop view landed; drop view history; drop table bench_texts; drop table bench_scores")
         raw = con.execute("select count(*) from raw.listening__mentions").fetchall()[0][0]
+        lake_mb = sum(p.stat().st_size for p in Path(settings.raw_lake.root).rglob("*.parquet")) / 2**20
     return {"raw_rows": raw, "hours": round(hours), "score_seconds": round(scored, 1),
-            "distinct_texts": len(texts), "mb": round(settings.warehouse_path.stat().st_size / 2**20)}
+            "distinct_texts": len(texts), "mb": round(settings.warehouse_path.stat().st_size / 2**20),
+            "lake_mb": round(lake_mb)}
 
 
 def _generate_sql(name: str, history: int, rate: int, first: int, last: int, n_texts: int) -> str:
