@@ -111,6 +111,7 @@ class Lake:
 
     def __init__(self, root: str | Path, locks_dir: Path, scratch_dir: Path) -> None:
         root = str(root).rstrip("/")
+        self._contracts: set[tuple] = set()  # contracts this process has seen current
         self.locks_dir = locks_dir
         self.scratch_dir = scratch_dir  # local files DuckDB writes before an upload
         if "://" in root and not root.startswith("file://"):
@@ -296,17 +297,22 @@ class Lake:
     def ensure_contract(self, con: duckdb.DuckDBPyConnection, dataset: str, table: str,
                         columns: Sequence[tuple[str, str]]) -> bool:
         """Write the dataset table's contract file (no rows, every column) unless it is current.
-        True when it was (re)written."""
+        True when it was (re)written. Checked once per process (a landing process lands many batches)."""
+        seen = (dataset, table, tuple(columns))
+        if seen in self._contracts:
+            return False
         final = self.batch_path(dataset, table, CONTRACT_DAY, CONTRACT_FILE.removesuffix(".parquet"))
         if self._exists(final):
             current = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(final)}, "
                                   "hive_partitioning = false)").fetchall()
             if [(c[0], c[1]) for c in current] == [(name, typ) for name, typ in columns]:
+                self._contracts.add(seen)
                 return False
         with self.lock(table):
             local, put = self.new_file(final)
             con.execute(f"COPY ({empty_select(columns)}) TO {quote_literal(local)} (FORMAT parquet)")
             self.commit(table, [self.stage(put)])
+        self._contracts.add(seen)
         return True
 
     def write_batches(self, con: duckdb.DuckDBPyConnection, dataset: str, table: str, select: str) -> int:

@@ -135,10 +135,11 @@ def test_a_backfill_builds_the_same_marts_as_one_land_of_everything(stack, lande
     snapshot of the first tests, from the same landing folder in a writer started from nothing)."""
     _, _, reference = landed_everything
     settings = stack.settings
-    # Start the writer from nothing: what remains is the landing folder, as in a new deployment.
+    # Start from nothing: what remains is the landing folder, as in a new deployment (no lake, no writer).
     stack.set_paused("groundswell_build", True)
     for path in (settings.warehouse_path, Path(f"{settings.warehouse_path}.wal")):
         path.unlink(missing_ok=True)
+    shutil.rmtree(settings.raw_lake.root)
     known = {r["dag_run_id"] for r in stack.runs("groundswell_land")}
     first, last = END - timedelta(days=DAYS - 1), END
     # The run whose data interval is day D has the logical date D 02:00 (the window is inclusive).
