@@ -324,6 +324,7 @@ class Lake:
         self.scratch_dir.mkdir(parents=True, exist_ok=True)
         staging = self.scratch_dir / f"batches-{uuid.uuid4().hex}" if not self.local else \
             Path(self.path(dataset, table, f".batches-{uuid.uuid4().hex}.tmp"))
+        staging.parent.mkdir(parents=True, exist_ok=True)
         with self.lock(table):
             con.execute(f"COPY ({select}) TO {quote_literal(str(staging))} "
                         "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (day, batch))")
