@@ -18,17 +18,22 @@
     ``--rate`` mentions an hour over four brands (the seed's brands and competitors), ending at
     12:00 of its last day. Then, each step in its own child process (seconds and peak RSS its own):
 
-    - full: ``dbt run --select +fct_crisis_episodes`` (seeds loaded beforehand, untimed);
+    - full: ``dbt run --select +fct_crisis_episodes +dim_influencers`` (seeds loaded beforehand,
+      untimed): every listening model, as the daily build runs them;
     - land: the new hour (12:00-13:00) appended to the day's JSON lines file, and the day's
       partition landed again through ``orchestration.land_listening_day`` (as the DAG's ``land``
       task does each hour: it replaces the day, fresher engagement on the earlier hours);
     - enrich: ``groundswell.enrichment.enrich()`` (the DAG's ``enrich`` task);
     - dbt run: ``dbt run --select +fct_crisis_episodes``, incremental;
     - dbt test: ``dbt test --select +fct_crisis_episodes`` (the DAG runs each model's tests after it);
+    - influencers: ``dbt run --select int_influencer_authors+`` (incremental), what the daily
+      build adds to the hourly run: the authors whose mentions changed, then their ranking;
     - no-op dbt: ``dbt run`` of one staging view, dbt's own start-up and parse.
 
     The ratio of the hourly run's steps (land + enrich + dbt run + dbt test) between the largest and
-    the smallest history is the figure the issue asks to be about 1. ``--keep`` keeps the homes;
+    the smallest history is the figure the issue asks to be about 1; the hourly run with the
+    influencers against the full build is the one asked to be at most 5 % (a large brand's 90
+    days: ``--history 17280000 --rate 8000``). ``--keep`` keeps the homes;
     ``--reuse`` times the next hour's run in kept homes (no generation, no full build).
 """
 
@@ -341,8 +346,9 @@ def stage_dbt(stage: str) -> dict:
     from groundswell.config import get_settings
 
     settings = get_settings()
-    args = {"seed": ["seed"], "full": ["run", "--select", "+fct_crisis_episodes"],
+    args = {"seed": ["seed"], "full": ["run", "--select", "+fct_crisis_episodes", "+dim_influencers"],
             "dbt_run": ["run", "--select", "+fct_crisis_episodes"],
+            "influencers": ["run", "--select", "int_influencer_authors+"],
             "dbt_test": ["test", "--select", "+fct_crisis_episodes", "--exclude", "tag:full_history"],
             "noop": ["run", "--select", "stg_airline_sentiment__tweets"]}[stage]
     start = time.perf_counter()
@@ -357,6 +363,17 @@ def stage_dbt(stage: str) -> dict:
                 "select count(*), count(*) filter (where _built_at = (select max(_built_at) "
                 "from marts.fct_mentions)) from marts.fct_mentions").fetchall()[0]
             out["episodes"] = con.execute("select count(*) from marts.fct_crisis_episodes").fetchall()[0][0]
+        finally:
+            con.close()
+    if stage in ("full", "influencers"):
+        from groundswell.warehouse import connect
+
+        con = connect(settings.warehouse_path, read_only=True)
+        try:
+            out["authors"], out["authors_rewritten"] = con.execute(
+                "select count(*), count(*) filter (where _built_at = (select max(_built_at) "
+                "from intermediate.int_influencer_authors)) from intermediate.int_influencer_authors"
+            ).fetchall()[0]
         finally:
             con.close()
     return out
@@ -451,7 +468,7 @@ def main() -> None:
                 r["generate"] = measure("generate", env, args, history)
                 for stage in ("seed", "full", "noop"):
                     r[stage] = measure(stage, env, args, history)
-            for stage in HOURLY:
+            for stage in (*HOURLY, "influencers"):
                 r[stage] = measure(stage, env, args, history)
             r["disk_mb"] = disk_mb(home)
             results[history] = r
@@ -467,8 +484,12 @@ def main() -> None:
                         f"{r['land']['hour'][11:16]})",
                 "enrich": f"{r['enrich']['candidates']:,} texts to score, {r['enrich']['scored']:,} distinct",
                 "dbt_run": f"{r['dbt_run']['rewritten']:,} fct_mentions rows rewritten",
+                "influencers": f"{r['influencers']['authors_rewritten']:,} of "
+                               f"{r['influencers']['authors']:,} authors recomputed",
             }
-            for stage in ("full", "noop", *HOURLY):
+            if "full" in r:
+                notes["full"] += f", {r['full']['authors']:,} authors"
+            for stage in ("full", "noop", *HOURLY, "influencers"):
                 if stage in r:
                     print(f"| {history:,} | {stage} | {r[stage]['seconds']:.2f} | "
                           f"{r[stage]['peak_rss_mb']:,} | "
@@ -478,6 +499,11 @@ def main() -> None:
             print(f"| {history:,} | hourly run (land + enrich + dbt run + dbt test) | {hourly:.2f} | "
                   f"{max(r[s]['peak_rss_mb'] for s in HOURLY):,} | warehouse folder {r['disk_mb']:,} MB"
                   f"{generated} |")
+            with_influencers = hourly + r["influencers"]["seconds"]
+            share = (f", {with_influencers / r['full']['seconds']:.3f} of the full build"
+                     if "full" in r else "")
+            print(f"| {history:,} | hourly run + influencers | {with_influencers:.2f} | "
+                  f"{max(r[s]['peak_rss_mb'] for s in (*HOURLY, 'influencers')):,} | {share.lstrip(', ')} |")
         if len(results) > 1:
             small, large = min(results), max(results)
             print(f"\nhistory {large:,} / {small:,}:")

@@ -6,11 +6,14 @@ functions, so nothing runs under Airflow that cannot be run without it.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from groundswell.config import Settings, get_settings
+
+log = logging.getLogger(__name__)
 
 #: Every task that opens the writer database runs in this pool of one slot:
 #: DuckDB allows a single writing process per file. Land tasks write the raw lake, not the
@@ -56,6 +59,26 @@ def land_source(source_key: str, start: date | None, end: date | None,
         "landed": sum(r.landed for r in results),
         "quarantined": sum(r.quarantined for r in results),
     }
+
+
+def land_family(family: str, start: date | None, end: date | None, scope: str = "interval") -> list[dict]:
+    """Land every source of one family (the land DAG's task: one per family, so a backfill's days
+    pay Airflow's task start-up per family, not per source), each in turn. A source that fails
+    does not stop the others; the task fails after them, naming every source that failed."""
+    from groundswell.sources import SOURCES
+
+    results, failed = [], []
+    for key in sorted(k for k, s in SOURCES.items() if s.family == family):
+        try:
+            results.append(land_source(key, start, end, scope=scope))
+        except Exception as exc:  # reported below, after the family's other sources
+            log.exception("landing %s failed", key)
+            failed.append(f"{key}: {exc}")
+    if not results and not failed:
+        raise ValueError(f"no source has the family {family!r}")
+    if failed:
+        raise RuntimeError(f"{len(failed)} of the {family} sources failed to land: " + "; ".join(failed))
+    return results
 
 
 def fetch_source(reader_name: str, start: datetime, end: datetime) -> dict:

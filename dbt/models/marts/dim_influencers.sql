@@ -2,58 +2,28 @@
 -- the best into evangelists, as Microsoft's MVP programme names about 100 a year; watch the
 -- detractors). One row per brand, platform and author of fct_mentions. Definitions:
 -- docs/metrics.md#influencers.
+--
+-- Each author's figures come from int_influencer_authors (incremental: a run recomputes the
+-- authors whose mentions changed); this table scores and ranks every author of each brand
+-- against the others, so it is rebuilt whole, from one row per author, never from the mentions.
 with
 
-mentions as (
+authors as (
 
-    select
-        brand,
-        platform,
-        author_id,
-        author_handle,
-        author_followers,
-        mentioned_at,
-        sentiment_score,
-        sentiment_label,
-        coalesce(likes, 0) + coalesce(shares, 0) + coalesce(replies, 0) as engagement
-    from {{ ref('fct_mentions') }}
-    where brand is not null and author_id is not null
+    select * exclude (_built_at) from {{ ref('int_influencer_authors') }}
 
 ),
 
--- The weeks a brand was listened to: consistency is measured against them.
+-- The weeks a brand was listened to (its first mention to its last): consistency is measured
+-- against them.
 brand_weeks as (
 
     select
         brand,
-        date_diff('week', date_trunc('week', min(mentioned_at)), date_trunc('week', max(mentioned_at))) + 1
+        date_diff('week', date_trunc('week', min(first_mentioned_at)), date_trunc('week', max(last_mentioned_at))) + 1
             as weeks_observed
-    from mentions
+    from authors
     group by brand
-
-),
-
-authors as (
-
-    select
-        brand,
-        platform,
-        author_id,
-        arg_max(author_handle, mentioned_at) as author_handle,
-        -- the latest follower count seen (reach changes; the newest is the truth now)
-        arg_max(author_followers, mentioned_at) filter (where author_followers is not null) as reach,
-        count(*) as mentions,
-        count(*) filter (where sentiment_label = 'positive') as positive_mentions,
-        count(*) filter (where sentiment_label = 'negative') as negative_mentions,
-        sum(engagement)::bigint as engagement_received,
-        -- Summed as decimals (VADER compounds have 4 places): a sum of doubles follows row order,
-        -- and a backfill or a rerun would move the mean in its last digit.
-        avg(sentiment_score::decimal(18, 6)) as avg_sentiment,
-        count(distinct date_trunc('week', mentioned_at)) as active_weeks,
-        min(mentioned_at) as first_mentioned_at,
-        max(mentioned_at) as last_mentioned_at
-    from mentions
-    group by brand, platform, author_id
 
 ),
 
