@@ -194,3 +194,31 @@ def test_a_folder_without_the_sources_files_is_an_error(settings, tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(LandingError, match=r"holds no \*\.csv files for crm-deals"):
         land_files("crm-deals", [tmp_path], settings)
+
+
+def test_a_family_lands_every_source_it_can_then_fails_naming_the_one_it_could_not(settings, monkeypatch):
+    """The land DAG's task per family: a source whose commit fails does not stop the others."""
+    from datetime import date
+
+    from groundswell import orchestration
+    from groundswell.lake import Lake
+
+    generate(settings.landing_dir, scale="tiny")
+    commit = Lake.commit
+
+    def deals_disk_full(self, table, puts, deletes=()):
+        if table == "crm__deals":
+            raise OSError(28, "No space left on device")
+        return commit(self, table, puts, deletes)
+
+    with monkeypatch.context() as patched, pytest.raises(
+            RuntimeError, match=r"1 of the crm sources failed to land: crm-deals: .*No space"):
+        patched.setattr(Lake, "commit", deals_disk_full)
+        orchestration.land_family("crm", date(2026, 10, 20), date(2026, 10, 21))
+    landed = counts(settings)
+    assert landed["crm-orders"] > 0 and landed["crm-deals"] == 0
+    results = orchestration.land_family("crm", date(2026, 10, 20), date(2026, 10, 21))
+    assert [r["source"] for r in results] == ["crm-accounts", "crm-contacts", "crm-deals", "crm-orders"]
+    assert counts(settings)["crm-deals"] > 0
+    with pytest.raises(ValueError, match="no source has the family 'tiktok'"):
+        orchestration.land_family("tiktok", None, None)
