@@ -7,7 +7,7 @@ one batch per partition: good records to `lake/raw/<table>/dt=YYYY-MM-DD/`, bad
 ones to `lake/quarantine/`, a row per landing in `lake/load_audit/`, committed
 together. Re-running a day replaces that day.
 
-Landing needs no lock on the warehouse: the land tasks of different sources (and of
+Landing needs no lock on the warehouse: the land tasks of different families (and of
 different days, in a backfill) run side by side; landings of one table take turns.
 
 One task per source family lands its sources in turn (a failed source fails the task
@@ -78,5 +78,6 @@ def groundswell_land():
                 return fetch_source(reader_name, data_interval_start, data_interval_end)
 
             fetch(reader_name) >> landed
+
 
 groundswell_land()
