@@ -354,26 +354,23 @@ def stage_dbt(stage: str) -> dict:
     start = time.perf_counter()
     transform.run_dbt(args, settings)
     out = {"seconds": time.perf_counter() - start}
-    if stage in ("full", "dbt_run"):
+    if stage in ("full", "dbt_run", "influencers"):
         from groundswell.warehouse import connect
+
+        def rows_and_rewritten(table: str) -> tuple[int, int]:
+            """A table's rows, and those the last run wrote (its latest `_built_at`)."""
+            return con.execute(f"select count(*), count(*) filter (where _built_at = (select max(_built_at) "
+                               f"from {table})) from {table}").fetchall()[0]
 
         con = connect(settings.warehouse_path, read_only=True)
         try:
-            out["rows"], out["rewritten"] = con.execute(
-                "select count(*), count(*) filter (where _built_at = (select max(_built_at) "
-                "from marts.fct_mentions)) from marts.fct_mentions").fetchall()[0]
-            out["episodes"] = con.execute("select count(*) from marts.fct_crisis_episodes").fetchall()[0][0]
-        finally:
-            con.close()
-    if stage in ("full", "influencers"):
-        from groundswell.warehouse import connect
-
-        con = connect(settings.warehouse_path, read_only=True)
-        try:
-            out["authors"], out["authors_rewritten"] = con.execute(
-                "select count(*), count(*) filter (where _built_at = (select max(_built_at) "
-                "from intermediate.int_influencer_authors)) from intermediate.int_influencer_authors"
-            ).fetchall()[0]
+            if stage != "influencers":
+                out["rows"], out["rewritten"] = rows_and_rewritten("marts.fct_mentions")
+                out["episodes"] = con.execute(
+                    "select count(*) from marts.fct_crisis_episodes").fetchall()[0][0]
+            if stage != "dbt_run":
+                out["authors"], out["authors_rewritten"] = rows_and_rewritten(
+                    "intermediate.int_influencer_authors")
         finally:
             con.close()
     return out
