@@ -16,8 +16,9 @@ robin over every page, with no think time. A request fails when it does not answ
 204 "no update" included) within 60 s.
 
 Prints requests, failures, requests/s and latency percentiles (p50, p95, p99, max) per kind of
-request and overall, the rebuild's duration and whether a new snapshot was published during the
-load. ``--json`` prints the same as one JSON object. Exit status 1 when any request failed.
+request and overall, then per page (its layout and callback requests: where the time goes), the
+rebuild's duration and whether a new snapshot was published during the load. ``--json`` prints
+the same as one JSON object. Exit status 1 when any request failed.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ class User(threading.Thread):
         self.base, self.pages, self.offset, self.stop, self.record = base, pages, offset, stop, record
         self.client = httpx.Client(base_url=base, auth=auth, timeout=60)
 
-    def request(self, kind: str, method: str, path: str, **kwargs) -> httpx.Response | None:
+    def request(self, kind: str, method: str, path: str, page: str | None = None,
+                **kwargs) -> httpx.Response | None:
         started = time.perf_counter()
         try:
             response = self.client.request(method, path, **kwargs)
@@ -93,7 +95,7 @@ class User(threading.Thread):
             error = None if ok else f"HTTP {response.status_code}: {response.text[:200]}"
         except httpx.HTTPError as exc:
             response, error = None, f"{type(exc).__name__}: {exc}"
-        self.record(kind, time.perf_counter() - started, error)
+        self.record(kind, time.perf_counter() - started, error, page)
         return response if error is None else None
 
     def run(self) -> None:
@@ -109,7 +111,8 @@ class User(threading.Thread):
     def visit(self, path: str, callbacks: list[dict]) -> None:
         if self.request("page", "GET", path) is None:
             return
-        routed = self.request("layout", "POST", "/_dash-update-component", json=routing_request(path))
+        routed = self.request("layout", "POST", "/_dash-update-component", path,
+                              json=routing_request(path))
         if routed is None:
             return
         components: dict = {}
@@ -122,7 +125,7 @@ class User(threading.Thread):
             def values(deps: list[dict]) -> list[dict]:
                 return [{**d, "value": components[d["id"]].get(d["property"])} for d in deps]
 
-            self.request("callback", "POST", "/_dash-update-component", json={
+            self.request("callback", "POST", "/_dash-update-component", path, json={
                 "output": cb["output"], "outputs": outputs(cb["output"]),
                 "inputs": values(cb["inputs"]), "state": values(cb.get("state", [])),
                 "changedPropIds": []})
@@ -132,11 +135,14 @@ class Results:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = {}
+        self.by_page: dict[str, list[float]] = {}  # layout and callback requests, by the page's path
         self.errors: list[str] = []
 
-    def record(self, kind: str, seconds: float, error: str | None) -> None:
+    def record(self, kind: str, seconds: float, error: str | None, page: str | None = None) -> None:
         with self.lock:
             self.times.setdefault(kind, []).append(seconds)
+            if page:
+                self.by_page.setdefault(page, []).append(seconds)
             if error:
                 self.errors.append(f"{kind}: {error}")
 
@@ -155,6 +161,7 @@ class Results:
         return {"requests": len(everything), "failed": len(self.errors),
                 "requests_per_s": round(len(everything) / wall, 1), "overall": stats(everything),
                 "by_kind": {k: stats(v) for k, v in sorted(self.times.items())},
+                "by_page": {k: stats(v) for k, v in sorted(self.by_page.items())},
                 "first_errors": self.errors[:10]}
 
 
@@ -290,6 +297,10 @@ def main() -> int:
         print(f"{'kind':<14}{'requests':>10}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
         for kind, s in [*summary["by_kind"].items(), ("overall", summary["overall"])]:
             print(f"{kind:<14}{s['requests']:>10}{s.get('p50_ms', '-'):>10}{s.get('p95_ms', '-'):>10}"
+                  f"{s.get('p99_ms', '-'):>10}{s.get('max_ms', '-'):>10}")
+        print("layout and callback requests by page, slowest p95 first:")
+        for page, s in sorted(summary["by_page"].items(), key=lambda kv: -kv[1].get("p95_ms", 0)):
+            print(f"  {page:<12}{s['requests']:>10}{s.get('p50_ms', '-'):>10}{s.get('p95_ms', '-'):>10}"
                   f"{s.get('p99_ms', '-'):>10}{s.get('max_ms', '-'):>10}")
         for error in summary["first_errors"]:
             print("  error:", error)

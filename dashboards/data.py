@@ -1,16 +1,35 @@
 """Where pages get their data: the published snapshot, opened read-only per request, showing only
-the rows of the current user's business units (dashboards/access.py)."""
+the rows of the current user's business units (dashboards/access.py).
+
+A published snapshot never changes (a publish renames a new file into place), so what a query
+function returns for one snapshot, one user's units and one set of filter values stays true until
+the next publish: ``cached`` keeps those results per process. Executives open the same default
+views again and again; at the large scale one care page costs about a second of DuckDB CPU
+(docs/operations.md, "Dashboards under load"), which a cache hit does not pay.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import copy
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import duckdb
+from flask import g, has_request_context
 
 from dashboards import access
 from groundswell.config import get_settings
 from groundswell.warehouse import SnapshotMissingError
+
+#: Results kept per process (the least recently used go first). They are aggregates: small.
+CACHE_ENTRIES = 1024
+
+_cache: OrderedDict[tuple, object] = OrderedDict()
+_cache_lock = threading.Lock()
+_KEYS = "_groundswell_snapshot_keys"  # flask.g: id(connection) -> the snapshot key it reads
 
 
 @contextmanager
@@ -22,10 +41,58 @@ def snapshot() -> Iterator[duckdb.DuckDBPyConnection]:
     publish at any moment, and the next request then sees the new one.
     """
     path = get_settings().published_path
-    if not path.exists():
-        raise SnapshotMissingError(path)
-    con = access.connect(path, access.current_scope())
+    try:
+        # Before connecting: should a publish land in between, results of the newer file are kept
+        # under the older key (seen only by requests that saw the older file), never the reverse.
+        stat = path.stat()
+    except FileNotFoundError:
+        raise SnapshotMissingError(path) from None
+    scope = access.current_scope()
+    con = access.connect(path, scope)
+    keys = _request_keys()
+    if keys is not None:
+        keys[id(con)] = (stat.st_ino, stat.st_mtime_ns, stat.st_size, scope)
     try:
         yield con
     finally:
+        if keys is not None:
+            keys.pop(id(con), None)
         con.close()
+
+
+def _request_keys() -> dict | None:
+    if not has_request_context():
+        return None
+    if not hasattr(g, _KEYS):
+        setattr(g, _KEYS, {})
+    return getattr(g, _KEYS)
+
+
+def cached(query: Callable) -> Callable:
+    """Memoize ``query(con, *args)`` per snapshot file, units and arguments, in a request whose
+    ``con`` came from ``snapshot()``; elsewhere (scripts, tests calling queries directly) it runs."""
+
+    @functools.wraps(query)
+    def run(con: duckdb.DuckDBPyConnection, *args, **kwargs):
+        keys = _request_keys()
+        snapshot_key = keys.get(id(con)) if keys is not None else None
+        if snapshot_key is None:
+            return query(con, *args, **kwargs)
+        key = (snapshot_key, query.__qualname__, repr(args), repr(sorted(kwargs.items())))
+        with _cache_lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return copy.deepcopy(_cache[key])  # callers may reshape what they get
+        value = query(con, *args, **kwargs)
+        with _cache_lock:
+            _cache[key] = copy.deepcopy(value)
+            while len(_cache) > CACHE_ENTRIES:
+                _cache.popitem(last=False)
+        return value
+
+    return run
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
