@@ -74,10 +74,13 @@ compose:
 	fi
 
 # The whole suite except the production topology and the minutes-long fault and load tests
-# (pyproject's addopts deselect `topology` and `reliability`; make e2e runs them).
+# (pyproject's addopts deselect `topology` and `reliability`; make e2e runs them). Test files run
+# on TEST_WORKERS processes (pytest-xdist, one file per worker at a time: a file's fixtures stay
+# in one process); every test has its own GROUNDSWELL_HOME and free ports. TEST_WORKERS=0: serial.
+TEST_WORKERS ?= 2
 test: install chromium compose
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest --durations=15
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # The production topology, natively (tests/e2e/test_topology.py, docs/operations.md), then SIGKILL
 # convergence and 20 users under a rebuild (tests/reliability). E2E_DAYS: days of demo data, and

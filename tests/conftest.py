@@ -21,8 +21,10 @@ from groundswell.config import PROJECT_ROOT, Settings
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
-# Airflow reads its home once, when first imported: never let that be ~/airflow.
-os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="groundswell-test-airflow-"))
+# Airflow reads its home once, when first imported: never let that be ~/airflow. Each pytest-xdist
+# worker gets its own (workers inherit the controller's environment, which this line also set).
+if os.environ.get("PYTEST_XDIST_WORKER") or "AIRFLOW_HOME" not in os.environ:
+    os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="groundswell-test-airflow-")
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(PROJECT_ROOT / "dags"))
 
