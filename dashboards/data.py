@@ -18,16 +18,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import duckdb
+import pandas as pd
 from flask import g, has_request_context
 
 from dashboards import access
 from groundswell.config import get_settings
 from groundswell.warehouse import SnapshotMissingError
 
-#: Results kept per process (the least recently used go first). They are aggregates: small.
-CACHE_ENTRIES = 1024
+#: Memory the kept results may take per process (estimated); the least recently used go first.
+CACHE_BYTES = 64 * 1024 * 1024
 
-_cache: OrderedDict[tuple, object] = OrderedDict()
+_cache: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key -> (result, its size)
+_cache_bytes = 0
 _cache_lock = threading.Lock()
 _KEYS = "_groundswell_snapshot_keys"  # flask.g: id(connection) -> the snapshot key it reads
 
@@ -78,21 +80,41 @@ def cached(query: Callable) -> Callable:
         snapshot_key = keys.get(id(con)) if keys is not None else None
         if snapshot_key is None:
             return query(con, *args, **kwargs)
-        key = (snapshot_key, query.__qualname__, repr(args), repr(sorted(kwargs.items())))
+        key = (snapshot_key, query.__module__, query.__qualname__, repr(args), repr(sorted(kwargs.items())))
         with _cache_lock:
             if key in _cache:
                 _cache.move_to_end(key)
-                return copy.deepcopy(_cache[key])  # callers may reshape what they get
+                return copy.deepcopy(_cache[key][0])  # callers may reshape what they get
         value = query(con, *args, **kwargs)
-        with _cache_lock:
-            _cache[key] = copy.deepcopy(value)
-            while len(_cache) > CACHE_ENTRIES:
-                _cache.popitem(last=False)
+        _keep(key, copy.deepcopy(value))
         return value
 
     return run
 
 
+def _size(value: object) -> int:
+    """About the bytes ``value`` holds: a DataFrame's own count, else a small constant."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(deep=True).sum()) + 1024
+    if isinstance(value, tuple | list):
+        return sum(_size(v) for v in value) + 64
+    return 1024  # a dict of a few figures, a filter's options
+
+
+def _keep(key: tuple, value: object) -> None:
+    global _cache_bytes
+    size = _size(value)
+    with _cache_lock:
+        if key in _cache:
+            _cache_bytes -= _cache.pop(key)[1]
+        _cache[key] = (value, size)
+        _cache_bytes += size
+        while _cache_bytes > CACHE_BYTES and len(_cache) > 1:
+            _cache_bytes -= _cache.popitem(last=False)[1][1]
+
+
 def clear_cache() -> None:
+    global _cache_bytes
     with _cache_lock:
         _cache.clear()
+        _cache_bytes = 0
