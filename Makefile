@@ -17,13 +17,14 @@ CHROMIUM := /usr/bin/chromium
 export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 
-.PHONY: demo test e2e stack install chromium postgres compose lint bench clean help
+.PHONY: demo test e2e stack install chromium postgres spark compose lint bench clean help
 
 help:
 	@echo "make demo   - install, run the pipeline on demo data through Airflow, serve http://localhost:$(PORT)"
 	@echo "make test   - install test dependencies (chromium) and run the whole suite"
 	@echo "make e2e    - Postgres + api-server, scheduler, dag-processor, triggerer + dashboards: land, build, serve"
 	@echo "make stack  - start that stack on GROUNDSWELL_HOME and keep it running until Ctrl-C"
+	@echo "make spark  - Debian's JRE and the spark extra (pyspark, dbt-spark): the Spark engine, in progress"
 	@echo "make lint   - ruff (Python, Airflow 3 rules)"
 	@echo "make bench  - bench/pipeline.py at SCALE=$(SCALE)"
 
@@ -51,6 +52,17 @@ chromium:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	fi
 	@$(CHROMIUM) --version
+
+# Apache Spark, local (pyspark on Debian's JRE), and dbt-spark: the `spark` extra of the lock.
+spark: install
+	@if ! command -v java >/dev/null; then \
+		echo "installing Debian's openjdk-17-jre-headless (apt)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null; \
+	fi
+	$(UV) sync --frozen --extra spark
+	@java -version 2>&1 | head -1
 
 # Debian's PostgreSQL for the production topology (a throwaway cluster per run; never the system one).
 postgres:
