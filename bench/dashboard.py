@@ -2,6 +2,7 @@
 
     uv run python bench/dashboard.py [--home DIR] [--scale tiny] [--users 20] [--seconds 60]
                                      [--no-rebuild] [--workers 2] [--json]
+    uv run python bench/dashboard.py --home DIR --queries
 
 Serves ``--home`` (default: a fresh home with the ``--scale`` demo landed and built, not timed)
 with ``groundswell serve`` (gunicorn, the login on, as in production), then runs ``--users``
@@ -19,6 +20,10 @@ Prints requests, failures, requests/s and latency percentiles (p50, p95, p99, ma
 request and overall, then per page (its layout and callback requests: where the time goes), the
 rebuild's duration and whether a new snapshot was published during the load. ``--json`` prints
 the same as one JSON object. Exit status 1 when any request failed.
+
+``--queries`` serves nothing: it times each query of the care page (the heaviest) over the page's
+default period on the snapshot of ``--home``, one user, no cache (each run once untimed, then
+timed): what a cache miss costs.
 """
 
 from __future__ import annotations
@@ -252,6 +257,39 @@ def load(home: Path, users: int = 20, seconds: float = 60, rebuild: bool = True,
     return summary
 
 
+#: The care page's queries on load, in the order its callbacks run them.
+CARE_QUERIES = ("care_options", "care_kpis", "conversation_kpis", "sla_by_week", "backlog_by_type",
+                "backlog_by_day", "response_time_stats", "worst_segments")
+
+
+def query_costs(home: Path) -> dict[str, float]:
+    """Milliseconds of each of CARE_QUERIES over the care page's default period (warm)."""
+    from datetime import timedelta
+
+    from dashboards import queries
+    from dashboards.app import create_app
+    from groundswell.warehouse import connect
+
+    create_app()  # the page module registers itself with the app
+    from dashboards.pages.care import DEFAULT_DAYS
+
+    con = connect(home / "published" / "warehouse.duckdb", read_only=True)
+    try:
+        options = queries.care_options(con)
+        start = max(options.first_date, options.last_date - timedelta(days=DEFAULT_DAYS - 1))
+        f = queries.CareFilters(start=start, end=options.last_date)
+        costs = {}
+        for name in CARE_QUERIES:
+            args = (con,) if name == "care_options" else (con, f)
+            getattr(queries, name)(*args)
+            started = time.perf_counter()
+            getattr(queries, name)(*args)
+            costs[name] = round((time.perf_counter() - started) * 1000, 1)
+        return costs
+    finally:
+        con.close()
+
+
 def demo_home(scale: str) -> Path:
     from groundswell import transform
     from groundswell.config import Settings
@@ -279,7 +317,20 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (threads: 4 each)")
     parser.add_argument("--no-rebuild", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--queries", action="store_true",
+                        help="time the care page's queries on --home's snapshot instead (no server)")
     args = parser.parse_args()
+    if args.queries:
+        if not args.home:
+            parser.error("--queries needs --home (a home with a published snapshot)")
+        costs = query_costs(args.home.resolve())
+        if args.json:
+            print(json.dumps(costs, indent=2))
+        else:
+            for name, ms in costs.items():
+                print(f"{name:<22}{ms:>10} ms")
+            print(f"{'care page':<22}{round(sum(costs.values()), 1):>10} ms")
+        return 0
     home = args.home.resolve() if args.home else demo_home(args.scale)
     os.environ["GROUNDSWELL_HOME"] = str(home)
     summary = load(home, args.users, args.seconds, not args.no_rebuild, args.workers)

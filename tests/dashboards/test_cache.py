@@ -85,6 +85,7 @@ def test_a_caller_reshaping_its_result_does_not_change_the_kept_one(home):
 
 def test_the_kept_results_stay_within_their_memory(home, monkeypatch):
     monkeypatch.setattr(data, "CACHE_BYTES", 200_000)
+    data.clear_cache()
 
     @data.cached
     def rows(con, n):
@@ -96,7 +97,7 @@ def test_the_kept_results_stay_within_their_memory(home, monkeypatch):
         with data.snapshot() as con:
             for n in range(100, 3100, 100):  # 30 frames of ~100 to ~3,000 rows each
                 rows(con, n)
-    assert 0 < data._cache_bytes <= 200_000
-    assert sum(size for _, size in data._cache.values()) == data._cache_bytes
+    assert 0 < data._cache.currsize <= 200_000
+    assert sum(data._size(value) for value in data._cache.values()) == data._cache.currsize
     kept = [key[3] for key in data._cache]
     assert kept[-1] == "(3000,)" and "(100,)" not in kept  # the newest stay, the oldest went
