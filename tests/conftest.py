@@ -41,6 +41,20 @@ def home(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored():
+    """What a test exports stays in that test. An in-process build exports its settings
+    (Settings.apply(): GROUNDSWELL_PROJECT_ROOT, the warehouse path, ...) for dbt, and the next
+    test of the process, under pytest-xdist often another file's, would hand them to its own
+    subprocesses: a rubric edited in a copy of the project then changed another demo's marts.
+    Session and module fixtures are set up before this snapshot, so what they export stays."""
+    saved = dict(os.environ)
+    yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 @pytest.fixture
 def settings(home) -> Settings:
     return make_settings(home)
