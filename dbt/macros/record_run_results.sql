@@ -1,9 +1,13 @@
 {#- on-run-end: every node's outcome of this invocation into ops.dbt_results (tests run and
     failed per run, on the Data health page). The table is made by groundswell (groundswell.ops,
     one definition) whenever it opens the writer, before any dbt run. No existence check here:
-    looking a relation up opens a transaction that dbt then rolls back, with the insert in it. -#}
+    looking a relation up opens a transaction that dbt then rolls back, with the insert in it.
+    On Spark, groundswell records them from dbt's run_results.json (ops.record_dbt_results): the
+    table is in the DuckDB writer, which Spark does not see. -#}
 {% macro record_run_results(results) %}
-  {%- if execute and results -%}
+  {%- if target.type == 'spark' -%}
+    select 1
+  {%- elif execute and results -%}
     {%- if results | selectattr('node.resource_type', 'in', ['model', 'seed', 'snapshot', 'test', 'unit_test']) | list -%}
       {%- set rows = [] -%}
       {#- Source freshness results are stored by groundswell itself (ops.source_freshness). -#}

@@ -12,6 +12,7 @@ import secrets
 import tempfile
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,13 @@ class Settings(BaseSettings):
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
         description="Memory DuckDB may use in any groundswell process (a landing, a dbt build, the "
         "gate) before it spills to disk: peak memory stays bounded however large the data.",
+    )
+
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="The engine dbt builds the models on: duckdb (embedded, in the writer) or spark "
+        "(dbt/profiles.yml target `spark`: a local Spark by default, a cluster through its Thrift "
+        "server; `make spark`). Either way the gate and the dashboards read a DuckDB snapshot.",
     )
 
     snapshots_keep: int = Field(
@@ -147,12 +155,29 @@ class Settings(BaseSettings):
         return key
 
     @cached_property
+    def spark_dir(self) -> Path:
+        """Spark's tables (its warehouse) and catalogue (a Derby metastore), local engine only."""
+        return self.home / "spark"
+
+    @cached_property
+    def enrichment_export_dir(self) -> Path:
+        """Enrichment's scores as Parquet (``texts.parquet``), which Spark reads as a source."""
+        return self.home / "enrichment"
+
+    @cached_property
+    def dbt_target(self) -> str:
+        """The profile target of the engine (dbt/profiles.yml)."""
+        return {"duckdb": "local", "spark": "spark"}[self.engine]
+
+    @cached_property
     def dbt_project_dir(self) -> Path:
         return self.project_root / "dbt"
 
     @cached_property
     def dbt_target_dir(self) -> Path:
-        return self.home / "dbt" / "target"
+        """dbt's artifacts; one folder per engine, so switching engines never reuses the other's
+        partial parse."""
+        return self.home / "dbt" / ("target" if self.engine == "duckdb" else f"target-{self.engine}")
 
     @cached_property
     def dags_dir(self) -> Path:
@@ -183,6 +208,9 @@ class Settings(BaseSettings):
             # dbt_project.yml's on-run-start sets it on dbt's DuckDB.
             "GROUNDSWELL_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
             "DBT_PROFILES_DIR": str(self.dbt_project_dir),
+            # dbt's target is the engine's (an explicit --target, as `groundswell metrics` gives, wins)
+            "DBT_TARGET": self.dbt_target,
+            "GROUNDSWELL_ENRICHMENT_EXPORT": str(self.enrichment_export_dir),
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "DBT_LOG_PATH": str(self.logs_dir / "dbt"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",

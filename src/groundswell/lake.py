@@ -47,9 +47,12 @@ from pathlib import Path
 import duckdb
 
 #: The day of a lake's contract files: every table reads at least its contract, so a table
-#: nothing has landed in yet still has its columns (and its readers build).
+#: nothing has landed in yet still has its columns (and its readers build). Not a hidden name
+#: (Spark and Hadoop skip files starting with ``_`` or ``.``); lakes made before keep a
+#: ``_contract.parquet``, which the next contract check replaces.
 CONTRACT_DAY = "1970-01-01"
-CONTRACT_FILE = "_contract.parquet"
+CONTRACT_FILE = "contract.parquet"
+LEGACY_CONTRACT_FILE = "_contract.parquet"
 
 #: Columns of a quarantine file and of an audit row (raw files: the source's own contract).
 QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -308,10 +311,11 @@ class Lake:
             if [(c[0], c[1]) for c in current] == [(name, typ) for name, typ in columns]:
                 self._contracts.add(seen)
                 return False
+        legacy = self.batch_path(dataset, table, CONTRACT_DAY, LEGACY_CONTRACT_FILE.removesuffix(".parquet"))
         with self.lock(table):
             local, put = self.new_file(final)
             con.execute(f"COPY ({empty_select(columns)}) TO {quote_literal(local)} (FORMAT parquet)")
-            self.commit(table, [self.stage(put)])
+            self.commit(table, [self.stage(put)], deletes=[legacy] if self._exists(legacy) else [])
         self._contracts.add(seen)
         return True
 

@@ -10,7 +10,7 @@
 -- last run. A new twcs support handle (it changes which @mentions are brands) rebuilds every row.
 -- Seeds (brand_accounts) are read as they are: after editing them, run with --full-refresh.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
     on_schema_change='fail',
@@ -183,7 +183,7 @@ x_import as (
         not t.is_inbound as is_brand_message,
         case when not t.is_inbound then coalesce(a.brand, t.author_id) end as author_brand,
         t.in_response_to_tweet_id as in_reply_to_id,
-        null::varchar as addressed_brand,
+        null::string as addressed_brand,
         t.created_at,
         t.text,
         t._loaded_at
@@ -231,7 +231,7 @@ facebook_messages as (
         a.brand is not null as is_brand_message,
         a.brand as author_brand,
         -- Messenger has no reply links: int_care_replies pairs a message with the Page's next one
-        null::varchar as in_reply_to_id,
+        null::string as in_reply_to_id,
         page.brand as addressed_brand,
         m.created_at,
         m.text,
@@ -282,7 +282,7 @@ first_mentioned_brand as (
     inner join brand_handle as h on h.handle = c.first_handle
     union all
     -- unnest in the select list, not a lateral join (DuckDB would group by every distinct text)
-    select source, message_id, arg_min(h.brand, position) as brand
+    select source, message_id, min_by(h.brand, position) as brand
     from (
         select source, message_id, unnest(handles) as handle, generate_subscripts(handles, 1) as position
         from (

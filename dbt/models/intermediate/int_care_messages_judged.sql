@@ -10,7 +10,7 @@
 -- enrichment changed. Seeds, vars and the calendars are read as they are: after changing them,
 -- run with --full-refresh.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
     on_schema_change='fail',
@@ -104,11 +104,11 @@ reply_summary as (
     select
         r.source,
         r.message_id,
-        arg_min(
+        min_by(
             {'brand': r.reply_brand, 'id': r.reply_id, 'at': r.reply_at, 'by': r.reply_author_id},
             (r.reply_at, r.reply_id)
         ) as first_any,
-        arg_min({'id': r.reply_id, 'at': r.reply_at, 'by': r.reply_author_id}, (r.reply_at, r.reply_id))
+        min_by({'id': r.reply_id, 'at': r.reply_at, 'by': r.reply_author_id}, (r.reply_at, r.reply_id))
             filter (where r.reply_brand = k.known_brand and r.reply_at >= k.created_at) as known_first,
         coalesce(bool_or(r.reply_at < k.created_at) filter (where r.reply_brand = k.known_brand), false)
             as known_before
@@ -138,7 +138,7 @@ late_first as (
     select
         r.source,
         r.message_id,
-        arg_min({'id': r.reply_id, 'at': r.reply_at, 'by': r.reply_author_id}, (r.reply_at, r.reply_id))
+        min_by({'id': r.reply_id, 'at': r.reply_at, 'by': r.reply_author_id}, (r.reply_at, r.reply_id))
             filter (where r.reply_at >= a.created_at) as first_ok
     from {{ ref('int_care_replies') }} as r
     inner join addressed as a using (source, message_id)
@@ -219,7 +219,7 @@ policies as (
         j.channel,
         j.complaint_type,
         j.priority,
-        arg_min(
+        min_by(
             cast(p.sla_minutes as integer),
             ((p.channel = '*')::int + (p.complaint_type = '*')::int + (p.priority = '*')::int,
              coalesce(cast(p.sla_minutes as integer), 2147483647))

@@ -8,7 +8,7 @@
 -- of the parents of the brand messages it (re)wrote, and, on Messenger, of every customer
 -- message of a conversation it touched.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['source', 'message_id'],
     on_schema_change='fail',

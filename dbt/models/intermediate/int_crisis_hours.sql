@@ -27,7 +27,7 @@
 -- the bit. After editing seeds/campaign_hashtags.csv or any crisis_* / hijack_* var, run with
 -- --full-refresh.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='replace_keys',
     unique_key=['brand', 'hour_at'],
     deleted_when='mentions is null',

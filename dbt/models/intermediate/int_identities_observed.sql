@@ -29,7 +29,7 @@ x_authors as (
         s.account_id,
         'x_handle' as key_type,
         -- the handle can change: the latest one is the key
-        arg_max(s.handle, s.seen_at) as key_value,
+        max_by(s.handle, s.seen_at) as key_value,
         min(s.seen_at) as first_seen_at,
         max(s.seen_at) as last_seen_at,
         sum(s.activity) as activities

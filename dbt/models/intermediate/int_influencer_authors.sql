@@ -9,7 +9,7 @@
 -- gone, or moved to another brand or author). An author left with no mention is a tombstone
 -- (mentions null): their row is deleted. The history is read by author, not aggregated again.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='replace_keys',
     unique_key=['brand', 'platform', 'author_id'],
     deleted_when='mentions is null',
@@ -67,9 +67,9 @@ authors as (
         brand,
         platform,
         author_id,
-        arg_max(author_handle, mentioned_at) as author_handle,
+        max_by(author_handle, mentioned_at) as author_handle,
         -- the latest follower count seen (reach changes; the newest is the truth now)
-        arg_max(author_followers, mentioned_at) filter (where author_followers is not null) as reach,
+        max_by(author_followers, mentioned_at) filter (where author_followers is not null) as reach,
         count(*) as mentions,
         count(*) filter (where sentiment_label = 'positive') as positive_mentions,
         count(*) filter (where sentiment_label = 'negative') as negative_mentions,

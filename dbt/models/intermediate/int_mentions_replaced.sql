@@ -13,7 +13,7 @@
 -- Kept small: after each run, the rows both readers have already read (recorded at or before the
 -- older of their last runs) are deleted. A reader that does not exist yet builds in full.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     post_hook="{{ forget_what_readers_read(['agg_mentions_hourly', 'int_influencer_authors']) }}"
@@ -36,10 +36,10 @@ semi join ({{ listening_touched(fct, w) }}) as t using (mention_id)
 where m.brand is not null
 {%- else %}
 select
-    null::varchar as brand,
+    null::string as brand,
     null::timestamp as hour_at,
-    null::varchar as platform,
-    null::varchar as author_id,
+    null::string as platform,
+    null::string as author_id,
     cast('{{ built_at }}' as timestamp) as _built_at
 where false
 {%- endif %}

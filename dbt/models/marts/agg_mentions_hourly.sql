@@ -10,7 +10,7 @@
 -- covers (tombstones). The spans come from this table's own rows. After editing seeds/brands.csv
 -- (industries), run with --full-refresh.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='replace_keys',
     unique_key=['brand', 'hour_at'],
     deleted_when='mentions is null',

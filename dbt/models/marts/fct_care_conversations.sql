@@ -36,10 +36,10 @@ conversations as (
     select
         source,
         conversation_id,
-        arg_min(channel, (received_at, message_id)) as channel,
-        arg_min(brand, (received_at, message_id)) as brand,
-        arg_min(author_id, (received_at, message_id)) as customer_id,
-        arg_min(message_id, (received_at, message_id)) as opening_message_id,
+        min_by(channel, (received_at, message_id)) as channel,
+        min_by(brand, (received_at, message_id)) as brand,
+        min_by(author_id, (received_at, message_id)) as customer_id,
+        min_by(message_id, (received_at, message_id)) as opening_message_id,
         min(received_at) as opened_at,
         -- each message's first response comes from the brand it addressed (fct_care_messages)
         min(first_response_at) as first_response_at,
@@ -99,7 +99,7 @@ exchanges as (
         ) as reopen_count,
         max(sent_at) filter (where not is_brand_message) as last_customer_message_at,
         max(sent_at) filter (where is_brand_message) as last_brand_message_at,
-        arg_max(is_brand_message, (sent_at, is_brand_message, message_id)) as brand_has_last_word
+        max_by(is_brand_message, (sent_at, is_brand_message, message_id)) as brand_has_last_word
     from turns
     group by all
 

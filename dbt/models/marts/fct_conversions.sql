@@ -55,7 +55,7 @@ orders as (
         0::decimal(18, 2),
         currency,
         business_unit,
-        null::varchar
+        null::string
     from {{ ref('stg_crm__orders') }}
 
 ),

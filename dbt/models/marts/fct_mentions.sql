@@ -15,7 +15,7 @@
 -- deleted. int_mentions_replaced records, before this runs, the brand-hours of the rows it
 -- replaces, for agg_mentions_hourly. Nothing here reads seeds or vars.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='replace_keys',
     unique_key=['mention_id'],
     deleted_when='mentioned_at is null',
@@ -110,7 +110,7 @@ listening as (
         shares,
         replies,
         tool_sentiment,
-        null::varchar as human_sentiment,
+        null::string as human_sentiment,
         'listening__mentions' as source,
         mention_id as record_id,
         1 as source_rank,
@@ -134,7 +134,7 @@ airline_sentiment as (
         null::bigint as likes,
         retweet_count as shares,
         null::bigint as replies,
-        null::varchar as tool_sentiment,
+        null::string as tool_sentiment,
         human_sentiment,
         'airline_sentiment__tweets' as source,
         tweet_id as record_id,

@@ -81,7 +81,7 @@ deflected as (
 
 savings as (
 
-    select d.month, 'service', d.channel, null::varchar, m.model, 0.0, 0.0, 0.0, 0.0, 1, 0
+    select d.month, 'service', d.channel, null::string, m.model, 0.0, 0.0, 0.0, 0.0, 1, 0
     from deflected as d
     cross join models as m
 
@@ -93,7 +93,7 @@ ideas as (
         cast({{ dbt.date_trunc('month', 'i.status_changed_at') }} as date),
         '{{ var("roi_ideas_department") }}',
         'community',
-        null::varchar,
+        null::string,
         m.model,
         0.0, 0.0, 0.0, 0.0, 0, 1
     from {{ ref('stg_community__ideas') }} as i

@@ -38,7 +38,7 @@ care as (
         c.opened_at as touched_at,
         'care_conversation' as touch_type,
         p.platform as channel,
-        null::varchar as campaign,
+        null::string as campaign,
         'service' as department,
         c.brand
     from conversations as c
@@ -62,7 +62,7 @@ engagements as (
             else 'tweet'
         end as touch_type,
         p.platform as channel,
-        null::varchar as campaign,
+        null::string as campaign,
         'marketing' as department,
         m.brand
     from {{ ref('fct_care_messages') }} as m
@@ -82,9 +82,9 @@ shares as (
         t.created_at as touched_at,
         'share' as touch_type,
         'x' as channel,
-        null::varchar as campaign,
+        null::string as campaign,
         'marketing' as department,
-        null::varchar as brand
+        null::string as brand
     from {{ ref('stg_x__tweets') }} as t
     inner join identities as i on i.platform = 'x' and i.account_id = {{ pseudonymize('t.author_id') }}
     where t.is_retweet
@@ -115,7 +115,7 @@ clicks as (
         utm_campaign as campaign,
         -- links shared by sales people carry utm_medium=social_selling
         case when utm_medium = 'social_selling' then 'sales' else 'marketing' end as department,
-        null::varchar as brand
+        null::string as brand
     from sessions
     where is_social_click
 
@@ -131,7 +131,7 @@ community_visits as (
         'community' as channel,
         utm_campaign as campaign,
         'service' as department,
-        null::varchar as brand
+        null::string as brand
     from sessions
     where not is_social_click and landing_page like '/community%'
 
@@ -156,9 +156,9 @@ community as (
         p.created_at as touched_at,
         'community_post' as touch_type,
         'community' as channel,
-        null::varchar as campaign,
+        null::string as campaign,
         'service' as department,
-        null::varchar as brand
+        null::string as brand
     from community_posts as p
     inner join identities as i on i.platform = 'community' and i.account_id = {{ pseudonymize('p.author_user_id') }}
 

@@ -31,6 +31,7 @@ a second on two idle cores (docs/metrics.md).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -159,11 +160,26 @@ def enrich(settings: Settings | None = None, seeds_dir: Path | None = None,
         if candidates or removed:
             _write(con, rules.version)
         total = con.execute("SELECT count(*) FROM enrichment.texts").fetchone()[0]
+        if settings.engine != "duckdb":
+            export_texts(con, settings)
     result = EnrichResult(candidates=candidates, scored=scored, reused=candidates - scored,
                           unchanged=total - candidates, removed=removed,
                           seconds=round(time.perf_counter() - started, 3), rules_version=rules.version)
     log.info("enrichment: %s", result.summary())
     return result
+
+
+def export_texts(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path:
+    """``enrichment.texts`` as one Parquet file, for an engine that is not the writer (Spark reads
+    it as the source ``enrichment.texts``: dbt/macros/engine.sql). Written under a temporary name
+    and renamed: a build never reads half a file."""
+    target = settings.enrichment_export_dir / "texts.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".texts.{os.getpid()}.parquet.tmp")
+    con.execute(f"COPY (SELECT * FROM enrichment.texts ORDER BY source, record_id) TO '{tmp}' "
+                "(FORMAT parquet, COMPRESSION zstd)")
+    os.replace(tmp, target)
+    return target
 
 
 def _load_brand_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:

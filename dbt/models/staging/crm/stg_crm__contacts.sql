@@ -16,9 +16,9 @@ renamed as (
         -- the keys that link a contact to its accounts elsewhere, normalised the way each
         -- platform compares them (handles without @ and case-insensitive, hashes in lower hex)
         nullif(lower(trim(email_sha256)), '') as email_sha256,
-        nullif(lower(ltrim(trim(x_handle), '@')), '') as x_handle,
+        nullif(lower(trim(leading '@' from trim(x_handle))), '') as x_handle,
         nullif(trim(facebook_id), '') as facebook_id,
-        nullif(lower(ltrim(trim(instagram_handle), '@')), '') as instagram_handle,
+        nullif(lower(trim(leading '@' from trim(instagram_handle))), '') as instagram_handle,
         nullif(trim(linkedin_url), '') as linkedin_url,
         nullif(trim(community_user_id), '') as community_user_id,
         lower(lifecycle_stage) as lifecycle_stage,

@@ -18,7 +18,7 @@ renamed as (
         feedback_ref,
         -- "mention:x-123" or "x__tweets:123": the kind before the first colon, the id after it
         split_part(feedback_ref, ':', 1) as feedback_kind,
-        substr(feedback_ref, strpos(feedback_ref, ':') + 1) as feedback_id,
+        substr(feedback_ref, instr(feedback_ref, ':') + 1) as feedback_id,
         action_taken,
         lower(trim(owner_department)) as owner_department,
         owner,

@@ -22,7 +22,7 @@ renamed as (
         end as content_type,
         media_product_type,
         permalink,
-        "timestamp" as created_at,
+        {{ adapter.quote("timestamp") }} as created_at,
         like_count,
         comments_count,
         impressions,

@@ -24,7 +24,8 @@ renamed as (
         author_handle,
         author_followers,
         -- lower case, without "#": hashtags match case-insensitively, as on the platforms
-        list_transform(coalesce(from_json(hashtags, '["VARCHAR"]'), []), lambda t: lower(t)) as hashtags,
+        {{ array_transform("coalesce(" ~ json_array('hashtags', 'string') ~ ", " ~ array_of([]) ~ ")", 't', 'lower(t)') }}
+            as hashtags,
         in_reply_to_id,
         likes,
         shares,

@@ -19,16 +19,12 @@ renamed as (
         conversation_id,
         in_reply_to_user_id,
         -- referenced_tweets is [{"type": "replied_to" | "quoted" | "retweeted", "id": ...}]
-        list_filter(
-            from_json(referenced_tweets, '[{"type": "VARCHAR", "id": "VARCHAR"}]'),
-            lambda r: r.type = 'replied_to'
-        )[1].id as replied_to_tweet_id,
+        {{ array_at(array_filter(json_array('referenced_tweets', {'type': 'string', 'id': 'string'}),
+                                 'r', "r.type = 'replied_to'"), 1) }}.id as replied_to_tweet_id,
         coalesce(
-            list_contains(
-                list_transform(
-                    from_json(referenced_tweets, '[{"type": "VARCHAR", "id": "VARCHAR"}]'),
-                    lambda r: r.type
-                ),
+            array_contains(
+                {{ array_transform(json_array('referenced_tweets', {'type': 'string', 'id': 'string'}),
+                                   'r', 'r.type') }},
                 'retweeted'
             ),
             false
@@ -36,9 +32,9 @@ renamed as (
         text,
         lang,
         case
-            when list_has_any(from_json(media_types, '["VARCHAR"]'), ['video', 'animated_gif'])
+            when {{ arrays_overlap(json_array('media_types', 'string'), array_of(["'video'", "'animated_gif'"])) }}
                 then 'video'
-            when list_contains(from_json(media_types, '["VARCHAR"]'), 'photo') then 'image'
+            when array_contains({{ json_array('media_types', 'string') }}, 'photo') then 'image'
             when url_count > 0 then 'link'
             else 'text'
         end as content_type,
