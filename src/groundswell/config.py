@@ -64,6 +64,13 @@ class Settings(BaseSettings):
         "server; `make spark`). Either way the gate and the dashboards read a DuckDB snapshot.",
     )
 
+    spark_warehouse: str | None = Field(
+        default=None,
+        description="Where Spark keeps the tables it builds (spark.sql.warehouse.dir): default "
+        "$GROUNDSWELL_HOME/spark/warehouse. On a cluster, a location the cluster writes and this "
+        "machine reads (the publish step reads the marts' Parquet there).",
+    )
+
     snapshots_keep: int = Field(
         default=5, ge=1,
         description="Published snapshots kept under published/snapshots/ (the current one always is): "
@@ -160,6 +167,10 @@ class Settings(BaseSettings):
         return self.home / "spark"
 
     @cached_property
+    def spark_warehouse_dir(self) -> str:
+        return self.spark_warehouse or str(self.spark_dir / "warehouse")
+
+    @cached_property
     def enrichment_export_dir(self) -> Path:
         """Enrichment's scores as Parquet (``texts.parquet``), which Spark reads as a source."""
         return self.home / "enrichment"
@@ -211,6 +222,7 @@ class Settings(BaseSettings):
             # dbt's target is the engine's (an explicit --target, as `groundswell metrics` gives, wins)
             "DBT_TARGET": self.dbt_target,
             "GROUNDSWELL_ENRICHMENT_EXPORT": str(self.enrichment_export_dir),
+            "GROUNDSWELL_SPARK_WAREHOUSE_DIR": self.spark_warehouse_dir,
             "DBT_TARGET_PATH": str(self.dbt_target_dir),
             "DBT_LOG_PATH": str(self.logs_dir / "dbt"),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
@@ -241,7 +253,11 @@ class Settings(BaseSettings):
             "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
             "AIRFLOW__COSMOS__CACHE_DIR": str(self.home / "cosmos"),
             "SCARF_ANALYTICS": "false",
-        }
+        } | ({
+            # Cosmos runs dbt in each task process: on Spark, the pseudonyms' key is a setting of
+            # the session dbt starts (dbt/profiles.yml), so the tasks of this home carry it.
+            "GROUNDSWELL_PSEUDONYM_KEY": self.pseudonym_key_value(),
+        } if self.engine == "spark" else {})
 
     def apply(self) -> Settings:
         """Export ``tool_env`` into this process, for in-process dbt and GX.

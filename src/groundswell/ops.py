@@ -100,6 +100,31 @@ def start_cli_run() -> str:
     return os.environ[RUN_ID_ENV]
 
 
+def record_dbt_results(result, settings: Settings) -> int:
+    """Each node's outcome of a dbt invocation into ``ops.dbt_results``, from dbt's own results:
+    on DuckDB the on-run-end hook inserts them (dbt/macros/record_run_results.sql); on Spark
+    the table is in the DuckDB writer, which Spark does not see, so groundswell writes them."""
+    from groundswell.warehouse import utcnow, writer
+
+    kinds = ("model", "seed", "snapshot", "test", "unit_test")
+    results = [r for r in getattr(result, "results", None) or []
+               if getattr(r.node, "resource_type", None) in kinds]
+    if not results:
+        return 0
+    from dbt_common.invocation import get_invocation_id  # the invocation that just ran
+
+    dag_id, run_id = current_run()
+    invocation = get_invocation_id()
+    at = utcnow()
+    with writer(settings) as con:
+        con.executemany(
+            "INSERT INTO ops.dbt_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[invocation, dag_id, run_id, r.node.unique_id, str(r.node.resource_type), str(r.status),
+              r.failures, r.execution_time, None if r.message is None else str(r.message)[:1000], at]
+             for r in results])
+    return len(results)
+
+
 # Hours in a dbt freshness threshold's period.
 _PERIOD_HOURS = {"minute": 1 / 60, "hour": 1, "day": 24}
 

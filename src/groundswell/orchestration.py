@@ -196,9 +196,10 @@ def send_crisis_alerts() -> dict:
 def dbt_task_group(select: list[str] | None = None, exclude: list[str] | None = None):
     """The dbt project (or a selection of it) as a Cosmos task group: one ``dbt build`` task per
     model or seed (the node, then its data and unit tests), in-process dbt runner, every task in
-    the writer pool. ``exclude`` leaves out nodes, tests included (Cosmos forwards it to each
-    build task). Built at DAG parse time from the manifest, so the DAG file must call it inside
-    its ``@dag`` function."""
+    the writer pool (on Spark too: a local Spark's metastore takes one process at a time), against
+    the engine's profile target (``GROUNDSWELL_ENGINE``). ``exclude`` leaves out nodes, tests
+    included (Cosmos forwards it to each build task). Built at DAG parse time from the manifest,
+    so the DAG file must call it inside its ``@dag`` function."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -211,7 +212,7 @@ def dbt_task_group(select: list[str] | None = None, exclude: list[str] | None = 
         ),
         profile_config=ProfileConfig(
             profile_name="groundswell",
-            target_name="local",
+            target_name=settings.dbt_target,  # the engine's: DuckDB's writer or Spark
             profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
         ),
         execution_config=ExecutionConfig(

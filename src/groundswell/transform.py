@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from groundswell.config import Settings, get_settings
@@ -26,6 +27,9 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bo
             pass
     from dbt.cli.main import dbtRunner  # heavy import: only when transforming
 
+    spark = settings.engine == "spark"
+    if spark:
+        _prepare_spark(settings)
     try:
         result = dbtRunner().invoke(
             [*args, "--project-dir", str(settings.dbt_project_dir),
@@ -33,6 +37,14 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bo
         )
     finally:
         _release_duckdb()
+        if spark and settings.pseudonym_key is None:
+            # A key from the home's file was read when dbt started Spark (dbt/profiles.yml): not
+            # left in this process's environment, where it would follow it into any other home.
+            os.environ.pop(_SPARK_KEY_ENV, None)
+    if spark and touches_db:
+        from groundswell.ops import record_dbt_results
+
+        record_dbt_results(result.result, settings)
     if check and not result.success:
         raise DbtError(
             f"dbt {' '.join(args)} failed"
@@ -40,6 +52,40 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bo
             + f" (log: {settings.logs_dir / 'dbt' / 'dbt.log'})"
         )
     return result.result
+
+
+_SPARK_KEY_ENV = "GROUNDSWELL_PSEUDONYM_KEY"
+
+
+def _prepare_spark(settings: Settings) -> None:
+    """What a dbt run on Spark needs in this process: the pseudonyms' key for the session
+    (macros/pseudonymize.sql), Spark's folders under the home, and PySpark's own logger quiet
+    (it prints every failed statement's JVM stack trace as JSON; dbt reports the error)."""
+    os.environ[_SPARK_KEY_ENV] = settings.pseudonym_key_value()
+    settings.spark_dir.mkdir(parents=True, exist_ok=True)
+    if not (settings.enrichment_export_dir / "texts.parquet").exists():
+        # Spark reads enrichment's scores from their export (a source like any other): a home
+        # whose enrichment never ran on this engine exports what it holds (nothing, at first).
+        from groundswell.enrichment.incremental import export_texts
+
+        with writer(settings) as con:
+            export_texts(con, settings)
+    try:
+        from pyspark.logger import PySparkLogger
+    except ImportError as exc:
+        raise DbtError("GROUNDSWELL_ENGINE=spark needs the spark extra and a Java runtime: "
+                       "run `make spark` (Debian's JRE, pyspark and dbt-spark)") from exc
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).disabled = True
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None and not active.conf.get("spark.sql.warehouse.dir").rstrip("/").endswith(
+            settings.spark_warehouse_dir.rstrip("/")):
+        # A session's warehouse and metastore are fixed when it starts.
+        raise DbtError(f"this process already runs Spark for another home "
+                       f"({active.conf.get('spark.sql.warehouse.dir')}): run each home's builds "
+                       "in their own process")
 
 
 def _release_duckdb() -> None:

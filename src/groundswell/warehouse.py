@@ -29,8 +29,9 @@ from groundswell.sources.base import quote_ident, quote_literal
 
 
 class SnapshotMissingError(FileNotFoundError):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, why: str | None = None) -> None:
         super().__init__(
+            f"{path} is missing: {why}" if why else
             f"no published snapshot at {path}: run `groundswell build` (or `groundswell demo`) "
             "first, or point GROUNDSWELL_HOME at the folder that holds published/"
         )
@@ -203,7 +204,12 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
             source = con.execute("SELECT current_database()").fetchone()[0]
             con.execute(f"ATTACH {quote_literal(str(candidate))} AS candidate")
             try:
-                _copy_tables(con, source, "candidate", PUBLISHED_SCHEMAS)
+                if settings.engine == "spark":
+                    # dbt built the marts and seeds on Spark: they are its tables' Parquet files
+                    _copy_spark_tables(con, settings, "candidate", SPARK_PUBLISHED_SCHEMAS)
+                    _copy_tables(con, source, "candidate", ("ops",))
+                else:
+                    _copy_tables(con, source, "candidate", PUBLISHED_SCHEMAS)
                 summarize(con, source, "candidate")
                 con.execute("CREATE SCHEMA candidate.meta")
                 con.execute(
@@ -246,6 +252,40 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
     for schema, table, column, comment in columns:
         column_name = ".".join(quote_ident(n) for n in (schema, table, column))
         con.execute(f"COMMENT ON COLUMN {target}.{column_name} IS {quote_literal(comment)}")
+
+
+#: What Spark builds of the published schemas (ops is the writer's, whatever the engine).
+SPARK_PUBLISHED_SCHEMAS = ("marts", "seeds")
+
+
+def _copy_spark_tables(con: duckdb.DuckDBPyConnection, settings: Settings, target_db: str,
+                       schemas: tuple[str, ...]) -> None:
+    """The models and seeds of ``schemas`` that dbt built on Spark, from their tables' Parquet files
+    under Spark's warehouse (``<schema>.db/<name>/``), into ``target_db``, with dbt's descriptions
+    as comments (from the manifest of the build: Spark's catalogue is not this process's)."""
+    manifest = json.loads((settings.dbt_target_dir / "manifest.json").read_text())
+    target = quote_ident(target_db)
+    nodes = sorted((n for n in manifest["nodes"].values()
+                    if n["resource_type"] in ("model", "seed") and n["schema"] in schemas
+                    and n["config"].get("enabled", True)),
+                   key=lambda n: (n["schema"], n["alias"]))
+    for schema in sorted({n["schema"] for n in nodes}):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {target}.{quote_ident(schema)}")
+    for node in nodes:
+        folder = f"{settings.spark_warehouse_dir}/{node['schema']}.db/{node['alias'].lower()}"
+        if not Path(folder).is_dir():
+            raise SnapshotMissingError(Path(folder), f"dbt has not built {node['schema']}.{node['alias']} "
+                                       "on Spark: run the build (groundswell build) before the gate")
+        name = f"{quote_ident(node['schema'])}.{quote_ident(node['alias'])}"
+        con.execute(f"CREATE TABLE {target}.{name} AS SELECT * FROM "
+                    f"read_parquet({quote_literal(folder + '/*.parquet')})")
+        if node.get("description"):
+            con.execute(f"COMMENT ON TABLE {target}.{name} IS {quote_literal(node['description'].strip())}")
+        columns = {c[0] for c in con.execute(f"DESCRIBE {target}.{name}").fetchall()}
+        for column, spec in node.get("columns", {}).items():
+            if spec.get("description") and column in columns:
+                con.execute(f"COMMENT ON COLUMN {target}.{name}.{quote_ident(column)} IS "
+                            f"{quote_literal(spec['description'].strip())}")
 
 
 def _remove_stale_candidates(settings: Settings) -> None:
