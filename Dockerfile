@@ -11,13 +11,13 @@ ENV PYTHONUNBUFFERED=1 \
 RUN pip install --no-cache-dir uv==0.13.8
 WORKDIR /opt/groundswell
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --extra celery --no-install-project
+RUN uv sync --frozen --no-dev --extra celery --extra spark --no-install-project
 COPY src ./src
 COPY dashboards ./dashboards
 COPY dags ./dags
 COPY dbt ./dbt
 COPY expectations ./expectations
-RUN uv sync --frozen --no-dev --extra celery
+RUN uv sync --frozen --no-dev --extra celery --extra spark
 
 RUN useradd --create-home --uid 50000 groundswell && mkdir -p /data && chown groundswell /data
 USER groundswell

@@ -24,7 +24,7 @@ help:
 	@echo "make test   - install test dependencies (chromium) and run the whole suite"
 	@echo "make e2e    - Postgres + api-server, scheduler, dag-processor, triggerer + dashboards: land, build, serve"
 	@echo "make stack  - start that stack on GROUNDSWELL_HOME and keep it running until Ctrl-C"
-	@echo "make spark  - Debian's JRE and the spark extra (pyspark, dbt-spark): the Spark engine, in progress"
+	@echo "make spark  - Debian's JRE and the spark extra (pyspark, dbt-spark): GROUNDSWELL_ENGINE=spark"
 	@echo "make lint   - ruff (Python, Airflow 3 rules)"
 	@echo "make bench  - bench/pipeline.py at SCALE=$(SCALE)"
 
@@ -86,21 +86,23 @@ compose:
 	fi
 
 # The whole suite except the production topology and the minutes-long fault and load tests
-# (pyproject's addopts deselect `topology` and `reliability`; make e2e runs them). Test files run
+# (pyproject's addopts deselect `topology` and `reliability`; make e2e runs them), with the Spark
+# engine (tests/dbt/test_spark_engine.py builds the tiny demo on both engines). Test files run
 # on TEST_WORKERS processes (pytest-xdist, one file per worker at a time: a file's fixtures stay
 # in one process); every test has its own GROUNDSWELL_HOME and free ports. TEST_WORKERS=0: serial.
 TEST_WORKERS ?= 2
-test: install chromium compose
+test: install chromium compose spark
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # The production topology, natively (tests/e2e/test_topology.py, docs/operations.md), then SIGKILL
 # convergence and 20 users under a rebuild (tests/reliability). E2E_DAYS: days of demo data, and
-# backfill runs (each about a minute here: the backfill is most of the time).
+# backfill runs (each about a minute here: the backfill is most of the time); the small demo built
+# on Spark and on DuckDB gives the same marts (tests/dbt/test_spark_engine.py).
 E2E_DAYS ?= 7
-e2e: install chromium postgres
+e2e: install chromium postgres spark
 	GROUNDSWELL_E2E_DAYS=$(E2E_DAYS) $(VENV)/bin/pytest -m "topology or reliability" -p no:cacheprovider \
-		--durations=15 tests/e2e/test_topology.py tests/e2e/test_marts_unchanged.py \
+		--durations=15 tests/e2e/test_topology.py tests/e2e/test_marts_unchanged.py tests/dbt/test_spark_engine.py \
 		tests/reliability/test_faults.py tests/reliability/test_load.py
 
 stack: install postgres

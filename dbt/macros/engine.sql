@@ -28,13 +28,19 @@
     set memory_limit = '{{ env_var('GROUNDSWELL_DUCKDB_MEMORY_LIMIT', '3GB') }}'
 {%- endmacro %}
 
-{#- Spark reads the sources where they are, as views over their Parquet files (re-created every
-    run, so a new landing or a new contract column is read at once): the raw lake
+{% macro spark__on_run_start() -%}
+    select 1
+{%- endmacro %}
+
+{#- Spark reads the sources where they are, as views over their Parquet files: the raw lake
     (GROUNDSWELL_LAKE_ROOT: a folder or an object-store URI the cluster can read), its load audit,
     and enrichment's scores (groundswell.enrichment exports them for Spark,
-    GROUNDSWELL_ENRICHMENT_EXPORT). -#}
-{% macro spark__on_run_start() -%}
-    {%- if execute -%}
+    GROUNDSWELL_ENRICHMENT_EXPORT). A view lists its files when a query reads it, so a new landing
+    is read at once; its columns are fixed when it is made, so the pipeline makes them again
+    before every build (`dbt run-operation register_lake_sources`: groundswell's prepare step),
+    not in every dbt invocation (Cosmos starts one per model). -#}
+{% macro register_lake_sources() -%}
+    {%- if execute and target.type == 'spark' -%}
         {%- set schemas = [] -%}
         {%- for node in graph.sources.values() if node.package_name == project_name -%}
             {%- if node.schema not in schemas -%}
@@ -44,8 +50,8 @@
             {%- do run_query('create or replace view ' ~ node.schema ~ '.' ~ node.identifier
                              ~ ' as ' ~ spark_source_select(node)) -%}
         {%- endfor -%}
+        {{ log('registered ' ~ (graph.sources.values() | selectattr('package_name', 'equalto', project_name) | list | length) ~ ' sources on Spark', info=true) }}
     {%- endif -%}
-    select 1
 {%- endmacro %}
 
 {% macro spark_source_select(node) -%}

@@ -306,6 +306,7 @@ def build(select: str | None, full_refresh: bool) -> None:
     from groundswell.warehouse import publish
 
     settings = get_settings()
+    transform.register_sources(settings)
     click.echo("source freshness")
     click.echo(f"  ops.source_freshness: {_counts(record_freshness(settings))}")
     click.echo("enrichment")

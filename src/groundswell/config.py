@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         "machine reads (the publish step reads the marts' Parquet there).",
     )
 
+    spark_thrift_host: str | None = Field(
+        default=None,
+        description="With the spark engine: the Spark Thrift server to build on (dbt/profiles.yml target "
+        "spark_thrift; docker-compose's spark profile). Unset: a local Spark in the dbt process.",
+    )
+
     snapshots_keep: int = Field(
         default=5, ge=1,
         description="Published snapshots kept under published/snapshots/ (the current one always is): "
@@ -178,7 +184,9 @@ class Settings(BaseSettings):
     @cached_property
     def dbt_target(self) -> str:
         """The profile target of the engine (dbt/profiles.yml)."""
-        return {"duckdb": "local", "spark": "spark"}[self.engine]
+        if self.engine == "spark":
+            return "spark_thrift" if self.spark_thrift_host else "spark"
+        return "local"
 
     @cached_property
     def dbt_project_dir(self) -> Path:

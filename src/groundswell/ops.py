@@ -108,7 +108,7 @@ def record_dbt_results(result, settings: Settings) -> int:
 
     kinds = ("model", "seed", "snapshot", "test", "unit_test")
     results = [r for r in getattr(result, "results", None) or []
-               if getattr(r.node, "resource_type", None) in kinds]
+               if getattr(getattr(r, "node", None), "resource_type", None) in kinds]
     if not results:
         return 0
     from dbt_common.invocation import get_invocation_id  # the invocation that just ran

@@ -103,13 +103,16 @@ def fetch_source(reader_name: str, start: datetime, end: datetime) -> dict:
 
 
 def prepare_warehouse() -> str:
-    """Every raw table readable (the lake's contract files, the writer's raw views) and every
-    commit a killed landing journaled finished, so dbt reads whole batches whatever has landed."""
+    """Every raw table readable (the lake's contract files, the writer's raw views; on Spark its
+    source views) and every commit a killed landing journaled finished, so dbt reads whole batches
+    whatever has landed."""
+    from groundswell.transform import register_sources
     from groundswell.warehouse import writer
 
     settings = get_settings()
     with writer(settings):
         pass
+    register_sources(settings)
     return str(settings.warehouse_path)
 
 

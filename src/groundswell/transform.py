@@ -103,6 +103,14 @@ def _release_duckdb() -> None:
         DuckDBConnectionManager._ENV = None
 
 
+def register_sources(settings: Settings | None = None) -> None:
+    """On Spark, the views its sources read (the lake, enrichment's export), made again before
+    a build (dbt/macros/engine.sql, register_lake_sources). DuckDB's are the writer's own."""
+    settings = settings or get_settings()
+    if settings.engine == "spark":
+        run_dbt(["run-operation", "register_lake_sources"], settings)
+
+
 def build(settings: Settings | None = None, select: str | None = None, *,
           full_refresh: bool = False) -> None:
     """``dbt seed``, ``run`` and ``test`` of the whole project (or a selection), in DAG order.

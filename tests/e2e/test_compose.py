@@ -156,3 +156,38 @@ def test_the_celery_executor_installs_and_imports_with_this_airflow():
 def _command(service: dict) -> str:
     command = service["command"]
     return " ".join(command) if isinstance(command, list) else command
+
+
+def test_the_spark_profile_adds_a_spark_cluster_and_the_thrift_server_dbt_targets(tmp_path):
+    """COMPOSE_PROFILES=spark: a master, a worker and a Thrift server on the official image, sharing
+    the home volume (the lake in, the marts' Parquet out); the Airflow services build on it when
+    GROUNDSWELL_ENGINE=spark (dbt/profiles.yml target spark_thrift)."""
+    env = env_file(tmp_path, GROUNDSWELL_ENGINE="spark", COMPOSE_PROFILES="spark")
+    proc = compose_config(tmp_path, env, "spark")
+    assert proc.returncode == 0, proc.stderr
+    services = yaml.safe_load(proc.stdout)["services"]
+    assert {"spark-master", "spark-worker", "spark-thriftserver"} <= set(services)
+    for name in ("spark-master", "spark-worker", "spark-thriftserver"):
+        assert services[name]["image"].startswith("apache/spark:"), name
+    thrift = _command(services["spark-thriftserver"])
+    assert "HiveThriftServer2" in thrift and "spark://spark-master:7077" in thrift
+    assert "spark.sql.warehouse.dir=/data/spark/warehouse" in thrift
+    assert "spark.sql.timestampType=TIMESTAMP_NTZ" in thrift and "spark.sql.session.timeZone=UTC" in thrift
+    for name in ("spark-worker", "spark-thriftserver"):
+        assert any(":/data" in str(v) or (isinstance(v, dict) and v.get("target") == "/data")
+                   for v in services[name]["volumes"]), name
+    scheduler = services["airflow-scheduler"]["environment"]
+    assert scheduler["GROUNDSWELL_ENGINE"] == "spark"
+    assert scheduler["GROUNDSWELL_SPARK_THRIFT_HOST"] == "spark-thriftserver"
+    assert scheduler["GROUNDSWELL_SPARK_WAREHOUSE"] == "/data/spark/warehouse"
+    from groundswell.config import Settings
+
+    settings = Settings(home=tmp_path, engine="spark", spark_thrift_host="spark-thriftserver",
+                        spark_warehouse="/data/spark/warehouse")
+    assert settings.dbt_target == "spark_thrift"
+    profiles = yaml.safe_load((ROOT / "dbt" / "profiles.yml").read_text())
+    assert profiles["groundswell"]["outputs"]["spark_thrift"]["method"] == "thrift"
+    assert "--extra spark" in (ROOT / "Dockerfile").read_text()
+    # Unless .env says otherwise, the engine stays DuckDB.
+    default = yaml.safe_load(compose_config(tmp_path, env_file(tmp_path)).stdout)["services"]
+    assert default["airflow-scheduler"]["environment"]["GROUNDSWELL_ENGINE"] == "duckdb"

@@ -1,0 +1,68 @@
+"""The same dbt project on Spark (local[2], GROUNDSWELL_ENGINE=spark) publishes the same marts as on
+DuckDB, from the same lake: every mart, every column, rows as multisets, doubles to a relative 1e-9
+(tests/engines.py). docs/operations.md, "Scaling out".
+
+The tiny demo here (make test); the small one in make e2e (marker reliability). Spark runs in the
+`groundswell` processes (dbt-spark's session method: pyspark on Debian's JRE, `make spark`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.engines import differences
+
+GS = str(Path(sys.executable).parent / "groundswell")
+
+pytestmark = pytest.mark.slow
+
+#: Columns the engines may legitimately give differently, with why (none so far: every ordering
+#: the marts depend on has an explicit tie-breaker, docs/metrics.md).
+LEGITIMATE: dict[str, str] = {}
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    done = subprocess.run([GS, *args], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, (f"groundswell {' '.join(args)}:\n"
+                                  + done.stdout[-4000:] + done.stderr[-4000:])
+    return done
+
+
+@pytest.mark.parametrize("scale", ["tiny", pytest.param("small", marks=pytest.mark.reliability)])
+def test_spark_publishes_the_marts_duckdb_publishes(tmp_path, scale):
+    duck, spark = tmp_path / "duckdb", tmp_path / "spark"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDSWELL_")}
+    env = dict(base, GROUNDSWELL_HOME=str(duck), GROUNDSWELL_PSEUDONYM_KEY="engines-key")
+    for command in (["generate", "--scale", scale], ["land"], ["build"]):
+        _run(command, env)
+    # The Spark home reads the DuckDB home's lake: the same landings, nothing landed twice.
+    spark_env = dict(env, GROUNDSWELL_HOME=str(spark), GROUNDSWELL_LAKE=str(duck / "lake"),
+                     GROUNDSWELL_ENGINE="spark")
+    built = _run(["build"], spark_env)
+    assert "target='spark'" in built.stdout
+
+    published = spark / "published" / "warehouse.duckdb"
+    assert differences(duck / "published" / "warehouse.duckdb", published) == LEGITIMATE
+    assert differences(duck / "published" / "warehouse.duckdb", published, "seeds") == {}
+    with duckdb.connect(str(published), read_only=True) as con:
+        # built by Spark, validated by the gate, with its run's dbt results and dbt's descriptions
+        assert con.execute("select count(*) from ops.validation_results where success").fetchone()[0] > 0
+        statuses = dict(con.execute("select status, count(*) from ops.dbt_results "
+                                    "where resource_type = 'model' group by all").fetchall())
+        assert statuses == {"success": statuses.get("success", 0)} and statuses["success"] >= 60
+        assert con.execute("select comment from duckdb_tables() where schema_name = 'marts' "
+                           "and table_name = 'fct_social_roi'").fetchone()[0]
+    assert not (spark / "warehouse.duckdb").exists() or not _has_marts(spark / "warehouse.duckdb")
+
+
+def _has_marts(path: Path) -> bool:
+    """Whether DuckDB built marts in the writer (it must not, on Spark)."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select count(*) from duckdb_tables() "
+                           "where schema_name = 'marts'").fetchone()[0] > 0
