@@ -144,6 +144,32 @@
     )
 {%- endmacro %}
 
+{#- A struct of `fields`, a mapping of field name -> SQL expression, in the mapping's order. -#}
+{% macro struct_of(fields) -%}
+    {{- return(adapter.dispatch('struct_of', 'groundswell')(fields)) -}}
+{%- endmacro %}
+
+{% macro duckdb__struct_of(fields) -%}
+    { {%- for name, expression in fields.items() %}'{{ name }}': {{ expression }}{{ ', ' if not loop.last }}{% endfor -%} }
+{%- endmacro %}
+
+{% macro spark__struct_of(fields) -%}
+    named_struct({%- for name, expression in fields.items() %}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor -%})
+{%- endmacro %}
+
+{#- An empty array whose element type is the other branch's (in coalesce, a case...). -#}
+{% macro empty_array() -%}
+    {{- return(adapter.dispatch('empty_array', 'groundswell')()) -}}
+{%- endmacro %}
+
+{% macro duckdb__empty_array() -%}
+    []
+{%- endmacro %}
+
+{% macro spark__empty_array() -%}
+    array()
+{%- endmacro %}
+
 {#- dbt unit tests on Spark: an expected or given value of a nested column (array, struct, map)
     written as DuckDB prints it ("[{'a': 1, 'b': x}]", as the fixtures are written for DuckDB) is
     read as JSON (its quotes made double quotes) into the column's type; anything else is cast as
