@@ -304,14 +304,19 @@ unioned as (
 ),
 
 -- A post landed both from the platform's API and from a Fivetran connector counts once:
--- the API's copy, which groundswell fetched itself, wins.
+-- the API's copy, which groundswell fetched itself, wins. Two copies of one source (a LinkedIn
+-- post with two of the connector's share statistics) leave the one with the greater counts,
+-- whichever engine reads them.
 deduplicated as (
 
     select *
     from unioned
     qualify row_number() over (
         partition by platform, post_id
-        order by case source_system when 'api' then 0 else 1 end
+        order by
+            case source_system when 'api' then 0 else 1 end,
+            impressions desc nulls last, reactions desc nulls last, comments desc nulls last,
+            shares desc nulls last, posted_at asc nulls last, account_id asc nulls last
     ) = 1
 
 )

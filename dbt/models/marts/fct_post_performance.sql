@@ -20,7 +20,8 @@ time_zones as (
 
 default_time_zone as (
 
-    select any_value(time_zone) as time_zone
+    -- a calendar has one time zone (were it not, min() picks the same one on every engine)
+    select min(time_zone) as time_zone
     from {{ ref('business_calendars') }}
     where calendar_id = 'default'
 
