@@ -5,5 +5,5 @@
 
 {% macro default__safe_divide(numerator, denominator) -%}
     case when {{ denominator }} is null or {{ denominator }} = 0 then null
-         else cast({{ numerator }} as double precision) / {{ denominator }} end
+         else cast({{ numerator }} as double) / {{ denominator }} end
 {%- endmacro %}

@@ -28,8 +28,10 @@ x_authors as (
         'x' as platform,
         s.account_id,
         'x_handle' as key_type,
-        -- the handle can change: the latest one is the key
-        max_by(s.handle, s.seen_at) as key_value,
+        -- the handle can change: the latest one is the key (of two seen at the same instant,
+        -- the greater; a NULL handle or time is no evidence)
+        max_by(s.handle, (s.seen_at, s.handle)) filter (where s.handle is not null and s.seen_at is not null)
+            as key_value,
         min(s.seen_at) as first_seen_at,
         max(s.seen_at) as last_seen_at,
         sum(s.activity) as activities

@@ -4,6 +4,14 @@
 -- and what it answered in the quarterly survey. Counts are 0, not NULL, when nothing happened;
 -- a rate is NULL without a denominator, a survey answer NULL without a response.
 -- Definitions: docs/metrics.md#maturity.
+{#- wide's signal columns, in its order: `long` turns each into a row -#}
+{%- set signal_columns = [
+    'owned_posts', 'active_channels', 'posting_weeks_share', 'content_types', 'response_rate',
+    'sla_attainment', 'departments_engaging', 'mentions_monitored', 'median_hours_to_action',
+    'cost_lines', 'customers_use_social', 'guidelines_in_place', 'budget_committed',
+    'content_plan_in_place', 'staff_trained', 'influencer_program_active',
+    'evangelist_program_active', 'leadership_sponsor', 'roi_tracked', 'trained_staff_count',
+    'annual_budget'] %}
 with
 
 units as (
@@ -80,7 +88,7 @@ data_window as (
         select posted_date as d from posts
         union all select received_date from care
         union all select mentioned_date from mentions
-    )
+    ) as measured_days
 
 ),
 
@@ -210,7 +218,7 @@ long as (
     -- every signal column becomes a row; NULLs kept (a missing answer is evidence too)
     select * from wide unpivot include nulls (
         measured_value for signal in (
-            columns(* exclude (business_unit, brand, quarter, quarter_start, has_survey, has_activity))
+            {{ signal_columns | join(',\n            ') }}
         )
     )
 

@@ -76,7 +76,7 @@ instagram_owned as (
         media.media_id as post_id,
         'instagram' as platform,
         'api' as source_system,
-        {{ brand_of('instagram', 'media.account_id', 'media.account_handle') }} as brand,
+        {{ brand_of('media.account_handle') }} as brand,
         media.account_id,
         media.account_handle,
         media.created_at as posted_at,
@@ -87,6 +87,7 @@ instagram_owned as (
         media.shares
 
     from {{ ref('stg_instagram__media') }} as media
+    {{ brand_of_join('instagram', 'media.account_id') }}
 
 ),
 
@@ -96,7 +97,7 @@ linkedin_owned as (
         posts.post_urn as post_id,
         'linkedin' as platform,
         'api' as source_system,
-        {{ brand_of('linkedin', 'posts.organization_urn', 'posts.organization_urn') }} as brand,
+        {{ brand_of('posts.organization_urn') }} as brand,
         posts.organization_urn as account_id,
         posts.organization_urn as account_handle,
         posts.published_at as posted_at,
@@ -107,6 +108,7 @@ linkedin_owned as (
         stats.share_count as shares
 
     from {{ ref('stg_linkedin__posts') }} as posts
+    {{ brand_of_join('linkedin', 'posts.organization_urn') }}
     left join {{ ref('stg_linkedin__share_statistics') }} as stats
         on stats.post_urn = posts.post_urn
     where posts.lifecycle_state is distinct from 'DRAFT'
@@ -127,7 +129,7 @@ youtube_owned as (
         videos.video_id as post_id,
         'youtube' as platform,
         'api' as source_system,
-        {{ brand_of('youtube', 'videos.channel_id', 'videos.channel_title') }} as brand,
+        {{ brand_of('videos.channel_title') }} as brand,
         videos.channel_id as account_id,
         videos.channel_title as account_handle,
         videos.published_at as posted_at,
@@ -139,6 +141,7 @@ youtube_owned as (
         youtube_shares.shares
 
     from {{ ref('stg_youtube__videos') }} as videos
+    {{ brand_of_join('youtube', 'videos.channel_id') }}
     left join youtube_shares on youtube_shares.video_id = videos.video_id
 
 ),
@@ -150,7 +153,7 @@ fivetran_facebook as (
         posts.post_id,
         'facebook' as platform,
         'fivetran' as source_system,
-        {{ brand_of('facebook', 'posts.page_id', 'posts.page_id') }} as brand,
+        {{ brand_of('posts.page_id') }} as brand,
         posts.page_id as account_id,
         posts.page_id as account_handle,
         posts.created_at as posted_at,
@@ -161,6 +164,7 @@ fivetran_facebook as (
         posts.share_count as shares
 
     from {{ ref('stg_fivetran__facebook_pages__posts') }} as posts
+    {{ brand_of_join('facebook', 'posts.page_id') }}
     left join {{ ref('stg_fivetran__facebook_pages__post_metrics') }} as metrics
         on metrics.post_id = posts.post_id
     where posts.is_published is distinct from false
@@ -173,7 +177,7 @@ fivetran_instagram as (
         media.media_id as post_id,
         'instagram' as platform,
         'fivetran' as source_system,
-        {{ brand_of('instagram', 'media.account_id', 'media.account_handle') }} as brand,
+        {{ brand_of('media.account_handle') }} as brand,
         media.account_id,
         media.account_handle,
         media.created_at as posted_at,
@@ -184,6 +188,7 @@ fivetran_instagram as (
         insights.shares
 
     from {{ ref('stg_fivetran__instagram_business__media') }} as media
+    {{ brand_of_join('instagram', 'media.account_id') }}
     left join {{ ref('stg_fivetran__instagram_business__media_insights') }} as insights
         on insights.media_id = media.media_id
     where not media.is_story
@@ -196,7 +201,7 @@ fivetran_linkedin as (
         posts.post_urn as post_id,
         'linkedin' as platform,
         'fivetran' as source_system,
-        {{ brand_of('linkedin', 'posts.organization_urn', 'posts.organization_urn') }} as brand,
+        {{ brand_of('posts.organization_urn') }} as brand,
         posts.organization_urn as account_id,
         posts.organization_urn as account_handle,
         posts.published_at as posted_at,
@@ -207,6 +212,7 @@ fivetran_linkedin as (
         stats.share_count as shares
 
     from {{ ref('stg_fivetran__linkedin_pages__posts') }} as posts
+    {{ brand_of_join('linkedin', 'posts.organization_urn') }}
     left join {{ ref('stg_fivetran__linkedin_pages__post_share_statistics') }} as link
         on link.post_number = posts.post_number
     left join {{ ref('stg_fivetran__linkedin_pages__share_statistics') }} as stats
@@ -235,7 +241,7 @@ fivetran_x as (
         tweets.tweet_id as post_id,
         'x' as platform,
         'fivetran' as source_system,
-        {{ brand_of('x', 'tweets.user_id', 'tweets.user_id') }} as brand,
+        {{ brand_of('tweets.user_id') }} as brand,
         tweets.user_id as account_id,
         tweets.user_id as account_handle,
         tweets.created_at as posted_at,
@@ -246,6 +252,7 @@ fivetran_x as (
         coalesce(totals.retweets, tweets.retweet_count) as shares
 
     from {{ ref('stg_fivetran__twitter_organic__tweets') }} as tweets
+    {{ brand_of_join('x', 'tweets.user_id') }}
     left join fivetran_tweet_totals as totals on totals.tweet_id = tweets.tweet_id
     where tweets.in_reply_to_status_id is null
 
@@ -257,7 +264,7 @@ fivetran_youtube as (
         videos.video_id as post_id,
         'youtube' as platform,
         'fivetran' as source_system,
-        {{ brand_of('youtube', 'videos.channel_id', 'videos.channel_title') }} as brand,
+        {{ brand_of('videos.channel_title') }} as brand,
         videos.channel_id as account_id,
         videos.channel_title as account_handle,
         videos.published_at as posted_at,
@@ -268,6 +275,7 @@ fivetran_youtube as (
         null::bigint as shares
 
     from {{ ref('stg_fivetran__youtube_analytics__videos') }} as videos
+    {{ brand_of_join('youtube', 'videos.channel_id') }}
 
 ),
 
@@ -296,14 +304,19 @@ unioned as (
 ),
 
 -- A post landed both from the platform's API and from a Fivetran connector counts once:
--- the API's copy, which groundswell fetched itself, wins.
+-- the API's copy, which groundswell fetched itself, wins. Two copies of one source (a LinkedIn
+-- post with two of the connector's share statistics) leave the one with the greater counts,
+-- whichever engine reads them.
 deduplicated as (
 
     select *
     from unioned
     qualify row_number() over (
         partition by platform, post_id
-        order by case source_system when 'api' then 0 else 1 end
+        order by
+            case source_system when 'api' then 0 else 1 end,
+            impressions desc nulls last, reactions desc nulls last, comments desc nulls last,
+            shares desc nulls last, posted_at asc nulls last, account_id asc nulls last
     ) = 1
 
 )

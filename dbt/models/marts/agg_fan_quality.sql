@@ -5,7 +5,7 @@ with
 
 brands as (
 
-    select brand, string_split(coalesce(target_segments, ''), '|') as target_segments
+    select brand, {{ split_text("coalesce(target_segments, '')", '|') }} as target_segments
     from {{ ref('brands') }}
     where not is_competitor
 
@@ -73,12 +73,12 @@ counted as (
         count(*) filter (where f.relation = 'engager') as engagers,
         count(i.contact_id) filter (where f.relation = 'engager') as matched_engagers,
         count(*) filter (where f.relation = 'engager' and i.is_customer) as customer_engagers,
-        count(*) filter (where f.relation = 'engager' and list_contains(b.target_segments, i.segment))
+        count(*) filter (where f.relation = 'engager' and array_contains(b.target_segments, i.segment))
             as target_segment_engagers,
         count(*) filter (where f.relation = 'follower') as followers,
         count(i.contact_id) filter (where f.relation = 'follower') as matched_followers,
         count(*) filter (where f.relation = 'follower' and i.is_customer) as customer_followers,
-        count(*) filter (where f.relation = 'follower' and list_contains(b.target_segments, i.segment))
+        count(*) filter (where f.relation = 'follower' and array_contains(b.target_segments, i.segment))
             as target_segment_followers
     from fans as f
     inner join brands as b using (brand)

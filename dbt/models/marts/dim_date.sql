@@ -3,8 +3,7 @@ with
 
 spine as (
 
-    {{ dbt.date_spine(
-        "day",
+    {{ day_spine(
         "cast('" ~ var('dim_date_start') ~ "' as date)",
         "cast('" ~ var('dim_date_end') ~ "' as date)"
     ) }}
@@ -18,14 +17,14 @@ final as (
         extract(year from date_day) as year,
         extract(quarter from date_day) as quarter,
         extract(month from date_day) as month,
-        strftime(date_day, '%B') as month_name,
+        {{ format_timestamp('date_day', '%B') }} as month_name,
         cast({{ dbt.date_trunc('week', 'date_day') }} as date) as week_start,
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start,
         cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as quarter_start,
         extract(year from date_day) || '-Q' || extract(quarter from date_day) as year_quarter,
-        extract(isodow from date_day) as day_of_week,
-        strftime(date_day, '%A') as day_name,
-        extract(isodow from date_day) in (6, 7) as is_weekend
+        {{ iso_weekday('date_day') }} as day_of_week,
+        {{ format_timestamp('date_day', '%A') }} as day_name,
+        {{ iso_weekday('date_day') }} in (6, 7) as is_weekend
 
     from spine
 

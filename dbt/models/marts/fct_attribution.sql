@@ -35,13 +35,15 @@ eligible as (
         t.campaign,
         row_number() over conversion_touches as touch_number,
         count(*) over (partition by c.conversion_id) as touches,
-        date_diff('second', t.touched_at, c.converted_at) as seconds_before
+        {{ seconds_crossed('t.touched_at', 'c.converted_at') }} as seconds_before
     from conversions as c
     inner join touches as t
         on t.contact_id = c.contact_id
         and t.touched_at <= c.converted_at
-        and t.touched_at >= {{ dbt.dateadd('day', -lookback_days, 'c.converted_at') }}
-    window conversion_touches as (partition by c.conversion_id order by t.touched_at, t.touch_id)
+        and t.touched_at >= c.converted_at - interval {{ lookback_days }} day
+    window conversion_touches as (
+        partition by c.conversion_id order by t.touched_at asc nulls last, t.touch_id asc nulls last
+    )
 
 ),
 
@@ -49,15 +51,16 @@ weighted as (
 
     select
         *,
-        case when touch_number = 1 then 1.0 else 0.0 end as first_touch,
-        case when touch_number = touches then 1.0 else 0.0 end as last_touch,
-        1.0 / touches as linear,
+        -- every weight a double on both engines (Spark would keep 1.0 / touches a decimal)
+        case when touch_number = 1 then 1.0 else 0.0 end::double as first_touch,
+        case when touch_number = touches then 1.0 else 0.0 end::double as last_touch,
+        1.0::double / touches as linear,
         -- 40% first, 40% last, 20% shared by the ones between; one touch 100%, two 50/50
         case
-            when touches = 1 then 1.0
-            when touches = 2 then 0.5
-            when touch_number = 1 or touch_number = touches then 0.4
-            else 0.2 / (touches - 2)
+            when touches = 1 then 1.0::double
+            when touches = 2 then 0.5::double
+            when touch_number = 1 or touch_number = touches then 0.4::double
+            else 0.2::double / (touches - 2)
         end as position_based,
         -- credit halves every half-life before the conversion; touches at the same instant share equally
         pow(0.5, seconds_before / {{ half_life_seconds }}) / sum(pow(0.5, seconds_before / {{ half_life_seconds }}))

@@ -73,7 +73,18 @@ unioned as (
 final as (
 
     -- the CRM contact as a keyed pseudonym, as in dim_social_identities (docs/metrics.md#pseudonyms)
-    select * replace ({{ pseudonymize('contact_id') }} as contact_id) from unioned
+    select
+        conversion_id,
+        conversion_type,
+        source_id,
+        {{ pseudonymize('contact_id') }} as contact_id,
+        converted_at,
+        revenue,
+        pipeline,
+        currency,
+        business_unit,
+        owner_department
+    from unioned
 
 )
 

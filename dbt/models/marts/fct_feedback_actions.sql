@@ -77,9 +77,9 @@ final as (
         -- an action logged before its feedback's time stamp (clock skew) counts 0. (DuckDB's
         -- greatest() skips NULLs, so an unknown time is tested for first.)
         case when f.feedback_at is not null
-            then greatest(0, epoch(a.logged_at - f.feedback_at) / 3600.0) end as hours_to_action,
+            then greatest(0, {{ seconds_elapsed('f.feedback_at', 'a.logged_at') }} / 3600.0) end as hours_to_action,
         case when a.status in ('done', 'declined') and a.closed_at is not null and f.feedback_at is not null
-            then greatest(0, epoch(a.closed_at - f.feedback_at) / 3600.0) end as hours_to_close
+            then greatest(0, {{ seconds_elapsed('f.feedback_at', 'a.closed_at') }} / 3600.0) end as hours_to_close
     from actions as a
     left join feedback as f on f.feedback_kind = a.feedback_kind and f.feedback_id = a.feedback_id
 

@@ -51,10 +51,10 @@ gaps as (
     select
         r.business_unit,
         r.quarter,
-        list({
-            'criterion': a.criterion, 'dimension': a.dimension, 'signal': a.signal,
-            'measured_value': a.measured_value, 'operator': a.operator, 'threshold': a.threshold
-        } order by a.criterion) as gaps_to_next_stage
+        {{ ordered_list(struct_of({
+            'criterion': 'a.criterion', 'dimension': 'a.dimension', 'signal': 'a.signal',
+            'measured_value': 'a.measured_value', 'operator': 'a.operator', 'threshold': 'a.threshold'
+        }), ['a.criterion']) }} as gaps_to_next_stage
     from ranked as r
     inner join assessment as a
         on a.business_unit = r.business_unit and a.quarter = r.quarter
@@ -94,7 +94,7 @@ final as (
             else 'same'
         end as change,
         n.stage as next_stage,
-        coalesce(g.gaps_to_next_stage, []) as gaps_to_next_stage,
+        coalesce(g.gaps_to_next_stage, {{ empty_array() }}) as gaps_to_next_stage,
         not r.has_survey as is_survey_missing,
         r.has_activity,
         case
@@ -109,7 +109,7 @@ final as (
     left join stages as n on n.stage_rank = r.stage_rank + 1
     left join gaps as g on g.business_unit = r.business_unit and g.quarter = r.quarter
     left join counts as c on c.business_unit = r.business_unit and c.quarter = r.quarter
-    window w as (partition by r.business_unit order by r.quarter_start)
+    window w as (partition by r.business_unit order by r.quarter_start asc nulls last)
 
 )
 

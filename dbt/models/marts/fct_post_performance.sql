@@ -20,7 +20,8 @@ time_zones as (
 
 default_time_zone as (
 
-    select any_value(time_zone) as time_zone
+    -- a calendar has one time zone (were it not, min() picks the same one on every engine)
+    select min(time_zone) as time_zone
     from {{ ref('business_calendars') }}
     where calendar_id = 'default'
 
@@ -48,11 +49,11 @@ final as (
         posted_at,
         cast(posted_at as date) as posted_date,
         time_zone,
-        timezone(time_zone, timezone('UTC', posted_at)) as posted_local_at,
-        hour(timezone(time_zone, timezone('UTC', posted_at))) as posting_hour,
-        isodow(timezone(time_zone, timezone('UTC', posted_at))) as posting_weekday,
+        {{ utc_to_local('posted_at', 'time_zone') }} as posted_local_at,
+        hour({{ utc_to_local('posted_at', 'time_zone') }}) as posting_hour,
+        {{ iso_weekday(utc_to_local('posted_at', 'time_zone')) }} as posting_weekday,
         -- cadence: the brand's posting rhythm on the platform around this post
-        date_diff('second', lag(posted_at) over brand_platform, posted_at) / 3600.0
+        {{ seconds_crossed('lag(posted_at) over brand_platform', 'posted_at') }} / 3600.0::double
             as hours_since_previous_post,
         count(*) over (
             partition by brand, platform order by posted_at
@@ -71,7 +72,7 @@ final as (
         ) }} as engagement_rate
 
     from located
-    window brand_platform as (partition by brand, platform order by posted_at, post_id)
+    window brand_platform as (partition by brand, platform order by posted_at nulls last, post_id nulls last)
 
 )
 

@@ -19,7 +19,7 @@ models as (
 
     select distinct model from {{ ref('fct_attribution') }}
     union
-    select unnest(['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'])
+    select model from (values ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')) as m(model)
 
 ),
 
