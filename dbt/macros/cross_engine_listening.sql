@@ -49,8 +49,9 @@
     first({{ value }} order by {{ order_by | join(', ') }})
 {%- endmacro %}
 
+{#- try_element_at: NULL for no row (an aggregate without GROUP BY over nothing), as DuckDB's first -#}
 {% macro spark__first_ordered(value, order_by) -%}
-    element_at({{ spark_sorted_collect(value, order_by) }}, 1)
+    try_element_at({{ spark_sorted_collect(value, order_by) }}, 1)
 {%- endmacro %}
 
 {#- Spark: collect_list of structs (k1..kn: the sort keys, v: the value), sorted by a comparator

@@ -245,8 +245,8 @@ rolling as (
             partition by h.brand order by h.hour_at rows between {{ day - 1 }} preceding and current row
         ) as negative_24h_mean,
         -- the same mean times lcm(1..{{ day }}): an integer, summed exactly below, in DuckDB's hugeint
-        -- or Spark's decimal(38, 0) (n * sum(x^2) of moments reaches 1e32 at 10^4 negative mentions
-        -- an hour; both hold 1e38)
+        -- or Spark's decimal(38, 0) (both hold 1e38; the largest term, n * sum(x^2) in moments, is
+        -- about 8e23 times the squared 24-hour mean: 8e31 at 10^4 negative mentions an hour)
         sum(h.negative_mentions) over (
             partition by h.brand order by h.hour_at rows between {{ day - 1 }} preceding and current row
         )::{{ exact_integer_type() }} * {{ integer_quotient(ns.lcm, 'count(*) over (
