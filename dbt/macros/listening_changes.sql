@@ -9,7 +9,10 @@
 
     listening_touched(fct, w): the mention_ids to rebuild, with `landed`: true for the mentions
     whose latest landing (stg_listening__mentions) is after the watermark, false for the others
-    (an airline tweet landed, an enrichment rescored, a landing replaced), looked up by id. -#}
+    (an airline tweet landed, an enrichment rescored, a landing replaced), looked up by id.
+
+    Both serve incremental runs only, so they are DuckDB's SQL (strftime, list_contains, ...):
+    on Spark every model is rebuilt whole (macros/engine.sql) and neither is called. -#}
 {% macro listening_watermark(fct) -%}
     {%- set built_at = last_built_at(fct) -%}
     {%- set since = {'listening__mentions': '0001-01-01 00:00:00.000000',

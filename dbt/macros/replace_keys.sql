@@ -2,7 +2,8 @@
     batch matching config `deleted_when` (a SQL condition on its columns) is a tombstone: its key's
     old row is deleted and nothing is inserted for it. The listening models use it for what a
     full build would no longer produce (a mention gone from a re-landed file, the hours a brand's
-    span no longer covers), which plain delete+insert cannot remove. -#}
+    span no longer covers), which plain delete+insert cannot remove. Used by DuckDB's incremental
+    runs only: on Spark those models are tables, rebuilt whole (macros/engine.sql). -#}
 {% macro get_incremental_replace_keys_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}

@@ -48,7 +48,7 @@
 {%- endfor %}
 {%- set mention_columns -%}
     select
-        m.brand, date_trunc('hour', m.mentioned_at) as hour_at, m.mention_id, m.platform, m.text,
+        m.brand, date_trunc('hour', m.mentioned_at)::timestamp as hour_at, m.mention_id, m.platform, m.text,
         m.hashtags, m.sentiment_label, m.complaint_type, m.likes, m.shares, m.replies
     from {{ ref('fct_mentions') }} as m
 {%- endset %}
@@ -160,7 +160,7 @@ tagged as (
         count(*) as tagged_mentions,
         count(*) filter (where m.sentiment_label = 'negative') as tagged_negative_mentions
     from mentions as m
-    inner join tags as t on t.brand = m.brand and list_contains(m.hashtags, t.hashtag)
+    inner join tags as t on t.brand = m.brand and array_contains(m.hashtags, t.hashtag)
     group by m.brand, m.hour_at
 
 ),
@@ -185,8 +185,8 @@ negative_hours as (
     select
         brand,
         hour_at,
-        list({'complaint_type': complaint_type, 'negative_mentions': n} order by complaint_type)
-            as negative_by_complaint_type
+        {{ ordered_array_agg(struct_of({'complaint_type': 'complaint_type', 'negative_mentions': 'n'}),
+                             ['complaint_type']) }} as negative_by_complaint_type
     from (select brand, hour_at, complaint_type, count(*) as n from negative group by all)
     group by brand, hour_at
 
@@ -197,8 +197,10 @@ top_hours as (
     select
         brand,
         hour_at,
-        list({'mention_id': mention_id, 'platform': platform, 'engagement': engagement, 'text': text}
-             order by engagement desc, mention_id)[1:{{ var('crisis_top_posts') }}] as top_negative_posts
+        {{ ordered_array_agg(
+            struct_of({'mention_id': 'mention_id', 'platform': 'platform', 'engagement': 'engagement', 'text': 'text'}),
+            ['engagement desc', 'mention_id'], var('crisis_top_posts')
+        ) }} as top_negative_posts
     from negative
     group by brand, hour_at
 
@@ -242,13 +244,15 @@ rolling as (
         avg(h.negative_mentions) over (
             partition by h.brand order by h.hour_at rows between {{ day - 1 }} preceding and current row
         ) as negative_24h_mean,
-        -- the same mean times lcm(1..{{ day }}): an integer, summed exactly below
+        -- the same mean times lcm(1..{{ day }}): an integer, summed exactly below, in DuckDB's hugeint
+        -- or Spark's decimal(38, 0) (both hold 1e38; the largest term, n * sum(x^2) in moments, is
+        -- about 8e23 times the squared 24-hour mean: 8e31 at 10^4 negative mentions an hour)
         sum(h.negative_mentions) over (
             partition by h.brand order by h.hour_at rows between {{ day - 1 }} preceding and current row
-        )::hugeint * ({{ ns.lcm }} // count(*) over (
-            partition by h.brand order by h.hour_at rows between {{ day - 1 }} preceding and current row
-        )) as scaled_24h_mean,
-        date_diff('hour', f.first_hour, h.hour_at) as history_hours
+        )::{{ exact_integer_type() }} * {{ integer_quotient(ns.lcm, 'count(*) over (
+            partition by h.brand order by h.hour_at rows between ' ~ (day - 1) ~ ' preceding and current row
+        )') }} as scaled_24h_mean,
+        {{ units_between('hour', 'f.first_hour', 'h.hour_at') }} as history_hours
     from hourly as h
     inner join firsts as f using (brand)
     left join per_hour as g using (brand, hour_at)
@@ -263,8 +267,8 @@ screened as (
     select
         *,
         coalesce(
-            negative_24h_mean > median(negative_24h_mean) over week_before
-                + 3 * 1.4826 * mad(negative_24h_mean) over week_before,
+            negative_24h_mean > {{ window_median('negative_24h_mean', 'week_before') }}
+                + 3 * 1.4826 * {{ window_mad('negative_24h_mean', 'week_before') }},
             false
         ) as is_unusual
     from rolling
@@ -291,7 +295,8 @@ moments as (
 
     select
         *,
-        baseline_sum / nullif(baseline_n * {{ ns.lcm }}, 0) as baseline_mean,
+        -- a double (DuckDB's `/`; Spark's would be a decimal)
+        baseline_sum::double / nullif(baseline_n * {{ ns.lcm }}, 0) as baseline_mean,
         -- population standard deviation from the exact sums: sqrt(n * sum(x^2) - sum(x)^2) / n
         coalesce(
             sqrt(greatest(baseline_n * baseline_sum_squares - baseline_sum * baseline_sum, 0)::double)

@@ -16,6 +16,7 @@
     on_schema_change='fail'
 ) }}
 {%- set incremental = is_incremental() %}
+{%- set latest = struct_of({'at': 'mentioned_at', 'id': 'mention_id'}) %}
 {%- if incremental and execute %}
     {%- set watermark = last_built_at(this) %}
 {%- endif %}
@@ -45,6 +46,7 @@ mentions as (
         m.author_handle,
         m.author_followers,
         m.mentioned_at,
+        m.mention_id,
         m.sentiment_score,
         m.sentiment_label,
         coalesce(m.likes, 0) + coalesce(m.shares, 0) + coalesce(m.replies, 0) as engagement
@@ -67,16 +69,17 @@ authors as (
         brand,
         platform,
         author_id,
-        max_by(author_handle, mentioned_at) as author_handle,
+        -- the latest (two mentions of one instant: the greater id, so both engines pick the same)
+        max_by(author_handle, {{ latest }}) as author_handle,
         -- the latest follower count seen (reach changes; the newest is the truth now)
-        max_by(author_followers, mentioned_at) filter (where author_followers is not null) as reach,
+        max_by(author_followers, {{ latest }}) filter (where author_followers is not null) as reach,
         count(*) as mentions,
         count(*) filter (where sentiment_label = 'positive') as positive_mentions,
         count(*) filter (where sentiment_label = 'negative') as negative_mentions,
         sum(engagement)::bigint as engagement_received,
         -- Summed as decimals (VADER compounds have 4 places): a sum of doubles follows row order,
         -- and a backfill or a rerun would move the mean in its last digit.
-        avg(sentiment_score::decimal(18, 6)) as avg_sentiment,
+        {{ decimal_avg('sentiment_score', 18, 6) }} as avg_sentiment,
         count(distinct date_trunc('week', mentioned_at)) as active_weeks,
         min(mentioned_at) as first_mentioned_at,
         max(mentioned_at) as last_mentioned_at
@@ -91,7 +94,7 @@ select
     t.brand,
     t.platform,
     t.author_id,
-    a.* exclude (brand, platform, author_id),
+    a.* except (brand, platform, author_id),
     cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as _built_at
 from touched as t
 left join authors as a

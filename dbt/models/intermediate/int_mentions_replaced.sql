@@ -12,6 +12,10 @@
 --
 -- Kept small: after each run, the rows both readers have already read (recorded at or before the
 -- older of their last runs) are deleted. A reader that does not exist yet builds in full.
+--
+-- On Spark nothing is incremental (macros/engine.sql): fct_mentions and its readers rebuild whole,
+-- so this is always the empty branch there (typed columns, no rows) and the post-hook deletes
+-- nothing.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='append',
@@ -23,7 +27,7 @@
 -- depends_on: {{ source('lake', 'load_audit') }}
 {%- set fct = adapter.get_relation(database=this.database, schema='marts', identifier='fct_mentions') %}
 {%- set built_at = run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") %}
-{%- if fct is not none and execute and not should_full_refresh() %}
+{%- if engine_keeps_increments() and fct is not none and execute and not should_full_refresh() %}
 {%- set w = listening_watermark(fct) %}
 select distinct
     m.brand,

@@ -69,7 +69,9 @@ mentions as (
 {%- else -%}
 mentions as (
 
-    select brand, date_trunc('hour', mentioned_at) as hour_at, sentiment_label
+    -- ::timestamp: Spark's date_trunc returns a timestamp with the session's zone (UTC); the
+    -- cast keeps the column a timestamp without zone, as DuckDB's
+    select brand, date_trunc('hour', mentioned_at)::timestamp as hour_at, sentiment_label
     from {{ ref('fct_mentions') }}
     where brand is not null
 
@@ -118,15 +120,13 @@ hours as (
     from spans as s
     inner join changed_hours as c on c.hour_at between s.first_hour and s.last_hour
     union
-    select s.brand, unnest(generate_series(
-        s.first_hour, least(s.last_hour, coalesce(o.first_hour - interval 1 hour, s.last_hour)), interval 1 hour
-    )) as hour_at
+    select s.brand, {{ explode_hours(
+        's.first_hour', 'least(s.last_hour, coalesce(o.first_hour - interval 1 hour, s.last_hour))'
+    ) }} as hour_at
     from spans as s left join old_spans as o using (brand)
     where o.first_hour is null or s.first_hour < o.first_hour
     union
-    select s.brand, unnest(generate_series(
-        greatest(s.first_hour, o.last_hour + interval 1 hour), s.last_hour, interval 1 hour
-    )) as hour_at
+    select s.brand, {{ explode_hours('greatest(s.first_hour, o.last_hour + interval 1 hour)', 's.last_hour') }} as hour_at
     from spans as s inner join old_spans as o using (brand)
     where s.last_hour > o.last_hour
 
@@ -155,7 +155,7 @@ industry_hours as (
 {%- else -%}
 hours as (
 
-    select brand, unnest(generate_series(min(hour_at), max(hour_at), interval 1 hour)) as hour_at
+    select brand, {{ explode_hours('min(hour_at)', 'max(hour_at)') }} as hour_at
     from counted
     group by brand
 

@@ -10,7 +10,7 @@ with
 
 authors as (
 
-    select * exclude (_built_at) from {{ ref('int_influencer_authors') }}
+    select * except (_built_at) from {{ ref('int_influencer_authors') }}
 
 ),
 
@@ -20,7 +20,7 @@ brand_weeks as (
 
     select
         brand,
-        date_diff('week', date_trunc('week', min(first_mentioned_at)), date_trunc('week', max(last_mentioned_at))) + 1
+        {{ units_between('week', "date_trunc('week', min(first_mentioned_at))", "date_trunc('week', max(last_mentioned_at))") }} + 1
             as weeks_observed
     from authors
     group by brand
@@ -54,11 +54,11 @@ ranked as (
         (reach_score + engagement_score + consistency) / 3 as influence_score,
         row_number() over (
             partition by brand
-            order by (reach_score + engagement_score + consistency) / 3 desc, platform, author_id
+            order by (reach_score + engagement_score + consistency) / 3 desc, platform nulls last, author_id
         ) as influence_rank,
         row_number() over (
             partition by brand, stance, is_active
-            order by (reach_score + engagement_score + consistency) / 3 desc, platform, author_id
+            order by (reach_score + engagement_score + consistency) / 3 desc, platform nulls last, author_id
         ) as rank_in_stance
     from scored
 

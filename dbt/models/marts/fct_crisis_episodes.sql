@@ -26,7 +26,7 @@ alerts as (
         -- a new episode unless the brand's previous alert hour is close enough
         coalesce(
             lag(hour_at) over (partition by brand order by hour_at)
-                < hour_at - interval ({{ gap }} + 1) hour,
+                < hour_at - interval {{ gap + 1 }} hour,
             true
         ) as starts_episode
     from hours
@@ -59,7 +59,7 @@ episodes as (
 
 episode_hours as (
 
-    select e.brand, e.episode_no, h.*  exclude (brand)
+    select e.brand, e.episode_no, h.* except (brand)
     from episodes as e
     inner join hours as h on h.brand = e.brand and h.hour_at >= e.start_at and h.hour_at < e.end_at
 
@@ -71,7 +71,7 @@ volumes as (
     select
         brand,
         episode_no,
-        first(hour_at order by negative_mentions desc, hour_at) as peak_at,
+        {{ first_ordered('hour_at', ['negative_mentions desc', 'hour_at']) }} as peak_at,
         max(negative_mentions) as peak_negative_mentions,
         sum(negative_mentions) as negative_mentions,
         sum(mentions) as mentions
@@ -83,14 +83,14 @@ volumes as (
 complaint_counts as (
 
     select brand, episode_no, c.complaint_type, sum(c.negative_mentions) as n
-    from (select brand, episode_no, unnest(negative_by_complaint_type) as c from episode_hours)
+    from (select brand, episode_no, {{ explode_array('negative_by_complaint_type') }} as c from episode_hours)
     group by brand, episode_no, c.complaint_type
 
 ),
 
 dominant as (
 
-    select brand, episode_no, first(complaint_type order by n desc, complaint_type) as dominant_complaint_type
+    select brand, episode_no, {{ first_ordered('complaint_type', ['n desc', 'complaint_type']) }} as dominant_complaint_type
     from complaint_counts
     group by brand, episode_no
 
@@ -102,8 +102,8 @@ top_posts as (
     select
         brand,
         episode_no,
-        list(p order by p.engagement desc, p.mention_id)[1:{{ var('crisis_top_posts') }}] as top_posts
-    from (select brand, episode_no, unnest(top_negative_posts) as p from episode_hours)
+        {{ ordered_array_agg('p', ['p.engagement desc', 'p.mention_id'], var('crisis_top_posts')) }} as top_posts
+    from (select brand, episode_no, {{ explode_array('top_negative_posts') }} as p from episode_hours)
     group by brand, episode_no
 
 ),
@@ -111,14 +111,15 @@ top_posts as (
 final as (
 
     select
-        lower(regexp_replace(e.brand, '[^A-Za-z0-9]+', '-', 'g')) || '-' || strftime(e.start_at, '%Y%m%d%H')
-            as episode_id,
+        -- the start hour as yyyymmddhh: both engines print a timestamp as yyyy-mm-dd hh:mm:ss
+        lower({{ regexp_replace_all('e.brand', "'[^A-Za-z0-9]+'", "'-'") }}) || '-'
+            || translate(left(e.start_at::string, 13), '- ', '') as episode_id,
         e.brand,
         e.kind,
         e.start_at,
         v.peak_at,
         e.end_at,
-        date_diff('hour', e.start_at, e.end_at) as duration_hours,
+        {{ units_between('hour', 'e.start_at', 'e.end_at') }} as duration_hours,
         e.alert_hours,
         v.peak_negative_mentions,
         v.negative_mentions,

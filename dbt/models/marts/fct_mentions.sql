@@ -129,7 +129,9 @@ airline_sentiment as (
         author_handle as author_id,
         author_handle,
         null::bigint as author_followers,
-        regexp_extract_all(lower(text), '#(\w+)', 1) as hashtags,
+        -- [0-9A-Za-z_]: \w of both engines' regular expressions (ASCII), without a backslash (a
+        -- Spark string literal would drop it)
+        regexp_extract_all(lower(text), '#([0-9A-Za-z_]+)', 1) as hashtags,
         text,
         null::bigint as likes,
         retweet_count as shares,
@@ -157,7 +159,7 @@ unioned as (
 distinct_mentions as (
 
     select
-        * exclude (human_sentiment, source_rank),
+        * except (human_sentiment, source_rank),
         max(human_sentiment) over (partition by mention_id) as human_sentiment
     from unioned
     qualify row_number() over (partition by mention_id order by source_rank) = 1
@@ -196,7 +198,7 @@ final as (
 
 {% if incremental -%}
 -- a touched mention without a row: a tombstone
-select t.mention_id, f.* exclude (mention_id)
+select t.mention_id, f.* except (mention_id)
 from (select distinct mention_id from touched) as t
 left join final as f using (mention_id)
 {%- else -%}
