@@ -3,18 +3,7 @@
     macros/cross_engine.sql (a doc comment, the dispatcher, a `duckdb__` and a `spark__` body). The
     DuckDB bodies are the SQL the models held before Spark, so DuckDB's figures do not move. -#}
 
-{#- A struct of named fields: `fields` a mapping of field name -> SQL expression, in order. -#}
-{% macro struct_of(fields) -%}
-    {{- return(adapter.dispatch('struct_of', 'groundswell')(fields)) -}}
-{%- endmacro %}
-
-{% macro duckdb__struct_of(fields) -%}
-    { {%- for name, value in fields.items() %}'{{ name }}': {{ value }}{{ ', ' if not loop.last }}{% endfor -%} }
-{%- endmacro %}
-
-{% macro spark__struct_of(fields) -%}
-    named_struct({%- for name, value in fields.items() %}'{{ name }}', {{ value }}{{ ', ' if not loop.last }}{% endfor -%})
-{%- endmacro %}
+{#- struct_of (a struct of named fields) is in macros/cross_engine_marts.sql. -#}
 
 {#- An aggregate: the group's values of `value` in a list ordered by `order_by` (a list of SQL
     expressions, each optionally followed by `asc` or `desc`; NULL keys last either way, DuckDB's
@@ -239,17 +228,3 @@
          else {{ lower }} + ({{ upper }} - {{ lower }}) * 0.5d end
 {%- endmacro %}
 
-{#- dbt unit tests on Spark: a given or expected value of a nested column (array, struct, map)
-    written as DuckDB prints it ("['a', 'b']", "[{'k': 'x', 'n': 1}]": string values quoted) is
-    read as JSON (its quotes made double quotes) into the column's type; anything else is cast as
-    dbt-spark casts it. (The same macro as the marts' port: keep one when both are merged.) -#}
-{% macro spark__safe_cast(field, type) -%}
-    {%- set nested = type.lower().startswith('struct') or type.lower().startswith('array') or type.lower().startswith('map') -%}
-    {%- set text = field.strip() if field is string else '' -%}
-    {%- if nested and text[:1] == "'" and text[-1:] == "'" and text[1:2] in ['[', '{'] -%}
-        {%- set duck = text[1:-1].replace("\\'", "'").replace("''", "'") -%}
-        from_json('{{ duck.replace("'", '"').replace('NULL', 'null') }}', '{{ type }}')
-    {%- else -%}
-        {{ dbt.spark__safe_cast(field, type) }}
-    {%- endif -%}
-{%- endmacro %}
