@@ -1,12 +1,12 @@
 {#- Business seconds of a calendar from its start to the instant `ts` (UTC), given the
     int_business_intervals row `interval` found by an ASOF join (the last interval opening at or
-    before `ts`): the seconds before that interval plus the part of it already elapsed. The
+    before `ts`; on Spark its equivalent, macro business_clock_at): the seconds before that interval plus the part of it already elapsed. The
     business time between two instants is the difference of their two values; whole seconds,
     so comparisons with an SLA are exact. -#}
 {% macro business_seconds_at(ts, interval) -%}
     ({{ interval }}.seconds_before + least(
         {{ interval }}.open_seconds,
-        greatest(0, date_diff('second', {{ interval }}.opens_at_utc, {{ ts }}))
+        greatest(0, {{ seconds_between(interval ~ '.opens_at_utc', ts) }})
     ))
 {%- endmacro %}
 
@@ -18,18 +18,19 @@
     before the bucket's start (`p_*`) and the one opening inside it (`n_*`). `axis` is
     'time' (bucket of an instant: epoch seconds) or 'business' (bucket of the calendar's
     business seconds: the inverse look-up). The last bucket also answers everything after it,
-    as the ASOF join would (probe with business_bucket_of). -#}
+    as the ASOF join would (probe with business_bucket_of). Spark has no ASOF join: the same
+    look-ups are its equi-joins too. -#}
 {% macro business_bucket_seconds(intervals) -%}
     (select least(3600, min(open_seconds)) from {{ intervals }})
 {%- endmacro %}
 
 {% macro business_buckets(intervals, axis, bucketing='bucketing') -%}
-    {%- set pos = "epoch(opens_at_utc)::bigint" if axis == 'time' else "seconds_before" %}
+    {%- set pos = epoch_seconds('opens_at_utc') if axis == 'time' else "seconds_before" %}
     with positioned as (
         select
             i.*,
             {{ pos }} as pos,
-            {{ pos }} // b.bucket_seconds as bucket,
+            {{ int_div(pos, 'b.bucket_seconds') }} as bucket,
             b.bucket_seconds,
             b.last_{{ axis }}_bucket as last_bucket,
             lead({{ pos }}) over (partition by i.calendar_id order by {{ pos }}) as next_pos
@@ -37,14 +38,14 @@
         cross join {{ bucketing }} as b
     ),
     -- each interval is the last one opened at the start of every bucket from its own position
-    -- to the next interval's (no ASOF join: DuckDB plans a tiny one as a nested loop)
+    -- to the next interval's (no ASOF join: DuckDB plans a tiny one as a nested loop, Spark has none)
     previous as (
         select
             calendar_id,
-            unnest(range(
-                (pos + bucket_seconds - 1) // bucket_seconds,
-                coalesce((next_pos + bucket_seconds - 1) // bucket_seconds, last_bucket + 1)
-            )) as bucket,
+            {{ unnest_range(
+                int_div('pos + bucket_seconds - 1', 'bucket_seconds'),
+                'coalesce(' ~ int_div('next_pos + bucket_seconds - 1', 'bucket_seconds') ~ ', last_bucket + 1)'
+            ) }} as bucket,
             opens_at_utc, open_seconds, seconds_before
         from positioned
     )
@@ -59,19 +60,19 @@
     full join positioned as n using (calendar_id, bucket)
 {%- endmacro %}
 
-{#- The bucket of position `pos` (epoch seconds or business seconds), clamped to the last one:
+{#- The bucket of position `pos` (epoch seconds: macro epoch_seconds, or business seconds), clamped to the last one:
     `bucketing` is a one-row relation with columns bucket_seconds, last_time_bucket and
     last_business_bucket (macro business_bucketing), cross-joined where this is used, so the
     join key is a plain column expression. -#}
 {% macro business_bucket_of(pos, axis, bucketing='bucketing') -%}
-    least(({{ pos }}) // {{ bucketing }}.bucket_seconds, {{ bucketing }}.last_{{ axis }}_bucket)
+    least({{ int_div(pos, bucketing ~ '.bucket_seconds') }}, {{ bucketing }}.last_{{ axis }}_bucket)
 {%- endmacro %}
 
 {% macro business_bucketing(intervals) -%}
     select
         {{ business_bucket_seconds(intervals) }} as bucket_seconds,
-        max(epoch(opens_at_utc)::bigint) // {{ business_bucket_seconds(intervals) }} as last_time_bucket,
-        max(seconds_before) // {{ business_bucket_seconds(intervals) }} as last_business_bucket
+        {{ int_div('max(' ~ epoch_seconds('opens_at_utc') ~ ')', business_bucket_seconds(intervals)) }} as last_time_bucket,
+        {{ int_div('max(seconds_before)', business_bucket_seconds(intervals)) }} as last_business_bucket
     from {{ intervals }}
 {%- endmacro %}
 
@@ -80,9 +81,9 @@
     case
         when {{ b }}.n_opens_at_utc <= {{ ts }} then
             {{ b }}.n_seconds_before
-            + least({{ b }}.n_open_seconds, greatest(0, date_diff('second', {{ b }}.n_opens_at_utc, {{ ts }})))
+            + least({{ b }}.n_open_seconds, greatest(0, {{ seconds_between(b ~ '.n_opens_at_utc', ts) }}))
         else
             {{ b }}.p_seconds_before
-            + least({{ b }}.p_open_seconds, greatest(0, date_diff('second', {{ b }}.p_opens_at_utc, {{ ts }})))
+            + least({{ b }}.p_open_seconds, greatest(0, {{ seconds_between(b ~ '.p_opens_at_utc', ts) }}))
     end
 {%- endmacro %}

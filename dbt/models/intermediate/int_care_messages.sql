@@ -145,7 +145,8 @@ cs_affected as (
 -- one) is reachable from no root and keeps a NULL conversation_id, as before.
 customer_support_threads as (
 
-    with recursive threads (tweet_id, conversation_id) as (
+    -- (a reply chain is rarely 1000 deep; Spark's default limit is 100 steps)
+    with recursive threads (tweet_id, conversation_id) {{ recursion_limit(10000) }} as (
         select a.tweet_id,
             {% if incremental -%}
             case when parent.message_id is null then a.tweet_id else parent.conversation_id end
@@ -269,7 +270,8 @@ mention_candidates as (
         source,
         message_id,
         lower(text) as text,
-        regexp_extract(lower(text), '@(\w+)', 1) as first_handle
+        -- [0-9A-Za-z_]: \w in RE2 (DuckDB) and Java (Spark), without Spark's escape of '\'
+        regexp_extract(lower(text), '@([0-9A-Za-z_]+)', 1) as first_handle
     from unioned
     where channel = 'x' and not is_brand_message and contains(text, '@')
 
@@ -281,15 +283,20 @@ first_mentioned_brand as (
     from mention_candidates as c
     inner join brand_handle as h on h.handle = c.first_handle
     union all
-    -- unnest in the select list, not a lateral join (DuckDB would group by every distinct text)
-    select source, message_id, min_by(h.brand, position) as brand
+    -- unnest in the select list, not a lateral join (DuckDB would group by every distinct text);
+    -- a handle's position is its first one (a repeated handle has one brand); min_by skips a NULL
+    -- brand on DuckDB, not on Spark: the filter says so for both
+    select source, message_id, min_by(h.brand, position) filter (where h.brand is not null) as brand
     from (
-        select source, message_id, unnest(handles) as handle, generate_subscripts(handles, 1) as position
+        select source, message_id, handle, array_position(handles, handle) as position
         from (
-            select c.source, c.message_id, regexp_extract_all(c.text, '@(\w+)', 1) as handles
-            from mention_candidates as c
-            anti join brand_handle as h on h.handle = c.first_handle
-        )
+            select source, message_id, handles, {{ unnest_array('handles') }} as handle
+            from (
+                select c.source, c.message_id, regexp_extract_all(c.text, '@([0-9A-Za-z_]+)', 1) as handles
+                from mention_candidates as c
+                anti join brand_handle as h on h.handle = c.first_handle
+            ) as extracted
+        ) as unnested
     ) as m
     inner join brand_handle as h using (handle)
     group by all
@@ -299,7 +306,7 @@ first_mentioned_brand as (
 new_rows as (
 
     select
-        u.* exclude (text, _loaded_at),
+        u.* except (text, _loaded_at),
         mentioned.brand as mentioned_brand,
         u._loaded_at
     from unioned as u

@@ -18,7 +18,7 @@
 with
 
 -- Not materialized: `changed` reads only the row groups written since the last run.
-messages as not materialized (
+messages as {{ cte_hint('not materialized') }} (
 
     select * from {{ ref('int_care_messages') }}
 
@@ -91,19 +91,17 @@ messenger_pages as (
 
 ),
 
+messenger_customers as (
+
+    select * from parents where channel = 'facebook_messenger'
+
+),
+
+-- the Page's first message at or after each customer message: an ASOF join (its Spark
+-- equivalent: macro next_page_reply)
 messenger as (
 
-    select
-        customer.source,
-        customer.message_id,
-        page.message_id as reply_id,
-        page.created_at as reply_at,
-        page.author_id as reply_author_id,
-        page.author_brand as reply_brand
-    from parents as customer
-    asof inner join messenger_pages as page
-        on page.conversation_id = customer.conversation_id and page.created_at >= customer.created_at
-    where customer.channel = 'facebook_messenger'
+    {{ next_page_reply('messenger_customers', 'messenger_pages') }}
 
 )
 

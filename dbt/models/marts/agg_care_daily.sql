@@ -58,10 +58,10 @@ received as (
         received_date as date_day,
         count(*) as messages,
         count(*) filter (where is_responded) as responded,
-        quantile_cont(first_response_minutes, 0.5) as median_first_response_minutes,
-        quantile_cont(first_response_minutes, 0.9) as p90_first_response_minutes,
-        quantile_cont(first_response_business_minutes, 0.5) as median_first_response_business_minutes,
-        quantile_cont(first_response_business_minutes, 0.9) as p90_first_response_business_minutes,
+        percentile_cont(0.5) within group (order by first_response_minutes) as median_first_response_minutes,
+        percentile_cont(0.9) within group (order by first_response_minutes) as p90_first_response_minutes,
+        percentile_cont(0.5) within group (order by first_response_business_minutes) as median_first_response_business_minutes,
+        percentile_cont(0.9) within group (order by first_response_business_minutes) as p90_first_response_business_minutes,
         count(is_within_sla) as sla_judged,
         count(*) filter (where is_within_sla) as within_sla
     from messages

@@ -37,8 +37,9 @@ conversations as (
         source,
         conversation_id,
         min_by(channel, (received_at, message_id)) as channel,
-        min_by(brand, (received_at, message_id)) as brand,
-        min_by(author_id, (received_at, message_id)) as customer_id,
+        -- (min_by skips a NULL value on DuckDB, not on Spark: the filters say so for both)
+        min_by(brand, (received_at, message_id)) filter (where brand is not null) as brand,
+        min_by(author_id, (received_at, message_id)) filter (where author_id is not null) as customer_id,
         min_by(message_id, (received_at, message_id)) as opening_message_id,
         min(received_at) as opened_at,
         -- each message's first response comes from the brand it addressed (fct_care_messages)
@@ -78,7 +79,8 @@ turns as (
         lag(sent_at) over thread_order as previous_sent_at
     from thread
     window thread_order as (
-        partition by source, conversation_id order by sent_at, is_brand_message, message_id
+        partition by source, conversation_id
+        order by sent_at nulls last, is_brand_message, message_id
     )
 
 ),
@@ -95,7 +97,7 @@ exchanges as (
         count(*) filter (
             where not is_brand_message
                 and previous_is_brand
-                and date_diff('second', previous_sent_at, sent_at) >= {{ silence_seconds }}
+                and {{ seconds_between('previous_sent_at', 'sent_at') }} >= {{ silence_seconds }}
         ) as reopen_count,
         max(sent_at) filter (where not is_brand_message) as last_customer_message_at,
         max(sent_at) filter (where is_brand_message) as last_brand_message_at,
@@ -116,7 +118,7 @@ judged as (
         e.last_brand_message_at,
         e.brand_has_last_word,
         e.brand_has_last_word
-            and date_diff('second', e.last_brand_message_at, c.as_of) >= {{ silence_seconds }}
+            and {{ seconds_between('e.last_brand_message_at', 'c.as_of') }} >= {{ silence_seconds }}
             as is_resolved
     from conversations as c
     inner join exchanges as e using (source, conversation_id)
@@ -136,7 +138,7 @@ final as (
         opened_at,
         first_response_at is not null as is_responded,
         first_response_at,
-        date_diff('second', opened_at, first_response_at) / 60.0 as first_response_minutes,
+        {{ seconds_between('opened_at', 'first_response_at') }} / 60 as first_response_minutes,
         customer_messages,
         brand_messages,
         exchanges,
@@ -151,7 +153,7 @@ final as (
         end as status,
         is_resolved,
         case when is_resolved then last_brand_message_at end as resolved_at,
-        case when is_resolved then date_diff('second', opened_at, last_brand_message_at) / 60.0 end
+        case when is_resolved then {{ seconds_between('opened_at', 'last_brand_message_at') }} / 60 end
             as resolution_minutes,
         reopen_count > 0 as is_reopened,
         reopen_count,

@@ -27,16 +27,11 @@ as_of as (
 
 ),
 
--- Each calendar's business clock at as_of: the last interval opening at or before it.
+-- Each calendar's business clock at as_of: the last interval opening at or before it (an ASOF
+-- join; its Spark equivalent: macro business_clock_at).
 at_as_of as (
 
-    select
-        c.calendar_id,
-        {{ business_seconds_at('as_of.as_of', 'i') }} as as_of_business_second
-    from (select distinct calendar_id from {{ ref('int_business_intervals') }}) as c
-    cross join as_of
-    asof left join {{ ref('int_business_intervals') }} as i
-        on i.calendar_id = c.calendar_id and i.opens_at_utc <= as_of.as_of
+    {{ business_clock_at(ref('int_business_intervals'), 'as_of', 'as_of.as_of', 'as_of_business_second') }}
 
 ),
 
@@ -64,7 +59,7 @@ final as (
         end as is_within_sla,
         j.sla_breach_at,
         j.is_open,
-        case when j.is_open then (c.as_of_business_second - j.received_business_second) / 60.0 end
+        case when j.is_open then (c.as_of_business_second - j.received_business_second) / 60 end
             as open_business_minutes,
         as_of.as_of,
         j.complaint_type,
