@@ -1,3 +1,5 @@
+{#- day_spine, iso_weekday, utc_to_local and struct_of are in macros/cross_engine_marts.sql. -#}
+
 {#- What DuckDB and Spark spell differently in the customer-care models (int_business_intervals,
     int_care_*, fct_care_*, agg_care_daily), behind adapter.dispatch, as in macros/cross_engine.sql.
     Spark reads every `timestamp` as TIMESTAMP_NTZ in a UTC session (dbt/profiles.yml): its
@@ -45,19 +47,6 @@
     (({{ dividend }}) div ({{ divisor }}))
 {%- endmacro %}
 
-{#- ISO day of the week of a date: 1 Monday to 7 Sunday. -#}
-{% macro iso_weekday(date) -%}
-    {{- return(adapter.dispatch('iso_weekday', 'groundswell')(date)) -}}
-{%- endmacro %}
-
-{% macro duckdb__iso_weekday(date) -%}
-    extract(isodow from {{ date }})
-{%- endmacro %}
-
-{% macro spark__iso_weekday(date) -%}
-    extract(dayofweek_iso from {{ date }})
-{%- endmacro %}
-
 {#- The UTC instant (a timestamp without time zone) of the wall-clock time `ts` (a timestamp
     without time zone) in time zone `time_zone` (an IANA name). DuckDB's (ICU's) choices at a
     daylight-saving change, which Spark follows: a wall-clock time skipped by the change is read
@@ -83,50 +72,6 @@
             then greatest({{ earlier }}, {{ later }})
         else {{ earlier }}
     end
-{%- endmacro %}
-
-{#- The wall-clock time in time zone `time_zone` (an IANA name) of the UTC instant `ts` (a
-    timestamp without time zone): a timestamp without time zone. -#}
-{% macro utc_to_local(ts, time_zone) -%}
-    {{- return(adapter.dispatch('utc_to_local', 'groundswell')(ts, time_zone)) -}}
-{%- endmacro %}
-
-{% macro duckdb__utc_to_local(ts, time_zone) -%}
-    timezone({{ time_zone }}, timezone('UTC', {{ ts }}))
-{%- endmacro %}
-
-{% macro spark__utc_to_local(ts, time_zone) -%}
-    cast(from_utc_timestamp({{ ts }}, {{ time_zone }}) as timestamp)
-{%- endmacro %}
-
-{#- A select of one row per day from `start_date` to the day before `end_date` (SQL date
-    expressions), column date_day. DuckDB: dbt.date_spine. On Spark dbt-spark's date_spine gives no
-    rows with TIMESTAMP_NTZ as the session's timestamp type (its to_timestamp(<seconds>) is NULL). -#}
-{% macro day_spine(start_date, end_date) -%}
-    {{- return(adapter.dispatch('day_spine', 'groundswell')(start_date, end_date)) -}}
-{%- endmacro %}
-
-{% macro duckdb__day_spine(start_date, end_date) -%}
-    {{ dbt.date_spine("day", start_date, end_date) }}
-{%- endmacro %}
-
-{% macro spark__day_spine(start_date, end_date) -%}
-    select explode(case when ({{ start_date }}) < ({{ end_date }})
-        then sequence({{ start_date }}, date_sub({{ end_date }}, 1), interval 1 day) end) as date_day
-{%- endmacro %}
-
-{#- A struct of named fields: `fields` a mapping of field name -> SQL expression (in order).
-    Its fields read alike on both engines (`s.name`); structs compare field by field. -#}
-{% macro struct_of(fields) -%}
-    {{- return(adapter.dispatch('struct_of', 'groundswell')(fields)) -}}
-{%- endmacro %}
-
-{% macro duckdb__struct_of(fields) -%}
-    { {%- for name, expression in fields.items() -%}'{{ name }}': {{ expression }}{{ ', ' if not loop.last }}{%- endfor -%} }
-{%- endmacro %}
-
-{% macro spark__struct_of(fields) -%}
-    named_struct({%- for name, expression in fields.items() -%}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{%- endfor -%})
 {%- endmacro %}
 
 {#- A CTE's materialization hint, `materialized` or `not materialized` (`name as {{ cte_hint(...) }} (`):

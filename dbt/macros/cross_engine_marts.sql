@@ -13,7 +13,10 @@
 {%- endmacro %}
 
 {% macro spark__day_spine(start_date, end_date) -%}
-    select explode(sequence(cast({{ start_date }} as date), date_sub(cast({{ end_date }} as date), 1), interval 1 day)) as date_day
+    {#- no rows for an empty range (sequence would count down) -#}
+    select explode(case when cast({{ start_date }} as date) < cast({{ end_date }} as date)
+        then sequence(cast({{ start_date }} as date), date_sub(cast({{ end_date }} as date), 1), interval 1 day)
+        end) as date_day
 {%- endmacro %}
 
 {#- A date or timestamp as text, `pattern` in strftime's notation (DuckDB's): the conversions

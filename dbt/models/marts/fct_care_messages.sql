@@ -6,7 +6,9 @@
 -- as_of, computed at every read for the open messages: whether their SLA has run out by then
 -- (is_within_sla false), how many business minutes they have waited, and as_of itself. A build
 -- re-judges only what changed; the published snapshot holds it as a table (groundswell.warehouse).
-{{ config(materialized='view') }}
+{#- On Spark a table: the snapshot is made from the marts' Parquet files (a view has none), and
+    the figures are the same, as_of being the latest message in the data unless care_as_of is set. -#}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 {%- set as_of = var('care_as_of', none) %}
 with
 
