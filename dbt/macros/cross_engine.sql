@@ -1,6 +1,10 @@
 {#- What DuckDB and Spark spell differently, behind adapter.dispatch (macros/engine.sql says what
     else differs). dbt's own cross-database macros come first where one exists (dbt.date_trunc,
-    dbt.datediff, dbt.safe_cast, ...); these are the rest. Everything else in the models is SQL
+    dbt.datediff, dbt.safe_cast, ...); these are the rest, with those of each area beside them
+    (cross_engine_marts.sql: calendars, time zones, seconds between instants, ordered lists and
+    structs; cross_engine_care.sql: business intervals and clocks, local time to UTC, reply
+    chains; cross_engine_listening.sql: ordered aggregates, hour series, exact sums, windowed
+    medians). Everything else in the models is SQL
     both engines read alike: `::` casts to string, bigint, double, date, timestamp; QUALIFY;
     `* except (...)`; max_by / min_by; median; percentile_cont ... within group; count(*) filter;
     lateral column aliases; group by all. -#}

@@ -79,20 +79,6 @@
     )
 {%- endmacro %}
 
-{#- A table-generating select item: one row per element of `array` (none for an empty or NULL
-    one), the rest of the select list repeated. -#}
-{% macro explode_array(array) -%}
-    {{- return(adapter.dispatch('explode_array', 'groundswell')(array)) -}}
-{%- endmacro %}
-
-{% macro duckdb__explode_array(array) -%}
-    unnest({{ array }})
-{%- endmacro %}
-
-{% macro spark__explode_array(array) -%}
-    explode({{ array }})
-{%- endmacro %}
-
 {#- A table-generating select item (may stand beside aggregates of a GROUP BY): one row per hour
     from `start_ts` to `end_ts`, both included (timestamps on the hour); none when start_ts is
     after end_ts. -#}
@@ -151,19 +137,6 @@
 
 {% macro spark__exact_integer_type() -%}
     decimal(38, 0)
-{%- endmacro %}
-
-{#- The integer quotient of two integers, rounded toward zero: DuckDB's `//`, Spark's `div`. -#}
-{% macro integer_quotient(numerator, denominator) -%}
-    {{- return(adapter.dispatch('integer_quotient', 'groundswell')(numerator, denominator)) -}}
-{%- endmacro %}
-
-{% macro duckdb__integer_quotient(numerator, denominator) -%}
-    ({{ numerator }} // {{ denominator }})
-{%- endmacro %}
-
-{% macro spark__integer_quotient(numerator, denominator) -%}
-    ({{ numerator }} div {{ denominator }})
 {%- endmacro %}
 
 {#- An aggregate: the mean of `value` summed exactly as a decimal(precision, scale) (so the mean

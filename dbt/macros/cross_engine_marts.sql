@@ -80,20 +80,6 @@
     cast(from_utc_timestamp({{ ts }}, {{ time_zone }}) as timestamp)
 {%- endmacro %}
 
-{#- Whole-second boundaries crossed from `start_ts` to `end_ts` (DuckDB's date_diff('second', ...)):
-    a bigint, NULL if either is NULL. -#}
-{% macro seconds_crossed(start_ts, end_ts) -%}
-    {{- return(adapter.dispatch('seconds_crossed', 'groundswell')(start_ts, end_ts)) -}}
-{%- endmacro %}
-
-{% macro duckdb__seconds_crossed(start_ts, end_ts) -%}
-    date_diff('second', {{ start_ts }}, {{ end_ts }})
-{%- endmacro %}
-
-{% macro spark__seconds_crossed(start_ts, end_ts) -%}
-    (unix_seconds({{ end_ts }}) - unix_seconds({{ start_ts }}))
-{%- endmacro %}
-
 {#- The exact time from `start_ts` to `end_ts` in seconds, fractions included (DuckDB's
     epoch(end_ts - start_ts)): a double, NULL if either is NULL. -#}
 {% macro seconds_elapsed(start_ts, end_ts) -%}
@@ -124,27 +110,6 @@
         {{ exceptions.raise_compiler_error("split_text: no quote or backslash in the delimiter") }}
     {%- endif -%}
     split({{ text }}, '{% for c in delimiter %}{{ c if c.isalnum() else '\\\\' ~ c }}{% endfor %}', -1)
-{%- endmacro %}
-
-{#- An aggregate: the group's values of `value` in a list ordered by the SQL expressions
-    `order_by` (ascending, NULLs last; the order must be total, ties are not broken), NULL values
-    kept (DuckDB's list(value order by ...)). Spark has no ordered aggregate: the values are
-    collected beside their sort keys and sorted. -#}
-{% macro ordered_list(value, order_by) -%}
-    {{- return(adapter.dispatch('ordered_list', 'groundswell')(value, order_by)) -}}
-{%- endmacro %}
-
-{% macro duckdb__ordered_list(value, order_by) -%}
-    list({{ value }} order by {% for o in order_by %}{{ o }} asc nulls last{{ ', ' if not loop.last }}{% endfor %})
-{%- endmacro %}
-
-{% macro spark__ordered_list(value, order_by) -%}
-    transform(
-        array_sort(collect_list(named_struct(
-            {%- for o in order_by %}'n{{ loop.index }}', ({{ o }}) is null, 'k{{ loop.index }}', {{ o }}, {% endfor -%}
-            'v', {{ value }}))),
-        s -> s.v
-    )
 {%- endmacro %}
 
 {#- A struct of `fields`, a mapping of field name -> SQL expression, in the mapping's order. -#}

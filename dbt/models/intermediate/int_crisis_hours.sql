@@ -249,7 +249,7 @@ rolling as (
         -- about 8e23 times the squared 24-hour mean: 8e31 at 10^4 negative mentions an hour)
         sum(h.negative_mentions) over (
             partition by h.brand order by h.hour_at rows between {{ day - 1 }} preceding and current row
-        )::{{ exact_integer_type() }} * {{ integer_quotient(ns.lcm, 'count(*) over (
+        )::{{ exact_integer_type() }} * {{ int_div(ns.lcm, 'count(*) over (
             partition by h.brand order by h.hour_at rows between ' ~ (day - 1) ~ ' preceding and current row
         )') }} as scaled_24h_mean,
         {{ units_between('hour', 'f.first_hour', 'h.hour_at') }} as history_hours

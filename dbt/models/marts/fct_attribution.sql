@@ -35,7 +35,7 @@ eligible as (
         t.campaign,
         row_number() over conversion_touches as touch_number,
         count(*) over (partition by c.conversion_id) as touches,
-        {{ seconds_crossed('t.touched_at', 'c.converted_at') }} as seconds_before
+        {{ seconds_between('t.touched_at', 'c.converted_at') }} as seconds_before
     from conversions as c
     inner join touches as t
         on t.contact_id = c.contact_id

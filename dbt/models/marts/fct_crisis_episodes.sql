@@ -83,7 +83,7 @@ volumes as (
 complaint_counts as (
 
     select brand, episode_no, c.complaint_type, sum(c.negative_mentions) as n
-    from (select brand, episode_no, {{ explode_array('negative_by_complaint_type') }} as c from episode_hours)
+    from (select brand, episode_no, {{ unnest_array('negative_by_complaint_type') }} as c from episode_hours)
     group by brand, episode_no, c.complaint_type
 
 ),
@@ -103,7 +103,7 @@ top_posts as (
         brand,
         episode_no,
         {{ ordered_array_agg('p', ['p.engagement desc', 'p.mention_id'], var('crisis_top_posts')) }} as top_posts
-    from (select brand, episode_no, {{ explode_array('top_negative_posts') }} as p from episode_hours)
+    from (select brand, episode_no, {{ unnest_array('top_negative_posts') }} as p from episode_hours)
     group by brand, episode_no
 
 ),

@@ -51,7 +51,7 @@ gaps as (
     select
         r.business_unit,
         r.quarter,
-        {{ ordered_list(struct_of({
+        {{ ordered_array_agg(struct_of({
             'criterion': 'a.criterion', 'dimension': 'a.dimension', 'signal': 'a.signal',
             'measured_value': 'a.measured_value', 'operator': 'a.operator', 'threshold': 'a.threshold'
         }), ['a.criterion']) }} as gaps_to_next_stage

@@ -53,7 +53,7 @@ final as (
         hour({{ utc_to_local('posted_at', 'time_zone') }}) as posting_hour,
         {{ iso_weekday(utc_to_local('posted_at', 'time_zone')) }} as posting_weekday,
         -- cadence: the brand's posting rhythm on the platform around this post
-        {{ seconds_crossed('lag(posted_at) over brand_platform', 'posted_at') }} / 3600.0::double
+        {{ seconds_between('lag(posted_at) over brand_platform', 'posted_at') }} / 3600.0::double
             as hours_since_previous_post,
         count(*) over (
             partition by brand, platform order by posted_at
