@@ -37,3 +37,24 @@ def test_apply_exports_no_airflow_settings(tmp_path, monkeypatch):
     Settings(home=tmp_path).apply()
     assert os.environ["GROUNDSWELL_WAREHOUSE_PATH"] == str(tmp_path / "warehouse.duckdb")
     assert "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" not in os.environ
+
+
+def test_the_engine_picks_dbt_s_target_and_its_own_artifacts(tmp_path):
+    duck = Settings(home=tmp_path)
+    spark = Settings(home=tmp_path, engine="spark")
+    cluster = Settings(home=tmp_path, engine="spark", spark_thrift_host="thrift.example")
+    assert (duck.dbt_target, spark.dbt_target, cluster.dbt_target) == ("local", "spark", "spark_thrift")
+    assert duck.tool_env()["DBT_TARGET"] == "local" and spark.tool_env()["DBT_TARGET"] == "spark"
+    # switching engines never reuses the other's partial parse
+    assert duck.dbt_target_dir != spark.dbt_target_dir
+    assert spark.tool_env()["GROUNDSWELL_SPARK_WAREHOUSE_DIR"] == str(tmp_path / "spark" / "warehouse")
+    # the Airflow tasks of a Spark home carry the pseudonyms' key for the sessions Cosmos starts
+    assert spark.runtime_env()["GROUNDSWELL_PSEUDONYM_KEY"] == spark.pseudonym_key_value()
+    assert "GROUNDSWELL_PSEUDONYM_KEY" not in duck.runtime_env()
+
+
+def test_an_unknown_engine_says_which_exist(tmp_path):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="'duckdb' or 'spark'"):
+        Settings(home=tmp_path, engine="snowflake")

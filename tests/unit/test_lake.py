@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.lake import Lake
+from groundswell.config import Settings
+from groundswell.lake import CONTRACT_FILE, Lake
 from groundswell.landing import land_files
 from groundswell.warehouse import lake_reader
 
@@ -41,7 +42,7 @@ def test_the_lake_layout_is_hive_partitioned_parquet_by_table_and_day(settings, 
     lake = Path(settings.raw_lake.root)
     assert (lake / "raw/listening__mentions/dt=2026-10-20" / f"{result.batch_id}.parquet").is_file()
     audits = list((lake / "load_audit/listening__mentions").glob("landed_on=*/*.parquet"))
-    assert [p.name.split("@")[0] for p in audits if not p.name.startswith("_")] == [result.batch_id]
+    assert [p.name.split("@")[0] for p in audits if p.name != CONTRACT_FILE] == [result.batch_id]
     # Nothing temporary is left, and the writer holds no raw data (nothing opened it).
     assert not list(lake.rglob("*.tmp")) and not settings.warehouse_path.exists()
 
@@ -190,3 +191,22 @@ def test_a_writer_from_before_the_lake_moves_its_raw_tables_into_it(settings):
                             "order by 1").fetchall()
         assert audit == [("b1", 1, "2026-10-01"), ("b2", 2, "2026-10-02")]
     assert (Path(settings.raw_lake.root) / "raw/crm__contacts/dt=2026-10-02/b2.parquet").is_file()
+
+
+def test_a_lake_of_hidden_contract_files_gets_visible_ones(settings, tmp_path):
+    """Spark and Hadoop skip files starting with `_`: a lake made with `_contract.parquet` files
+    gets `contract.parquet` instead at its next contract check, and reads the same."""
+    from groundswell.warehouse import writer
+
+    with writer(settings):
+        pass
+    lake = Path(settings.raw_lake.root)
+    contracts = sorted(lake.glob("raw/*/dt=1970-01-01/*.parquet"))
+    assert contracts and {p.name for p in contracts} == {"contract.parquet"}
+    for path in lake.glob("*/*/*=1970-01-01/contract.parquet"):
+        path.rename(path.with_name("_contract.parquet"))  # as an older lake has them
+    fresh = Settings(home=settings.home)  # a new process: no contract known current
+    with writer(fresh):
+        pass
+    assert not list(lake.glob("*/*/*=1970-01-01/_contract.parquet"))
+    assert sorted(lake.glob("raw/*/dt=1970-01-01/*.parquet")) == contracts
