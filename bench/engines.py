@@ -148,8 +148,9 @@ def main() -> None:
 def _records(lake: Path) -> int:
     import duckdb
 
-    return duckdb.sql(f"select count(*) from read_parquet('{lake}/raw/*/dt=*/*.parquet', "
-                      "union_by_name = true)").fetchone()[0]
+    with duckdb.connect() as con:
+        return con.execute(f"select count(*) from read_parquet('{lake}/raw/*/dt=*/*.parquet', "
+                           "union_by_name = true)").fetchone()[0]
 
 
 if __name__ == "__main__":

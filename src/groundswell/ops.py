@@ -104,25 +104,44 @@ def record_dbt_results(result, settings: Settings) -> int:
     """Each node's outcome of a dbt invocation into ``ops.dbt_results``, from dbt's own results:
     on DuckDB the on-run-end hook inserts them (dbt/macros/record_run_results.sql); on Spark
     the table is in the DuckDB writer, which Spark does not see, so groundswell writes them."""
-    from groundswell.warehouse import utcnow, writer
-
-    kinds = ("model", "seed", "snapshot", "test", "unit_test")
-    results = [r for r in getattr(result, "results", None) or []
-               if getattr(getattr(r, "node", None), "resource_type", None) in kinds]
-    if not results:
-        return 0
     from dbt_common.invocation import get_invocation_id  # the invocation that just ran
 
+    return _insert_dbt_results(get_invocation_id(), [
+        (r.node.unique_id, str(r.node.resource_type), str(r.status), r.failures, r.execution_time,
+         r.message) for r in getattr(result, "results", None) or []
+        if getattr(getattr(r, "node", None), "resource_type", None) is not None], settings)
+
+
+def record_dbt_artifacts(settings: Settings) -> int:
+    """The same from the ``run_results.json`` the last dbt invocation wrote: a Cosmos task on Spark
+    runs dbt itself and calls this after it (``orchestration.dbt_task_group``)."""
+    path = settings.dbt_target_dir / "run_results.json"
+    if not path.exists():
+        return 0
+    artifact = json.loads(path.read_text())
+    return _insert_dbt_results(artifact["metadata"]["invocation_id"], [
+        (r["unique_id"], r["unique_id"].split(".", 1)[0], r["status"], r.get("failures"),
+         r.get("execution_time"), r.get("message")) for r in artifact.get("results", [])], settings)
+
+
+_DBT_NODE_KINDS = ("model", "seed", "snapshot", "test", "unit_test")
+
+
+def _insert_dbt_results(invocation: str, results: list[tuple], settings: Settings) -> int:
+    from groundswell.warehouse import utcnow, writer
+
+    rows = [r for r in results if r[1] in _DBT_NODE_KINDS]
+    if not rows:
+        return 0
     dag_id, run_id = current_run()
-    invocation = get_invocation_id()
     at = utcnow()
     with writer(settings) as con:
         con.executemany(
             "INSERT INTO ops.dbt_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[invocation, dag_id, run_id, r.node.unique_id, str(r.node.resource_type), str(r.status),
-              r.failures, r.execution_time, None if r.message is None else str(r.message)[:1000], at]
-             for r in results])
-    return len(results)
+            [[invocation, dag_id, run_id, unique_id, kind, status, failures, seconds,
+              None if message is None else str(message)[:1000], at]
+             for unique_id, kind, status, failures, seconds, message in rows])
+    return len(rows)
 
 
 # Hours in a dbt freshness threshold's period.

@@ -196,6 +196,13 @@ def send_crisis_alerts() -> dict:
     return send(get_settings(), get_current_context())
 
 
+def record_dbt_results(project_dir: str, **_context) -> int:
+    """Cosmos' callback after each dbt task on Spark: its nodes' outcomes into ops.dbt_results."""
+    from groundswell.ops import record_dbt_artifacts
+
+    return record_dbt_artifacts(get_settings())
+
+
 def dbt_task_group(select: list[str] | None = None, exclude: list[str] | None = None):
     """The dbt project (or a selection of it) as a Cosmos task group: one ``dbt build`` task per
     model or seed (the node, then its data and unit tests), in-process dbt runner, every task in
@@ -233,6 +240,8 @@ def dbt_task_group(select: list[str] | None = None, exclude: list[str] | None = 
             # A test across two models (a relationship) runs once both are built.
             should_detach_multiple_parents_tests=True,
         ),
-        operator_args={"pool": WRITER_POOL, "install_deps": False},
+        operator_args={"pool": WRITER_POOL, "install_deps": False,
+                       # on Spark the on-run-end hook cannot reach ops.dbt_results (the writer's)
+                       **({"callback": record_dbt_results} if settings.engine == "spark" else {})},
         default_args=DEFAULT_ARGS,
     )

@@ -58,3 +58,32 @@ def test_an_unknown_engine_says_which_exist(tmp_path):
 
     with pytest.raises(ValidationError, match="'duckdb' or 'spark'"):
         Settings(home=tmp_path, engine="snowflake")
+
+
+def test_dbt_results_of_a_spark_task_reach_ops_from_its_artifacts(tmp_path):
+    """A Cosmos task on Spark runs dbt itself; its run_results.json goes to ops.dbt_results
+    (the on-run-end hook cannot reach the DuckDB writer from Spark)."""
+    import json
+
+    from groundswell.ops import record_dbt_artifacts
+    from groundswell.warehouse import connect
+
+    settings = Settings(home=tmp_path, engine="spark")
+    assert record_dbt_artifacts(settings) == 0  # nothing ran yet
+    settings.dbt_target_dir.mkdir(parents=True)
+    (settings.dbt_target_dir / "run_results.json").write_text(json.dumps({
+        "metadata": {"invocation_id": "inv-1"},
+        "results": [
+            {"unique_id": "model.groundswell.fct_mentions", "status": "success", "failures": None,
+             "execution_time": 1.5, "message": "OK"},
+            {"unique_id": "test.groundswell.not_null_x.abc", "status": "fail", "failures": 3,
+             "execution_time": 0.2, "message": "Got 3 results"},
+            {"unique_id": "operation.groundswell.groundswell-on-run-end-0", "status": "success"},
+        ]}))
+    assert record_dbt_artifacts(settings) == 2
+    con = connect(settings.warehouse_path, read_only=True)
+    rows = con.execute("select invocation_id, unique_id, resource_type, status, failures "
+                       "from ops.dbt_results order by unique_id").fetchall()
+    con.close()
+    assert rows == [("inv-1", "model.groundswell.fct_mentions", "model", "success", None),
+                    ("inv-1", "test.groundswell.not_null_x.abc", "test", "fail", 3)]
