@@ -111,9 +111,8 @@ top_posts as (
 final as (
 
     select
-        -- the start hour as yyyymmddhh: both engines print a timestamp as yyyy-mm-dd hh:mm:ss
         lower({{ regexp_replace_all('e.brand', "'[^A-Za-z0-9]+'", "'-'") }}) || '-'
-            || translate(left(e.start_at::string, 13), '- ', '') as episode_id,
+            || {{ format_timestamp('e.start_at', '%Y%m%d%H') }} as episode_id,
         e.brand,
         e.kind,
         e.start_at,
