@@ -26,7 +26,7 @@
     - enrich: ``groundswell.enrichment.enrich()`` (the DAG's ``enrich`` task);
     - dbt run: ``dbt run --select +fct_crisis_episodes``, incremental;
     - dbt test: ``dbt test --select +fct_crisis_episodes`` (the DAG runs each model's tests after it);
-    - influencers: ``dbt run --select int_influencer_authors+`` (incremental), what the daily
+    - influencers: ``dbt run --select agg_influencer_authors+`` (incremental), what the daily
       build adds to the hourly run: the authors whose mentions changed, then their ranking;
     - no-op dbt: ``dbt run`` of one staging view, dbt's own start-up and parse.
 
@@ -348,7 +348,7 @@ def stage_dbt(stage: str) -> dict:
     settings = get_settings()
     args = {"seed": ["seed"], "full": ["run", "--select", "+fct_crisis_episodes", "+dim_influencers"],
             "dbt_run": ["run", "--select", "+fct_crisis_episodes"],
-            "influencers": ["run", "--select", "int_influencer_authors+"],
+            "influencers": ["run", "--select", "agg_influencer_authors+"],
             "dbt_test": ["test", "--select", "+fct_crisis_episodes", "--exclude", "tag:full_history"],
             "noop": ["run", "--select", "stg_airline_sentiment__tweets"]}[stage]
     start = time.perf_counter()
@@ -370,7 +370,7 @@ def stage_dbt(stage: str) -> dict:
                     "select count(*) from marts.fct_crisis_episodes").fetchall()[0][0]
             if stage != "dbt_run":
                 out["authors"], out["authors_rewritten"] = rows_and_rewritten(
-                    "intermediate.int_influencer_authors")
+                    "marts.agg_influencer_authors")
         finally:
             con.close()
     return out

@@ -60,6 +60,7 @@ RULES: dict[str, str] = {
     # rows carrying the unit
     "marts.fct_maturity_stage": UNIT_COLUMN,
     "marts.fct_maturity_assessment": UNIT_COLUMN,
+    "marts.fct_maturity_signals": UNIT_COLUMN,
     "marts.fct_conversions": UNIT_COLUMN,
     "marts.fct_attribution": (f"r.conversion_id in (select conversion_id from {SOURCE}.marts.fct_conversions "
                               f"where list_contains({_UNITS}, business_unit))"),
@@ -70,6 +71,7 @@ RULES: dict[str, str] = {
     # listening: the brand's units, and everybody for competitors
     "marts.fct_mentions": LISTENING,
     "marts.agg_mentions_hourly": LISTENING,
+    "marts.agg_crisis_hours": LISTENING,
     "marts.fct_crisis_episodes": LISTENING,
     "marts.dim_influencers": LISTENING,
     # company-wide, not divisible by unit: users of every unit only

@@ -1,5 +1,5 @@
 {#- What DuckDB and Spark spell differently in listening and crisis early warning (fct_mentions,
-    agg_mentions_hourly, int_crisis_hours, fct_crisis_episodes, the influencers): the same style as
+    agg_mentions_hourly, agg_crisis_hours, fct_crisis_episodes, the influencers): the same style as
     macros/cross_engine.sql (a doc comment, the dispatcher, a `duckdb__` and a `spark__` body). The
     DuckDB bodies are the SQL the models held before Spark, so DuckDB's figures do not move. -#}
 

@@ -1,5 +1,5 @@
-{#- What changed for fct_mentions since its last run, for its incremental branch and for
-    int_mentions_replaced (which runs just before it and must see the same set).
+{#- What changed for fct_mentions since its last run, for its incremental branch and for its
+    pre-hook record_replaced_mentions (which must see the same set).
 
     listening_watermark(fct): per source, the latest landing fct_mentions holds (max `_loaded_at`:
     landings of one table commit in `_loaded_at` order, so every landing up to it has been read);
@@ -65,4 +65,30 @@
     select mention_id, true as landed from landed
     union all
     select mention_id, false as landed from other anti join landed using (mention_id)
+{%- endmacro %}
+
+{#- fct_mentions' pre-hook: before an incremental run replaces the rows of the mentions it rebuilds
+    (listening_touched, the same set as the run's own), append where each stood (brand, hour,
+    platform, author) to int_mentions_replaced, for agg_mentions_hourly and agg_influencer_authors:
+    a mention that moved to another hour, brand or author, or is gone, leaves no stale count.
+    Only fct_mentions can read its rows as they were (`this`, before the run writes), so the
+    record is its own hook, and the log it writes is a ref(): dbt sees both dependencies.
+    Nothing on a first build, with --full-refresh (everything is rebuilt), or on Spark (nothing
+    incremental there: macros/engine.sql). -#}
+{% macro record_replaced_mentions() -%}
+{#- outside the condition: dbt parses hooks with is_incremental() false, and records this ref -#}
+{%- set log = ref('int_mentions_replaced') -%}
+{%- if engine_keeps_increments() and is_incremental() -%}
+    {%- set w = listening_watermark(this) %}
+    insert into {{ log }} (brand, hour_at, platform, author_id, _built_at)
+    select distinct
+        m.brand,
+        date_trunc('hour', m.mentioned_at),
+        m.platform,
+        m.author_id,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+    from {{ this }} as m
+    semi join ({{ listening_touched(this, w) }}) as t using (mention_id)
+    where m.brand is not null
+{%- endif -%}
 {%- endmacro %}

@@ -204,12 +204,13 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
             source = con.execute("SELECT current_database()").fetchone()[0]
             con.execute(f"ATTACH {quote_literal(str(candidate))} AS candidate")
             try:
+                manifest = _dbt_manifest(settings)
                 if settings.engine == "spark":
                     # dbt built the marts and seeds on Spark: they are its tables' Parquet files
-                    _copy_spark_tables(con, settings, "candidate", SPARK_PUBLISHED_SCHEMAS)
+                    _copy_spark_tables(con, settings, manifest, "candidate", SPARK_PUBLISHED_SCHEMAS)
                     _copy_tables(con, source, "candidate", ("ops",))
                 else:
-                    _copy_tables(con, source, "candidate", PUBLISHED_SCHEMAS)
+                    _copy_tables(con, source, "candidate", PUBLISHED_SCHEMAS, _private_models(manifest))
                 summarize(con, source, "candidate")
                 con.execute("CREATE SCHEMA candidate.meta")
                 con.execute(
@@ -226,17 +227,36 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
     return candidate
 
 
+def _dbt_manifest(settings: Settings) -> dict:
+    """The manifest of the home's last dbt command (every command writes it); no nodes when dbt
+    has never run in this home, where no dbt model is in the writer either."""
+    from groundswell.transform import manifest_path
+
+    path = manifest_path(settings)
+    return json.loads(path.read_text()) if path.is_file() else {"nodes": {}}
+
+
+def _private_models(manifest: dict) -> set[tuple[str, str]]:
+    """(schema, name) of the models dbt marks ``access: private``: the building blocks of a group's
+    public marts (agg_influencer_authors, whose rows dim_influencers carries scored), which the
+    snapshot leaves out."""
+    return {(n["schema"], n["alias"]) for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n.get("access") == "private"}
+
+
 def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
-                 schemas: tuple[str, ...]) -> None:
+                 schemas: tuple[str, ...], private: set[tuple[str, str]] = frozenset()) -> None:
     """Every table and view of ``schemas`` from ``source_db`` into ``target_db`` as a table, with its
-    comments (dbt's docs). A view is computed once, here (fct_care_messages judges its open
-    messages at as_of), so readers of the snapshot read stored rows."""
+    comments (dbt's docs), but the ``private`` ones. A view is computed once, here
+    (fct_care_messages judges its open messages at as_of), so readers of the snapshot read stored
+    rows."""
     tables = con.execute(
         "SELECT schema_name, table_name, comment FROM duckdb_tables() "
         "WHERE database_name = ? AND list_contains(?, schema_name) "
         "UNION ALL SELECT schema_name, view_name, comment FROM duckdb_views() "
         "WHERE database_name = ? AND list_contains(?, schema_name) AND NOT internal ORDER BY ALL",
         [source_db, list(schemas), source_db, list(schemas)]).fetchall()
+    tables = [t for t in tables if (t[0], t[1]) not in private]
     columns = con.execute(
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = ? AND list_contains(?, schema_name) AND comment IS NOT NULL "
@@ -250,6 +270,8 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
         if comment:
             con.execute(f"COMMENT ON TABLE {target}.{name} IS {quote_literal(comment)}")
     for schema, table, column, comment in columns:
+        if (schema, table) in private:
+            continue
         column_name = ".".join(quote_ident(n) for n in (schema, table, column))
         con.execute(f"COMMENT ON COLUMN {target}.{column_name} IS {quote_literal(comment)}")
 
@@ -258,17 +280,20 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
 SPARK_PUBLISHED_SCHEMAS = ("marts", "seeds")
 
 
-def _copy_spark_tables(con: duckdb.DuckDBPyConnection, settings: Settings, target_db: str,
-                       schemas: tuple[str, ...]) -> None:
+def _copy_spark_tables(con: duckdb.DuckDBPyConnection, settings: Settings, manifest: dict,
+                       target_db: str, schemas: tuple[str, ...]) -> None:
     """The models and seeds of ``schemas`` that dbt built on Spark, from their tables' Parquet files
     under Spark's warehouse (``<schema>.db/<name>/``), into ``target_db``, with dbt's descriptions
-    as comments (from the manifest of the build: Spark's catalogue is not this process's)."""
-    manifest = json.loads((settings.dbt_target_dir / "manifest.json").read_text())
+    as comments (from the manifest of the build: Spark's catalogue is not this process's), but the
+    private models."""
     target = quote_ident(target_db)
     nodes = sorted((n for n in manifest["nodes"].values()
                     if n["resource_type"] in ("model", "seed") and n["schema"] in schemas
-                    and n["config"].get("enabled", True)),
+                    and n["config"].get("enabled", True) and n.get("access") != "private"),
                    key=lambda n: (n["schema"], n["alias"]))
+    if not nodes:
+        raise SnapshotMissingError(settings.dbt_target_dir / "manifest.json", "dbt has not run on Spark "
+                                   "in this home: run the build (groundswell build) before the gate")
     for schema in sorted({n["schema"] for n in nodes}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {target}.{quote_ident(schema)}")
     for node in nodes:

@@ -104,7 +104,7 @@ def test_unit_tests_run_and_pass(use_published_home):
             "agg_feedback_actions_hand_computed", "stg_feedback__actions_latest_change_wins",
             "fct_maturity_stage_boundaries_between_every_pair_of_stages", "fct_maturity_stage_history",
             "fct_maturity_assessment_reads_the_rubric",
-            "int_maturity_signals_counts_rates_and_survey"} <= names
+            "fct_maturity_signals_counts_rates_and_survey"} <= names
 
 
 def test_fct_feedback_actions_matches_the_action_log(use_published_home):

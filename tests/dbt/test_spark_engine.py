@@ -66,3 +66,45 @@ def _has_marts(path: Path) -> bool:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute("select count(*) from duckdb_tables() "
                            "where schema_name = 'marts'").fetchone()[0] > 0
+
+
+@pytest.mark.reliability
+def test_the_spark_demo_runs_through_airflow_and_the_dashboards_serve_it(tmp_path):
+    """`GROUNDSWELL_ENGINE=spark groundswell demo --scale tiny --no-serve`: Airflow's land and build
+    DAGs (Cosmos' tasks against the Spark target, in `airflow dags test`'s one process), the gate
+    and publish; the dashboards then read the snapshot as they read DuckDB's. About 6 minutes."""
+    from dashboards import queries
+    from groundswell.config import Settings
+    from groundswell.web import create_server
+
+    home = tmp_path / "home"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDSWELL_")}
+    env = dict(base, GROUNDSWELL_HOME=str(home), GROUNDSWELL_ENGINE="spark")
+    done = subprocess.run([GS, "demo", "--scale", "tiny", "--no-serve"], env=env, capture_output=True,
+                          text=True, timeout=1800, check=False)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+
+    build_log = (home / "logs" / "airflow-dags-test-groundswell_build.log").read_text()
+    assert "DagRun Finished: dag_id=groundswell_build" in build_log and ", state=success," in build_log
+    assert "[DAG TEST] end task task_id=dbt.fct_mentions_model_build" in build_log
+    # Spark built the marts: their tables are Parquet under Spark's warehouse, none in the writer
+    settings = Settings(home=home, engine="spark")
+    assert list(Path(settings.spark_warehouse_dir, "marts.db", "fct_mentions").glob("*.parquet"))
+    assert not _has_marts(settings.warehouse_path)
+
+    published = home / "published" / "warehouse.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        run_id = con.execute("select run_id from meta.snapshot").fetchone()[0]
+        assert run_id.startswith("manual__")  # published by the DAG run, not the CLI
+        # Cosmos' tasks recorded their dbt results (the Spark callback): every model, succeeded
+        models = dict(con.execute(
+            "select status, count(distinct unique_id) from ops.dbt_results where resource_type = 'model' "
+            "and dag_id = 'groundswell_build' and run_id = ? group by all", [run_id]).fetchall())
+        assert set(models) == {"success"} and models["success"] >= 60
+        options = queries.overview_options(con)
+        kpis = queries.kpis(con, options.first_date, options.last_date)
+    assert options.brands and kpis["posts"] > 50
+
+    client = create_server(Settings(home=home), demo_mode=True).test_client()
+    assert client.get("/healthz").get_json() == {"status": "ok", "snapshot": True}
+    assert client.get("/").status_code == 200

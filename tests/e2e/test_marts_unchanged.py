@@ -6,6 +6,9 @@ order-free hash of the exact columns, sums of the doubles tied to their rows; li
 `groundswell generate --scale <scale>`, `groundswell land`, `groundswell build`, with
 GROUNDSWELL_PSEUDONYM_KEY=fingerprint-key. The same commands on this checkout must publish the
 same marts. The small demo takes minutes: make e2e runs it (marker reliability).
+
+Marts published since (ADDED) are left out: they were intermediate models then, and only their
+layer changed (their rows are checked through the marts built on them).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import pytest
 from tests.fingerprint import differences, marts_fingerprint
 
 BEFORE = Path(__file__).parent / "marts_before_lake"
+#: intermediate models that read marts, published as marts since (issue 18's layering)
+ADDED = {"agg_crisis_hours", "fct_maturity_signals"}
 GS = str(Path(sys.executable).parent / "groundswell")
 
 pytestmark = pytest.mark.slow
@@ -35,4 +40,5 @@ def test_the_demo_publishes_the_marts_it_published_before_the_lake(tmp_path, sca
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     before = json.loads((BEFORE / f"{scale}.json").read_text())
     after = marts_fingerprint(home / "published" / "warehouse.duckdb")
-    assert differences(before, after) == {}
+    assert ADDED <= set(after)
+    assert differences(before, {t: f for t, f in after.items() if t not in ADDED}) == {}

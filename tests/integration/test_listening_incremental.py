@@ -1,5 +1,5 @@
-"""The hourly listening run is incremental (fct_mentions, agg_mentions_hourly, int_crisis_hours;
-fct_crisis_episodes from the hours), and so are the influencers' authors (int_influencer_authors,
+"""The hourly listening run is incremental (fct_mentions, agg_mentions_hourly, agg_crisis_hours;
+fct_crisis_episodes from the hours), and so are the influencers' authors (agg_influencer_authors,
 built by the daily build, not the hourly run): after new days, a late mention for an old hour and a
 re-landed day (changed engagement, a mention gone, one moved to another hour, one to another brand),
 the incremental marts equal a --full-refresh build of the same data, row for row."""
@@ -25,9 +25,9 @@ SELECT = "+fct_crisis_episodes +dim_influencers"
 MARTS = {
     "marts.fct_mentions": "mention_id",
     "marts.agg_mentions_hourly": "brand, hour_at",
-    "intermediate.int_crisis_hours": "brand, hour_at",
+    "marts.agg_crisis_hours": "brand, hour_at",
     "marts.fct_crisis_episodes": "episode_id",
-    "intermediate.int_influencer_authors": "brand, platform, author_id",
+    "marts.agg_influencer_authors": "brand, platform, author_id",
     "marts.dim_influencers": "brand, platform, author_id",
 }
 #: Rebuilt whole from the incremental tables at each run: no `_built_at`.
@@ -116,7 +116,7 @@ def runs(tmp_path_factory):
     # int_mentions_replaced kept for them), and nothing else has changed.
     con = connect(settings.warehouse_path, read_only=True)
     kept_for = {name: con.execute(f"select max(_built_at) from {name}").fetchone()[0]
-                for name in ("marts.agg_mentions_hourly", "intermediate.int_influencer_authors")}
+                for name in ("marts.agg_mentions_hourly", "marts.agg_influencer_authors")}
     con.close()
     transform.build(settings, SELECT)
 
@@ -181,12 +181,12 @@ def test_the_hourly_run_rewrote_only_what_changed(runs):
     """The last incremental run (the day landed again, nothing new in it) rewrote that day's
     mentions and the hours they touch, not the history."""
     for name, (rewritten, total) in runs["built"].items():
-        if name != "intermediate.int_influencer_authors":  # the daily build's, below
+        if name != "marts.agg_influencer_authors":  # the daily build's, below
             assert rewritten < total / 4, (name, rewritten, total)
 
 
 def test_the_daily_build_recomputed_only_the_authors_whose_mentions_changed(runs):
-    rewritten, total = runs["built"]["intermediate.int_influencer_authors"]
+    rewritten, total = runs["built"]["marts.agg_influencer_authors"]
     assert 0 < rewritten < total, (rewritten, total)
 
 

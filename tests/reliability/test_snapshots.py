@@ -94,6 +94,29 @@ def test_the_snapshot_holds_the_published_schemas_only_and_no_raw_bytes(settings
     assert SECRET_HANDLE.encode() not in settings.published_path.read_bytes()
 
 
+def test_a_private_mart_stays_in_the_writer(settings):
+    """A model dbt marks `access: private` (a group's building block) is left out of the snapshot:
+    the build's manifest says which."""
+    build_writer(settings, 3)
+    with writer(settings) as con:
+        con.execute("CREATE TABLE marts.agg_building_block AS SELECT 1 AS x")
+        con.execute("COMMENT ON COLUMN marts.agg_building_block.x IS 'a column'")
+    settings.dbt_target_dir.mkdir(parents=True)
+    (settings.dbt_target_dir / "manifest.json").write_text(json.dumps({"nodes": {
+        f"model.groundswell.{name}": {"resource_type": "model", "schema": "marts", "alias": name,
+                                      "access": access}
+        for name, access in (("agg_building_block", "private"), ("fct_post_performance", "protected"))}}))
+    candidate = take_candidate(settings, run_id="private")
+    publish(candidate, settings)
+    con = connect(settings.published_path, read_only=True)
+    try:
+        marts = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
+    finally:
+        con.close()
+    assert marts == {"fct_post_performance"}
+
+
 def test_the_last_n_snapshots_are_kept_and_the_current_one_always(settings):
     settings = Settings(home=settings.home, snapshots_keep=3)
     ids = [publish_run(settings, f"r{i}", 10 + i) for i in range(5)]

@@ -3,14 +3,14 @@
 -- detractors). One row per brand, platform and author of fct_mentions. Definitions:
 -- docs/metrics.md#influencers.
 --
--- Each author's figures come from int_influencer_authors (incremental: a run recomputes the
+-- Each author's figures come from agg_influencer_authors (incremental: a run recomputes the
 -- authors whose mentions changed); this table scores and ranks every author of each brand
 -- against the others, so it is rebuilt whole, from one row per author, never from the mentions.
 with
 
 authors as (
 
-    select * except (_built_at) from {{ ref('int_influencer_authors') }}
+    select * except (_built_at) from {{ ref('agg_influencer_authors') }}
 
 ),
 

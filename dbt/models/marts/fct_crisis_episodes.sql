@@ -1,9 +1,9 @@
--- Crisis episodes: runs of alerting hours of a brand (int_crisis_hours), joined when fewer than
+-- Crisis episodes: runs of alerting hours of a brand (agg_crisis_hours), joined when fewer than
 -- crisis_merge_gap_hours quiet hours separate them, one row each. Seed 003: a big social event
 -- lives about two days, an extra large one about a week. Definitions:
 -- docs/metrics.md#crisis-early-warning.
 --
--- Rebuilt whole on every run, from int_crisis_hours alone: the alerting hours, the hours inside
+-- Rebuilt whole on every run, from agg_crisis_hours alone: the alerting hours, the hours inside
 -- episodes, and their per-hour negative mentions by complaint type and top posts (an episode's
 -- top posts are the top of its hours' tops), so the cost follows the brand-hours, not the mentions.
 {%- set gap = var('crisis_merge_gap_hours') %}
@@ -11,7 +11,7 @@ with
 
 hours as (
 
-    select * from {{ ref('int_crisis_hours') }}
+    select * from {{ ref('agg_crisis_hours') }}
 
 ),
 

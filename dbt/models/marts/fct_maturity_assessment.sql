@@ -7,7 +7,7 @@ with
 
 signals as (
 
-    select * from {{ ref('int_maturity_signals') }}
+    select * from {{ ref('fct_maturity_signals') }}
 
 ),
 

@@ -20,7 +20,7 @@ stages as (
 units_quarters as (
 
     select distinct business_unit, brand, quarter, quarter_start, has_survey, has_activity
-    from {{ ref('int_maturity_signals') }}
+    from {{ ref('fct_maturity_signals') }}
 
 ),
 

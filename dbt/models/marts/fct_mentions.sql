@@ -12,14 +12,16 @@
 -- re-landing replaced (lake.load_audit). The mentions with a new listening landing are read from
 -- the staging rows landed since the watermark (zone maps skip the rest); the others by id.
 -- A rebuilt mention no source holds any more is a tombstone (only its mention_id): its row is
--- deleted. int_mentions_replaced records, before this runs, the brand-hours of the rows it
--- replaces, for agg_mentions_hourly. Nothing here reads seeds or vars.
+-- deleted. Before it writes, its pre-hook (macro record_replaced_mentions) appends where the rows
+-- it replaces stood to int_mentions_replaced, for agg_mentions_hourly and agg_influencer_authors.
+-- Nothing here reads seeds or vars.
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='replace_keys',
     unique_key=['mention_id'],
     deleted_when='mentioned_at is null',
-    on_schema_change='fail'
+    on_schema_change='fail',
+    pre_hook="{{ record_replaced_mentions() }}"
 ) }}
 {%- set incremental = is_incremental() %}
 {%- set others = 0 %}
@@ -31,7 +33,6 @@
 -- depends_on: {{ ref('stg_listening__mentions') }}
 -- depends_on: {{ ref('stg_airline_sentiment__tweets') }}
 -- depends_on: {{ source('lake', 'load_audit') }}
--- depends_on: {{ ref('int_mentions_replaced') }}
 with
 
 {% if incremental -%}
