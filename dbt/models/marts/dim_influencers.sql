@@ -52,14 +52,15 @@ ranked as (
     select
         *,
         (reach_score + engagement_score + consistency) / 3 as influence_score,
+        -- ::bigint: DuckDB's row_number is a bigint, Spark's an int; the snapshot's type is one
         row_number() over (
             partition by brand
             order by (reach_score + engagement_score + consistency) / 3 desc, platform nulls last, author_id
-        ) as influence_rank,
+        )::bigint as influence_rank,
         row_number() over (
             partition by brand, stance, is_active
             order by (reach_score + engagement_score + consistency) / 3 desc, platform nulls last, author_id
-        ) as rank_in_stance
+        )::bigint as rank_in_stance
     from scored
 
 ),
