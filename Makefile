@@ -98,7 +98,8 @@ test: install chromium compose spark
 # The production topology, natively (tests/e2e/test_topology.py, docs/operations.md), then SIGKILL
 # convergence and 20 users under a rebuild (tests/reliability). E2E_DAYS: days of demo data, and
 # backfill runs (each about a minute here: the backfill is most of the time); the small demo built
-# on Spark and on DuckDB gives the same marts (tests/dbt/test_spark_engine.py).
+# on Spark and on DuckDB gives the same marts, and the tiny demo runs through Airflow on Spark
+# (tests/dbt/test_spark_engine.py).
 E2E_DAYS ?= 7
 e2e: install chromium postgres spark
 	GROUNDSWELL_E2E_DAYS=$(E2E_DAYS) $(VENV)/bin/pytest -m "topology or reliability" -p no:cacheprovider \
