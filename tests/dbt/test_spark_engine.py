@@ -8,9 +8,11 @@ The tiny demo here (make test); the small one in make e2e (marker reliability). 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -75,7 +77,7 @@ def test_the_spark_demo_runs_through_airflow_and_the_dashboards_serve_it(tmp_pat
     and publish; the dashboards then read the snapshot as they read DuckDB's. About 6 minutes."""
     from dashboards import queries
     from groundswell.config import Settings
-    from groundswell.web import create_server
+    from tests.dashboards.conftest import serving
 
     home = tmp_path / "home"
     base = {k: v for k, v in os.environ.items() if not k.startswith("GROUNDSWELL_")}
@@ -105,6 +107,10 @@ def test_the_spark_demo_runs_through_airflow_and_the_dashboards_serve_it(tmp_pat
         kpis = queries.kpis(con, options.first_date, options.last_date)
     assert options.brands and kpis["posts"] > 50
 
-    client = create_server(Settings(home=home), demo_mode=True).test_client()
-    assert client.get("/healthz").get_json() == {"status": "ok", "snapshot": True}
-    assert client.get("/").status_code == 200
+    # `groundswell serve --demo` (gunicorn), as a user starts it: a server, not Flask's test client,
+    # whose async hooks refuse to run where pytest-playwright's loop runs (make e2e's browser tests)
+    with serving(home) as url:
+        with urllib.request.urlopen(url + "/healthz", timeout=10) as health:
+            assert json.load(health) == {"status": "ok", "snapshot": True}
+        with urllib.request.urlopen(url + "/", timeout=30) as page:
+            assert page.status == 200
