@@ -205,12 +205,13 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
             con.execute(f"ATTACH {quote_literal(str(candidate))} AS candidate")
             try:
                 manifest = _dbt_manifest(settings)
+                private = _private_models(manifest)
                 if settings.engine == "spark":
                     # dbt built the marts and seeds on Spark: they are its tables' Parquet files
-                    _copy_spark_tables(con, settings, manifest, "candidate", SPARK_PUBLISHED_SCHEMAS)
+                    _copy_spark_tables(con, settings, manifest, private, "candidate", SPARK_PUBLISHED_SCHEMAS)
                     _copy_tables(con, source, "candidate", ("ops",))
                 else:
-                    _copy_tables(con, source, "candidate", PUBLISHED_SCHEMAS, _private_models(manifest))
+                    _copy_tables(con, source, "candidate", PUBLISHED_SCHEMAS, private)
                 summarize(con, source, "candidate")
                 con.execute("CREATE SCHEMA candidate.meta")
                 con.execute(
@@ -256,11 +257,12 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
         "UNION ALL SELECT schema_name, view_name, comment FROM duckdb_views() "
         "WHERE database_name = ? AND list_contains(?, schema_name) AND NOT internal ORDER BY ALL",
         [source_db, list(schemas), source_db, list(schemas)]).fetchall()
-    tables = [t for t in tables if (t[0], t[1]) not in private]
     columns = con.execute(
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = ? AND list_contains(?, schema_name) AND comment IS NOT NULL "
         "AND comment <> ''", [source_db, list(schemas)]).fetchall()
+    tables = [t for t in tables if (t[0], t[1]) not in private]
+    columns = [c for c in columns if (c[0], c[1]) not in private]
     target = quote_ident(target_db)
     for schema in sorted({t[0] for t in tables}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {target}.{quote_ident(schema)}")
@@ -270,8 +272,6 @@ def _copy_tables(con: duckdb.DuckDBPyConnection, source_db: str, target_db: str,
         if comment:
             con.execute(f"COMMENT ON TABLE {target}.{name} IS {quote_literal(comment)}")
     for schema, table, column, comment in columns:
-        if (schema, table) in private:
-            continue
         column_name = ".".join(quote_ident(n) for n in (schema, table, column))
         con.execute(f"COMMENT ON COLUMN {target}.{column_name} IS {quote_literal(comment)}")
 
@@ -281,7 +281,7 @@ SPARK_PUBLISHED_SCHEMAS = ("marts", "seeds")
 
 
 def _copy_spark_tables(con: duckdb.DuckDBPyConnection, settings: Settings, manifest: dict,
-                       target_db: str, schemas: tuple[str, ...]) -> None:
+                       private: set[tuple[str, str]], target_db: str, schemas: tuple[str, ...]) -> None:
     """The models and seeds of ``schemas`` that dbt built on Spark, from their tables' Parquet files
     under Spark's warehouse (``<schema>.db/<name>/``), into ``target_db``, with dbt's descriptions
     as comments (from the manifest of the build: Spark's catalogue is not this process's), but the
@@ -289,7 +289,7 @@ def _copy_spark_tables(con: duckdb.DuckDBPyConnection, settings: Settings, manif
     target = quote_ident(target_db)
     nodes = sorted((n for n in manifest["nodes"].values()
                     if n["resource_type"] in ("model", "seed") and n["schema"] in schemas
-                    and n["config"].get("enabled", True) and n.get("access") != "private"),
+                    and n["config"].get("enabled", True) and (n["schema"], n["alias"]) not in private),
                    key=lambda n: (n["schema"], n["alias"]))
     if not nodes:
         raise SnapshotMissingError(settings.dbt_target_dir / "manifest.json", "dbt has not run on Spark "
