@@ -197,8 +197,52 @@ def load(source: str, paths: tuple[Path, ...]) -> None:
                    f"quarantined {result.quarantined} (batch {result.batch_id}, "
                    f"{len(result.files)} files)")
         if result.quarantined:
-            click.echo("  see: groundswell sql --writer \"select reason, payload from raw.quarantine "
-                       f"where batch_id = '{result.batch_id}'\"")
+            click.echo(f"  see them: groundswell quarantine --batch {result.batch_id}")
+
+
+@main.command()
+@click.option("--batch", "batch_id", help="One batch (its id: `groundswell load` prints it, and so "
+              "does a failed gate).")
+@click.option("--source", "source_key", help="One source's quarantined records (its key).")
+@click.option("--limit", type=int, default=20, show_default=True, help="Records shown (0: all).")
+@_fail_cleanly
+def quarantine(batch_id: str | None, source_key: str | None, limit: int) -> None:
+    """Show quarantined records: why each was refused, where it came from, what it held.
+
+    First the reasons with their counts, then the records (file, record number, reason,
+    the original payload: its text, or its bytes in base64 when they are not UTF-8).
+    Correct the file and land it again: its batch is replaced, and the gate judges the new one.
+    """
+    from groundswell.warehouse import lake_reader
+
+    where, params = [], []
+    if batch_id:
+        where.append("batch_id = ?")
+        params.append(batch_id)
+    if source_key:
+        where.append("source = ?")
+        params.append(source_key)
+    condition = ("where " + " and ".join(where)) if where else ""
+    with lake_reader(get_settings()) as con:
+        reasons = con.execute(
+            "select source, batch_id, case when reason like 'duplicate %' "
+            "then regexp_replace(reason, '^(duplicate \\S+) .*$', '\\1 within the batch') "
+            "else regexp_replace(reason, ': .*$', ': …') end as kind, count(*) "
+            f"from raw.quarantine {condition} group by all order by 4 desc, 1, 2, 3", params).fetchall()
+        if not reasons:
+            click.echo("no quarantined records" + (f" for {' and '.join(where)}" if where else ""))
+            return
+        for source, batch, kind, count in reasons:
+            click.echo(f"{count:>8,}  {source}  {batch}  {kind}")
+        rows = con.execute(
+            "select source_file, record_no, reason, payload_encoding, payload "
+            f"from raw.quarantine {condition} order by source_file, record_no"
+            + (f" limit {int(limit)}" if limit else ""), params).fetchall()
+    click.echo("")
+    for source_file, record_no, reason, encoding, payload in rows:
+        shown = (payload or "").replace("\n", "\\n")
+        click.echo(f"{source_file}:{record_no}  {reason}\n    {encoding or 'utf-8'}: "
+                   f"{shown[:300]}{'…' if len(shown) > 300 else ''}")
 
 
 @main.command()

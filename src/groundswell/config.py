@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -75,6 +76,12 @@ class Settings(BaseSettings):
         default=None,
         description="With the spark engine: the Spark Thrift server to build on (dbt/profiles.yml target "
         "spark_thrift; docker-compose's spark profile). Unset: a local Spark in the dbt process.",
+    )
+
+    earliest_record_date: date = Field(
+        default=date(2000, 1, 1),
+        description="No record may date from before this day: a timestamp earlier is quarantined as "
+        "implausible (a source whose platform launched later uses its launch, docs/sources.md).",
     )
 
     snapshots_keep: int = Field(

@@ -62,8 +62,9 @@ QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_file", "VARCHAR"),
     ("record_no", "BIGINT"),
     ("reason", "VARCHAR"),
-    ("payload", "VARCHAR"),
+    ("payload", "VARCHAR"),  # the record as received: its text, or its bytes in base64
     ("quarantined_at", "TIMESTAMP"),
+    ("payload_encoding", "VARCHAR"),  # utf-8, or base64 for bytes that are not UTF-8
 )
 AUDIT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("batch_id", "VARCHAR"),

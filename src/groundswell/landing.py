@@ -16,6 +16,8 @@ a cheap count shows it held bad records.
 
 from __future__ import annotations
 
+import base64
+import csv
 import hashlib
 import logging
 import os
@@ -35,7 +37,14 @@ from groundswell.lake import AUDIT_COLUMNS, QUARANTINE_COLUMNS, Lake, Put
 from groundswell.ops import current_run
 from groundswell.progress import track
 from groundswell.sources import SOURCE_GROUPS, SOURCES, Source, get_source
-from groundswell.sources.base import LINEAGE_COLUMNS, CheckedQuery, quote_ident, quote_literal
+from groundswell.sources.base import (
+    BRAND_CONFIGURATION,
+    LINEAGE_COLUMNS,
+    Bounds,
+    CheckedQuery,
+    quote_ident,
+    quote_literal,
+)
 from groundswell.warehouse import utcnow
 
 log = logging.getLogger(__name__)
@@ -183,7 +192,9 @@ def _land(con: duckdb.DuckDBPyConnection, settings: Settings, source: Source, fi
         dt = _batch_day(file_names, day, same[0] if same else None)
         batch = _Batch(con, source, batch_id, started)
         try:
-            for query in source.checked_queries(files, f"TIMESTAMP '{started.isoformat(sep=' ')}'"):
+            bounds = Bounds(started, settings.earliest_record_date,
+                            brands(settings) if any(f.brand for f in source.fields) else ())
+            for query in source.checked_queries(files, bounds):
                 batch.land(query)
             duplicates = _set_aside_duplicates(con, source, batch_id, started)
             received = batch.inserted + batch.quarantined
@@ -203,6 +214,17 @@ def _land(con: duckdb.DuckDBPyConnection, settings: Settings, source: Source, fi
                         received, landed, quarantined)
     log.info("landed %s: %s", source.key, result)
     return result
+
+
+def brands(settings: Settings) -> tuple[str, ...]:
+    """The brands of the brand configuration (the dbt seed), as spelled there."""
+    path = settings.project_root / BRAND_CONFIGURATION
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            return tuple(row["brand"].strip() for row in csv.DictReader(f) if row.get("brand", "").strip())
+    except (OSError, KeyError) as exc:
+        raise LandingError(f"cannot read the brand configuration {path} ({exc}): it lists the brands "
+                           "(a `brand` column) that mentions may name") from None
 
 
 def _typed(columns: Sequence[tuple[str, str]]) -> str:
@@ -274,7 +296,8 @@ class _Batch:
                             f"SELECT {fields}, _extras, ?, _source_file, _record_no, ? "
                             "FROM ({sql}) WHERE _reject_reason IS NULL")
         self.insert_bad = ("INSERT INTO _bad "
-                           "SELECT ?, ?, ?, _source_file, _record_no, _reject_reason, _payload, ? "
+                           "SELECT ?, ?, ?, _source_file, _record_no, _reject_reason, _payload, ?, "
+                           "_payload_encoding "
                            "FROM ({sql}) WHERE _reject_reason IS NOT NULL")
 
     def _run(self, statement: str, sql: str, params: list) -> int:
@@ -290,19 +313,24 @@ class _Batch:
         self.inserted += good
         if query.rejects_of is not None and _has_rejects(self.con):
             # Lines DuckDB's reader could not read (column count, quoting, encoding): kept with
-            # their line number, the reader's error and the line's text. A line can fail more
-            # than once (a column missing twice): one record, its first error.
+            # their line number, the reader's error and the line's text, or its bytes when they
+            # are not UTF-8. A line can fail more than once (a column missing twice): one record,
+            # its first error.
+            _line_bytes(self.con, escaped=bool(query.rejects_of))
             label = "CSV line " if self.source.format == "csv" else "line "
             source_file = quote_literal(query.rejects_of) if query.rejects_of else "s.file_path"
             self.quarantined += self.con.execute(
                 "INSERT INTO _bad "
                 f"SELECT DISTINCT ON (source_file, line) ?, ?, ?, {source_file} AS source_file, "
                 f"line - {query.header_lines}, "
-                f"'{label}' || line || ': ' || error_message, csv_line, ? "
+                f"'{label}' || line || ': ' || error_message, coalesce(b.payload, csv_line), ?, "
+                "CASE WHEN b.payload IS NULL THEN 'utf-8' ELSE 'base64' END "
                 "FROM _rejects_errors e JOIN _rejects_scans s USING (scan_id, file_id) "
+                "LEFT JOIN _line_bytes b USING (scan_id, file_id, line) "
                 "ORDER BY source_file, line, column_idx",
                 [self.batch_id, self.source.key, self.source.qualified_table, self.started],
             ).fetchone()[0]
+            self.con.execute("DROP TABLE _line_bytes")
         _drop_rejects(self.con)
         if query.count_sql is None or self.con.execute(query.count_sql).fetchone()[0] != good:
             # Some records were bad: a second pass finds them (the reader sets the same lines
@@ -322,6 +350,35 @@ def _has_rejects(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _rejected_lines(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM _rejects_errors").fetchone()[0] if _has_rejects(con) else 0
+
+
+def _line_bytes(con: duckdb.DuckDBPyConnection, escaped: bool) -> None:
+    """``_line_bytes``: the original bytes, in base64, of each line the reader set aside for bytes
+    that are not UTF-8 (the reader's copy of such a line has lost them).
+
+    Read from the file at the line's position (``line_byte_position`` counts from 1), up to the
+    line's end; only these lines are read, so a large file with a few bad lines costs a few seeks.
+    ``escaped``: the file read is a copy with its bare CRs escaped (``_bare_cr_escaped``).
+    """
+    lines = con.execute(
+        "SELECT DISTINCT e.scan_id, e.file_id, e.line, e.line_byte_position, s.file_path "
+        "FROM _rejects_errors e JOIN _rejects_scans s USING (scan_id, file_id) "
+        "WHERE e.error_type = 'INVALID ENCODING' ORDER BY s.file_path, e.line").fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE _line_bytes "
+                "(scan_id UBIGINT, file_id UBIGINT, line UBIGINT, payload VARCHAR)")
+    rows, opened = [], {}
+    try:
+        for scan_id, file_id, line, position, path in lines:
+            f = opened.get(path) or opened.setdefault(path, open(path, "rb"))  # noqa: SIM115
+            f.seek(max(position - 1, 0))
+            raw = f.readline().rstrip(b"\r\n")
+            rows.append((scan_id, file_id, line,
+                         base64.b64encode(raw.replace(b"\x1e", b"\r") if escaped else raw).decode()))
+    finally:
+        for f in opened.values():
+            f.close()
+    if rows:
+        con.executemany("INSERT INTO _line_bytes VALUES (?, ?, ?, ?)", rows)
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -358,7 +415,8 @@ def _set_aside_duplicates(con: duckdb.DuckDBPyConnection, source: Source, batch_
         ) WHERE n > 1
     """)
     moved = con.execute(
-        "INSERT INTO _bad SELECT ?, ?, ?, _source_file, _record_no, reason, payload, ? FROM _duplicates",
+        "INSERT INTO _bad SELECT ?, ?, ?, _source_file, _record_no, reason, payload, ?, 'utf-8' "
+        "FROM _duplicates",
         [batch_id, source.key, source.qualified_table, started],
     ).fetchone()[0]
     con.execute("DELETE FROM _good WHERE rowid IN (SELECT rid FROM _duplicates)")

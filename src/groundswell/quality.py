@@ -53,10 +53,10 @@ class ValidationFailedError(RuntimeError):
         lines = [f"validation gate failed; publish stopped (Data Docs: {report['data_docs']}):"]
         for suite in report["suites"]:
             for f in suite["failed"]:
-                lines.append(
-                    f"  {suite['name']}: {f['expectation']}({f['kwargs']}) "
-                    f"unexpected={f['unexpected_count']} e.g. {f['sample']}"
-                )
+                lines.append(f"  {suite['name']}: {f['expectation']}({f['kwargs']}) "
+                             f"unexpected={f['unexpected_count']}")
+                # Samples that are sentences (which batch, which command) read best one per line.
+                lines.extend(f"    - {s}" for s in f["sample"])
         super().__init__("\n".join(lines))
 
 

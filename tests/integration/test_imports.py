@@ -88,7 +88,10 @@ def test_airline_sentiment_keeps_the_human_labels_and_deduplicates_deliberately(
 def test_fivetran_connector_tables_land_from_one_folder(settings):
     folder = shared_file("fivetran_seeds", "social_media_reporting")
     out = load("fivetran", str(folder))
-    assert out.count("quarantined 0") == len(SOURCE_GROUPS["fivetran"])
+    # Fivetran's seed has 4 LinkedIn share statistics counting -1 shares: negative counts are refused.
+    assert out.count("quarantined 0") == len(SOURCE_GROUPS["fivetran"]) - 1
+    assert "raw.fivetran__linkedin_pages__share_statistic: received 100, landed 96, quarantined 4" in out
+    assert query(settings, "select distinct reason from raw.quarantine") == [("share_count is negative: -1",)]
     assert query(settings, "select count(*) from raw.fivetran__twitter_organic__tweet") == [(100,)]
     # Fivetran's own bookkeeping columns are typed; columns the warehouse does not use are kept.
     extras = query(settings, "select _extras from raw.fivetran__youtube_analytics__video limit 1")[0][0]

@@ -31,7 +31,7 @@ def test_generate_then_load_reports_counts(home, tmp_path):
     assert result.exit_code == 0, result.output
     lines = sum(len(f.read_text().splitlines()) - 1 for f in (out / "costs").rglob("*.csv"))
     assert f"raw.costs__program_costs: received {lines}, landed {lines - 1}, quarantined 1" in result.output
-    assert "groundswell sql --writer \"select reason, payload from raw.quarantine" in result.output
+    assert "see them: groundswell quarantine --batch program-costs-" in result.output
     # The payload is in the writer, never in the snapshot: --writer reads it there.
     quarantined = runner.invoke(main, ["sql", "--writer", "select source, reason from raw.quarantine"])
     assert quarantined.exit_code == 0, quarantined.output

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 # The three departments that share social's costs and value (DOMAIN.md, question 1).
@@ -49,6 +50,29 @@ CHUNK_BYTES = 256 << 20
 
 # A record may be stamped a little ahead of the landing clock (clock skew); more is an error.
 FUTURE_TOLERANCE = "INTERVAL 1 HOUR"
+
+NUMERIC_TYPES = ("BIGINT", "INTEGER", "DOUBLE", "DECIMAL")
+INTEGER_TYPES = ("BIGINT", "INTEGER")
+# Where a brand field's values are checked (the dbt seed every model reads brands from).
+BRAND_CONFIGURATION = "dbt/seeds/brands.csv"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a record's values are judged against when it lands.
+
+    ``now``: the landing clock (no event time lies after it). ``not_before``: the earliest date
+    any record may carry (a setting; a source whose platform launched later uses its launch).
+    ``brands``: the brand configuration's brands, in their canonical spelling.
+    """
+
+    now: datetime
+    not_before: date
+    brands: tuple[str, ...] = ()
+
+    @property
+    def now_sql(self) -> str:
+        return f"TIMESTAMP '{self.now.isoformat(sep=' ')}'"
 
 
 def quote_literal(value: str) -> str:
@@ -99,8 +123,11 @@ class Field:
     column: str | tuple[str, ...] | None = None  # CSV header; a tuple lists accepted spellings
     sql: str | None = None
     required: bool = False
-    choices: tuple[str, ...] = ()  # allowed values, compared case-insensitively
-    not_future: bool = False  # an event time: later than the landing clock is an error
+    choices: tuple[str, ...] = ()  # allowed values: matched case-insensitively, stored as spelled here
+    brand: bool = False  # a brand's name: one of the brand configuration's brands (Bounds.brands)
+    # A time: later than the landing clock is an error (False for a time that may lie ahead).
+    not_future: bool = True
+    signed: bool = False  # a number that may be negative (counts, money and durations may not)
     pattern: str | None = None  # a regular expression the text must match in full
     keys: tuple[str, ...] = ()  # top-level JSON keys an ``sql`` expression consumes
     doc: str = ""
@@ -116,7 +143,19 @@ class Field:
     def text_column(self) -> str:
         return quote_ident(f"{self.name}__text")
 
-    def typed_sql(self, text: str) -> str:
+    @property
+    def is_time(self) -> bool:
+        return self.type in ("TIMESTAMP", "DATE")
+
+    @property
+    def is_number(self) -> bool:
+        return self.type.startswith(NUMERIC_TYPES)
+
+    def typed_sql(self, text: str, brands: Sequence[str] = ()) -> str:
+        allowed = brands if self.brand else self.choices
+        if allowed:  # the canonical spelling of an allowed value, NULL for any other
+            cases = " ".join(f"WHEN {quote_literal(c.lower())} THEN {quote_literal(c)}" for c in allowed)
+            return f"(CASE lower(trim({text})) {cases} END)"
         if self.type == "TIMESTAMP":
             formats = "[" + ", ".join(quote_literal(f) for f in TIMESTAMP_FORMATS) + "]"
             return (f"(coalesce(try_cast({text} AS TIMESTAMPTZ), try_strptime({text}, {formats})) "
@@ -152,6 +191,9 @@ class Source:
     # Of several records with one key in a batch, the first by this order lands (then by position).
     keep_first_by: str = ""
     freshness_hours: int | None = 36  # None: a one-off import, never stale
+    # The platform's launch (ISO date): a record dated earlier is refused (Bounds.not_before
+    # applies when it is later, and to sources without a launch).
+    launched: str | None = None
     extra_doc: str = ""
     example: str = ""  # a minimal valid file for docs/sources.md (else built from the contract)
     example_name: str = ""  # the example's file name, where the name carries data
@@ -182,31 +224,32 @@ class Source:
         return f"CREATE TABLE IF NOT EXISTS {self.qualified_table} (\n  " + ",\n  ".join(cols) + "\n)"
 
     # -- reading ------------------------------------------------------------------------------
-    def checked_queries(self, files: Sequence[Path], now_sql: str) -> Iterator[CheckedQuery]:
+    def checked_queries(self, files: Sequence[Path], bounds: Bounds) -> Iterator[CheckedQuery]:
         """Queries whose union is every record of ``files``, typed and checked.
 
         Columns: the contract's fields, ``_source_file``, ``_record_no``,
-        ``_extras``, ``_reject_reason`` (NULL for a good record) and
-        ``_payload`` (the original record, for rejected records only).
-        ``now_sql`` is the landing clock, for ``not_future`` checks.
+        ``_extras``, ``_reject_reason`` (NULL for a good record),
+        ``_payload`` (the original record, for rejected records only) and
+        ``_payload_encoding`` (``utf-8``, or ``base64`` for bytes that are not UTF-8).
+        ``bounds``: what values are judged against (the landing clock, the earliest date, brands).
         """
         if self.format == "api_pages":
             # Pages are small and their records cannot be counted without parsing them:
             # check them once into a temp table, then land from it.
-            checked = self._checked(self._api_pages_records(files), now_sql)
+            checked = self._checked(self._api_pages_records(files), bounds)
             yield CheckedQuery("SELECT * FROM _api_checked", None, "SELECT count(*) FROM _api_checked",
                                prepare=f"CREATE OR REPLACE TEMP TABLE _api_checked AS {checked}",
                                cleanup="DROP TABLE _api_checked")
             return
         if self.format == "jsonl":
-            checked = self._checked(self._jsonl_records(), now_sql)
+            checked = self._checked(self._jsonl_records(), bounds)
             for chunk in _chunks(files):
                 yield CheckedQuery(checked, "", "SELECT count(line) FROM _lines",
                                    prepare=self._jsonl_lines(chunk),
                                    renumber=_renumber("_lines", "_line_offsets", header_lines=0),
                                    cleanup="DROP TABLE _lines; DROP TABLE _line_offsets")
             return
-        yield from self._csv_queries(files, now_sql)
+        yield from self._csv_queries(files, bounds)
 
     def _json_texts(self) -> tuple[str, str, str]:
         """(parse-once struct expression, per-field texts, extras) for JSON records."""
@@ -242,11 +285,11 @@ class Source:
         return f"""
   WITH pages AS (
     -- read as bytes: a page that is not UTF-8 is quarantined, not a failed batch
-    SELECT filename AS _source_file, try(decode(content)) AS content
+    SELECT filename AS _source_file, try(decode(content)) AS content, content AS bytes
     FROM read_blob({file_list_sql(files)})
   ),
   checked_pages AS (
-    SELECT _source_file, content,
+    SELECT _source_file, content, bytes,
            CASE WHEN content IS NULL THEN 'file is not valid UTF-8'
                 WHEN NOT json_valid(content) THEN 'file is not valid JSON'
                 WHEN json_type(content::JSON, {quote_literal(self.records_path)}) IS DISTINCT FROM 'ARRAY'
@@ -276,11 +319,12 @@ class Source:
   )
   SELECT _source_file, _record_no, false AS _skip, _parse_error, payload::VARCHAR AS _raw,
     {texts},
-    CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras
+    CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras, NULL AS _encoding
   FROM with_doc
   UNION ALL
-  SELECT _source_file, 0, false, error, coalesce(content, '<bytes that are not UTF-8>'),
-    {self._null_texts()}, NULL
+  -- a page that is not UTF-8 is kept as its bytes, in base64
+  SELECT _source_file, 0, false, error, coalesce(content, to_base64(bytes)),
+    {self._null_texts()}, NULL, CASE WHEN content IS NULL THEN 'base64' END
   FROM checked_pages WHERE error IS NOT NULL
 """
 
@@ -291,7 +335,7 @@ class Source:
     def _null_texts(self) -> str:
         return ", ".join(f"NULL::VARCHAR AS {f.text_column}" for f in self.fields)
 
-    def _jsonl_lines(self, files: Sequence[Path]) -> str:
+    def _jsonl_lines(self, files: Sequence[Path], header: bool = False) -> str:
         """Number the lines of JSON lines files into the temp table ``_lines``.
 
         Numbering is sequential, so it is done once, on the bare lines, for
@@ -304,7 +348,7 @@ class Source:
   -- One column that no JSON text can split: control characters are escaped in JSON.
   -- A line the reader sets aside (not UTF-8) still comes through, as NULL, so numbers hold.
   SELECT row_number() OVER () AS _n, filename AS _source_file, line
-  FROM read_csv({file_list_sql(files)}, columns = {{'line': 'VARCHAR'}}, header = false,
+  FROM read_csv({file_list_sql(files)}, columns = {{'line': 'VARCHAR'}}, header = {str(header).lower()},
                 delim = '\\x1f', quote = '', escape = '', new_line = '\\n', auto_detect = false,
                 strict_mode = false, filename = true, store_rejects = true,
                 rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans');
@@ -333,11 +377,11 @@ class Source:
   SELECT _source_file, _record_no, false AS _skip, _parse_error,
     line AS _raw,
     {texts},
-    CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras
+    CASE WHEN _parse_error IS NULL THEN {extras} END AS _extras, NULL AS _encoding
   FROM parsed
 """
 
-    def _csv_queries(self, files: Sequence[Path], now_sql: str) -> Iterator[CheckedQuery]:
+    def _csv_queries(self, files: Sequence[Path], bounds: Bounds) -> Iterator[CheckedQuery]:
         """CSV files with the same header are read together, in chunks; each odd file alone."""
         group: list[Path] = []
         group_header: list[str] | None = None
@@ -347,26 +391,30 @@ class Source:
             except (UnicodeDecodeError, csv.Error) as exc:
                 reason = ("file is not valid UTF-8 (header row)" if isinstance(exc, UnicodeDecodeError)
                           else f"file is not a readable CSV: {exc}")
-                unreadable = self._checked(self._unreadable(path, reason), now_sql, "to_json(_raw)::VARCHAR")
+                unreadable = self._checked(self._unreadable(path, reason), bounds)
                 yield CheckedQuery(unreadable, None, "SELECT 1")
                 continue
             if header is None:  # an empty file: nothing to land
                 continue
+            problem = self._header_problem(header)
+            if problem:
+                yield self._lines_refused(path, problem, bounds)
+                continue
             if self.csv_bare_cr:
                 with _bare_cr_escaped(path) as readable:
-                    yield self._csv_query({readable: path}, header, now_sql)
+                    yield self._csv_query({readable: path}, header, bounds)
                 continue
             if group and header != group_header:
-                yield from (self._csv_query({f: f for f in chunk}, group_header, now_sql)
+                yield from (self._csv_query({f: f for f in chunk}, group_header, bounds)
                             for chunk in _chunks(group))
                 group = []
             group.append(path)
             group_header = header
         if group:
-            yield from (self._csv_query({f: f for f in chunk}, group_header, now_sql)
+            yield from (self._csv_query({f: f for f in chunk}, group_header, bounds)
                         for chunk in _chunks(group))
 
-    def _csv_query(self, files: dict[Path, Path], header: list[str], now_sql: str) -> CheckedQuery:
+    def _csv_query(self, files: dict[Path, Path], header: list[str], bounds: Bounds) -> CheckedQuery:
         """Checked records of CSV files sharing ``header`` (``files``: file read -> file named).
 
         Rows are numbered first, on the bare read (``_rows``): numbering is
@@ -419,58 +467,119 @@ class Source:
   SELECT t._source_file, t._n - o._offset AS _record_no, false AS _skip,
     NULL::VARCHAR AS _parse_error, {row} AS _raw,
     {", ".join(texts)},
-    {extras} AS _extras
+    {extras} AS _extras, NULL AS _encoding
   FROM _rows t JOIN _row_offsets o USING (_source_file)
 """
         # Set-aside lines name the file read: a temporary copy is named by its original.
         rejects_of = str(next(iter(files.values()))) if escaped else ""
         # A temporary copy's name is not the one numbered: its records are numbered as read.
         renumber = None if escaped else _renumber("_rows", "_row_offsets", header_lines=1)
-        return CheckedQuery(self._checked(records, now_sql, "to_json(_raw)::VARCHAR"), rejects_of,
+        return CheckedQuery(self._checked(records, bounds, "to_json(_raw)::VARCHAR"), rejects_of,
                             "SELECT count(*) FROM _rows", prepare=prepare, renumber=renumber, header_lines=1,
                             cleanup="DROP TABLE _rows; DROP TABLE _row_offsets")
+
+    def _header_problem(self, header: list[str]) -> str | None:
+        """Why a CSV header is not this source's (None when it is): a wrong delimiter, or other
+        columns altogether. A header with some of the columns is read; rows lacking a required
+        one are refused one by one."""
+        known = {c for f in self.fields
+                 for c in (f.keys if f.sql is not None else
+                           f.column if isinstance(f.column, tuple) else (f.column or f.name,))}
+        if known & set(header):
+            return None
+        expected = ", ".join(f.column[0] if isinstance(f.column, tuple) else (f.column or f.name)
+                             for f in self.fields if f.required and f.sql is None)
+        found = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")
+        if len(header) == 1:
+            for delimiter, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+                if delimiter in header[0]:
+                    return (f"header problem: the header is one column {header[0][:120]!r}, so the file "
+                            f"looks {name}-separated; {self.key} files are comma-separated with the "
+                            f"columns {expected}: export with commas and land the file again")
+        return (f"header problem: the header names none of {self.key}'s columns (found {found}; "
+                f"expected {expected}): is this the right file for {self.key}?")
+
+    def _lines_refused(self, path: Path, reason: str, bounds: Bounds) -> CheckedQuery:
+        """Every line after the header of a file whose header is wrong, refused with ``reason``."""
+        records = f"""
+  SELECT _source_file, _n - _offset AS _record_no, false AS _skip, {quote_literal(reason)} AS _parse_error,
+    line AS _raw, {self._null_texts()}, NULL::JSON AS _extras, NULL AS _encoding
+  FROM _lines JOIN _line_offsets USING (_source_file)
+  WHERE line IS NOT NULL
+"""
+        return CheckedQuery(self._checked(records, bounds), "", "SELECT count(line) FROM _lines",
+                            prepare=self._jsonl_lines([path], header=True),
+                            renumber=_renumber("_lines", "_line_offsets", header_lines=1), header_lines=1,
+                            cleanup="DROP TABLE _lines; DROP TABLE _line_offsets")
 
     def _unreadable(self, path: Path, reason: str) -> str:
         """The whole file as one rejected record, so an unreadable file is kept, not lost."""
         return f"""
   SELECT {quote_literal(str(path))} AS _source_file, 0::BIGINT AS _record_no, false AS _skip,
     {quote_literal(reason)} AS _parse_error,
-    {{'file': coalesce(try(decode(content)), '<bytes that are not UTF-8>')}} AS _raw,
-    {self._null_texts()}, NULL::JSON AS _extras
+    coalesce(try(decode(content)), to_base64(content)) AS _raw,
+    {self._null_texts()}, NULL::JSON AS _extras,
+    CASE WHEN try(decode(content)) IS NULL THEN 'base64' END AS _encoding
   FROM read_blob({quote_literal(str(path))})
 """
 
-    def _checked(self, records: str, now_sql: str, raw_text: str = "_raw") -> str:
-        typed = ",\n  ".join(f"{f.typed_sql(f.text_column)} AS {quote_ident(f.name)}" for f in self.fields)
+    def floor(self, bounds: Bounds) -> date:
+        """The earliest date a record of this source may carry."""
+        launched = date.fromisoformat(self.launched) if self.launched else bounds.not_before
+        return max(launched, bounds.not_before)
+
+    def _checked(self, records: str, bounds: Bounds, raw_text: str = "_raw") -> str:
+        """The value contract (docs/sources.md): the first broken rule is the record's reason."""
+        typed = ",\n  ".join(f"{f.typed_sql(f.text_column, bounds.brands)} AS {quote_ident(f.name)}"
+                             for f in self.fields)
         checks = ["WHEN _parse_error IS NOT NULL THEN _parse_error"]
+        floor = self.floor(bounds)
         for f in self.fields:
-            name = quote_ident(f.name)
-            if f.required:
-                checks.append(f"WHEN {f.text_column} IS NULL THEN "
+            name, text = quote_ident(f.name), f.text_column
+            shown = f"left({text}, 200)"
+            if f.required:  # blank is missing: a key of spaces names nothing
+                checks.append(f"WHEN {text} IS NULL OR trim({text}) = '' THEN "
                               f"{quote_literal('missing required field ' + f.name)}")
-            checks.append(
-                f"WHEN {f.text_column} IS NOT NULL AND {name} IS NULL THEN "
-                f"{quote_literal(f'invalid {f.type} in {f.name}: ')} || left({f.text_column}, 200)"
-            )
+            if f.brand and bounds.brands:
+                remedy = (f" is not a brand of {BRAND_CONFIGURATION}: add it there, or correct the file, "
+                          "then land it again")
+                checks.append(f"WHEN {text} IS NOT NULL AND {name} IS NULL THEN "
+                              f"{quote_literal(f.name + ' ')} || {shown} || {quote_literal(remedy)}")
             if f.choices:
-                allowed = ", ".join(quote_literal(c) for c in f.choices)
                 reason = quote_literal(f"{f.name} is not one of {'/'.join(f.choices)}: ")
-                checks.append(f"WHEN {f.text_column} IS NOT NULL AND lower({f.text_column}) NOT IN "
-                              f"({allowed}) THEN {reason} || left({f.text_column}, 200)")
+                checks.append(f"WHEN {text} IS NOT NULL AND {name} IS NULL THEN {reason} || {shown}")
+            if self.format != "csv" and f.type == "VARCHAR" and f.sql is None:
+                # json_transform gives an object or a list as its JSON text: a text field needs text.
+                path = quote_literal("$." + ".".join(f.json_path))
+                reason = quote_literal(f"{f.name} holds JSON, not text: ")
+                checks.append(f"WHEN left({text}, 1) IN ('{{', '[') AND json_type({raw_text}, {path}) "
+                              f"IN ('OBJECT', 'ARRAY') THEN {reason} || {shown}")
+            checks.append(f"WHEN {text} IS NOT NULL AND {name} IS NULL THEN "
+                          f"{quote_literal(f'invalid {f.type} in {f.name}: ')} || {shown}")
+            if f.type in INTEGER_TYPES:  # a cast rounds 1.5 to 2: a count is a whole number or refused
+                checks.append(f"WHEN (contains({text}, '.') OR contains(lower({text}), 'e')) AND "
+                              f"try_cast({text} AS DOUBLE) <> {name} THEN "
+                              f"{quote_literal(f'{f.name} is not a whole number: ')} || {shown}")
+            if f.is_number and not f.signed:
+                checks.append(f"WHEN {name} < 0 THEN {quote_literal(f'{f.name} is negative: ')} || {shown}")
             if f.pattern:
-                checks.append(f"WHEN {f.text_column} IS NOT NULL AND NOT regexp_full_match("
-                              f"{f.text_column}, {quote_literal(f.pattern)}) THEN "
-                              f"{quote_literal(f'{f.name} does not match {f.pattern}: ')} || "
-                              f"left({f.text_column}, 200)")
-            if f.not_future:
-                checks.append(f"WHEN {name} > {now_sql} + {FUTURE_TOLERANCE} THEN "
+                checks.append(f"WHEN {text} IS NOT NULL AND NOT regexp_full_match("
+                              f"{text}, {quote_literal(f.pattern)}) THEN "
+                              f"{quote_literal(f'{f.name} does not match {f.pattern}: ')} || {shown}")
+            if f.is_time:
+                checks.append(f"WHEN {name} < DATE '{floor.isoformat()}' THEN "
+                              f"{quote_literal(f'{f.name} is before {floor.isoformat()}, earlier than ')} || "
+                              f"{quote_literal(self.key + ' can date a record: ')} || {name}::VARCHAR")
+            if f.is_time and f.not_future:
+                checks.append(f"WHEN {name} > {bounds.now_sql} + {FUTURE_TOLERANCE} THEN "
                               f"{quote_literal(f'{f.name} is in the future: ')} || {name}::VARCHAR")
         columns = ", ".join(quote_ident(f.name) for f in self.fields)
         return f"""
-SELECT {columns}, _source_file, _record_no, _extras, _reject_reason, _payload
+SELECT {columns}, _source_file, _record_no, _extras, _reject_reason, _payload, _payload_encoding
 FROM (
   SELECT {columns}, _source_file, _record_no, _skip, _extras, _reject_reason,
-         CASE WHEN _reject_reason IS NOT NULL THEN {raw_text} END AS _payload
+         CASE WHEN _reject_reason IS NOT NULL THEN {raw_text} END AS _payload,
+         CASE WHEN _reject_reason IS NOT NULL THEN coalesce(_encoding, 'utf-8') END AS _payload_encoding
   FROM (
     SELECT *, CASE {' '.join(checks)} END AS _reject_reason
     FROM (SELECT *, {typed} FROM ({records}))

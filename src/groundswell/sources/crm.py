@@ -31,7 +31,7 @@ DEALS = Source(
         Field("stage", "VARCHAR", required=True, choices=DEAL_STAGES),
         Field("amount", "DECIMAL(18,2)", required=True),
         Field("currency", "VARCHAR"),
-        Field("created_at", "TIMESTAMP", required=True, not_future=True),
+        Field("created_at", "TIMESTAMP", required=True),
         Field("closed_at", "TIMESTAMP", doc="empty while the deal is open"),
         Field("owner_department", "VARCHAR", choices=DEPARTMENTS),
         Field("business_unit", "VARCHAR", doc="business unit that owns the deal"),
@@ -63,7 +63,7 @@ CONTACTS = Source(
                                                      "former_customer", "other")),
         Field("segment", "VARCHAR", doc="target segment the marketing plan names (e.g. business, family)"),
         Field("country", "VARCHAR"),
-        Field("created_at", "TIMESTAMP", required=True, not_future=True),
+        Field("created_at", "TIMESTAMP", required=True),
         Field("updated_at", "TIMESTAMP"),
     ),
 )
@@ -84,7 +84,7 @@ ACCOUNTS = Source(
         Field("segment", "VARCHAR"),
         Field("business_unit", "VARCHAR"),
         Field("country", "VARCHAR"),
-        Field("created_at", "TIMESTAMP", not_future=True),
+        Field("created_at", "TIMESTAMP"),
     ),
 )
 
@@ -101,7 +101,7 @@ ORDERS = Source(
         Field("order_id", "VARCHAR", required=True),
         Field("contact_id", "VARCHAR", doc="empty for a guest checkout"),
         Field("account_id", "VARCHAR"),
-        Field("ordered_at", "TIMESTAMP", required=True, not_future=True),
+        Field("ordered_at", "TIMESTAMP", required=True),
         Field("amount", "DECIMAL(18,2)", required=True),
         Field("currency", "VARCHAR"),
         Field("sales_channel", "VARCHAR", doc="web, app, store, phone"),

@@ -18,6 +18,7 @@ from groundswell.sources.base import Field, Source, graph_insight, nested_record
 
 POSTS = Source(
     key="facebook-posts",
+    launched="2004-02-04",  # Facebook's launch
     family="facebook",
     entity="posts",
     description="Posts of the brand's Facebook Pages with reactions, comments, shares and reach.",
@@ -45,7 +46,7 @@ POSTS = Source(
         Field("page_id", "VARCHAR", path="$.from.id", required=True, doc="page that posted"),
         Field("page_name", "VARCHAR", path="$.from.name"),
         Field("message", "VARCHAR"),
-        Field("created_time", "TIMESTAMP", required=True, not_future=True, doc="when it was posted, UTC"),
+        Field("created_time", "TIMESTAMP", required=True, doc="when it was posted, UTC"),
         Field("status_type", "VARCHAR",
               doc="added_photos, added_video, shared_story, mobile_status_update, ..."),
         Field("permalink_url", "VARCHAR"),
@@ -63,6 +64,7 @@ POSTS = Source(
 
 COMMENTS = Source(
     key="facebook-comments",
+    launched="2004-02-04",  # Facebook's launch
     family="facebook",
     entity="comments",
     description="Comments on the Pages' posts: customers' questions and complaints and the Page's replies.",
@@ -91,7 +93,7 @@ COMMENTS = Source(
         Field("parent_id", "VARCHAR", path="$.parent.id",
               doc="the comment this one replies to; empty for a top-level comment"),
         Field("message", "VARCHAR"),
-        Field("created_time", "TIMESTAMP", required=True, not_future=True),
+        Field("created_time", "TIMESTAMP", required=True),
         Field("from_id", "VARCHAR", path="$.from.id", required=True,
               doc="author: a person's app-scoped id, or the Page's id when the Page replies"),
         Field("from_name", "VARCHAR", path="$.from.name"),
@@ -102,6 +104,7 @@ COMMENTS = Source(
 
 MESSAGES = Source(
     key="facebook-messages",
+    launched="2004-02-04",  # Facebook's launch
     family="facebook",
     entity="messages",
     description="Private messages (Messenger) between customers and the Pages.",
@@ -126,7 +129,7 @@ MESSAGES = Source(
         Field("id", "VARCHAR", required=True, doc='message id ("m_...")'),
         Field("conversation_id", "VARCHAR", required=True, doc='thread id ("t_...")'),
         Field("message", "VARCHAR"),
-        Field("created_time", "TIMESTAMP", required=True, not_future=True),
+        Field("created_time", "TIMESTAMP", required=True),
         Field("from_id", "VARCHAR", path="$.from.id", required=True,
               doc="sender: a person's page-scoped id, or the Page's id"),
         Field("from_name", "VARCHAR", path="$.from.name"),

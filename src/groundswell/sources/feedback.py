@@ -46,10 +46,10 @@ ACTIONS = Source(
         Field("owner", "VARCHAR", doc="the person who owns it"),
         Field("status", "VARCHAR", required=True, choices=ACTION_STATUSES,
               doc="open, in_progress, done, or declined (decided not to act; the loop is closed)"),
-        Field("logged_at", "TIMESTAMP", required=True, not_future=True,
+        Field("logged_at", "TIMESTAMP", required=True,
               doc="when the action was taken up"),
-        Field("closed_at", "TIMESTAMP", not_future=True, doc="when it was done or declined"),
-        Field("updated_at", "TIMESTAMP", not_future=True,
+        Field("closed_at", "TIMESTAMP", doc="when it was done or declined"),
+        Field("updated_at", "TIMESTAMP",
               doc="when the row last changed; of two exports of an action, the later change wins"),
     ),
     extra_doc=(

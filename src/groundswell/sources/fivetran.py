@@ -20,10 +20,16 @@ from groundswell.sources.base import Field, Source
 _SYNCED = Field("_fivetran_synced", "TIMESTAMP", required=True, doc="when Fivetran wrote the row")
 
 
+# The platforms' launches: no connector row can date from before its platform.
+_LAUNCHED = {"facebook": "2004-02-04", "instagram": "2010-10-06", "linkedin": "2003-05-05",
+             "twitter": "2006-03-21", "youtube": "2005-02-14"}
+
+
 def _fivetran(key: str, table: str, description: str, pattern: str, natural_key: tuple[str, ...],
               fields: tuple[Field, ...]) -> Source:
     return Source(
         key=f"fivetran-{key}",
+        launched=_LAUNCHED[key.split("-")[0]],
         family="fivetran",
         entity=table,
         description=description,

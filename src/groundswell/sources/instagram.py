@@ -18,6 +18,7 @@ from groundswell.sources.base import Field, Source, graph_insight
 
 MEDIA = Source(
     key="instagram-media",
+    launched="2010-10-06",  # Instagram's launch
     family="instagram",
     entity="media",
     description="Media of the brand's Instagram accounts with likes, comments, reach and saves.",
@@ -47,7 +48,7 @@ MEDIA = Source(
               doc="IMAGE, VIDEO or CAROUSEL_ALBUM"),
         Field("media_product_type", "VARCHAR", doc="FEED, REELS, STORY, AD"),
         Field("permalink", "VARCHAR"),
-        Field("timestamp", "TIMESTAMP", required=True, not_future=True, doc="when it was posted, UTC"),
+        Field("timestamp", "TIMESTAMP", required=True, doc="when it was posted, UTC"),
         Field("like_count", "BIGINT"),
         Field("comments_count", "BIGINT"),
         Field("impressions", "BIGINT", sql=graph_insight("impressions"), keys=("insights",)),

@@ -23,6 +23,7 @@ def _epoch_ms(key: str) -> str:
 
 POSTS = Source(
     key="linkedin-posts",
+    launched="2003-05-05",  # LinkedIn's launch
     family="linkedin",
     entity="posts",
     description="Posts of the brand's LinkedIn Pages.",
@@ -43,7 +44,7 @@ POSTS = Source(
         Field("author", "VARCHAR", required=True, doc="organization URN, urn:li:organization:…"),
         Field("commentary", "VARCHAR", doc="the post's text"),
         Field("created_at", "TIMESTAMP", sql=_epoch_ms("createdAt"), keys=("createdAt",),
-              required=True, not_future=True, doc="createdAt (epoch ms) as UTC"),
+              required=True, doc="createdAt (epoch ms) as UTC"),
         Field("published_at", "TIMESTAMP", sql=_epoch_ms("publishedAt"), keys=("publishedAt",),
               doc="publishedAt (epoch ms) as UTC"),
         Field("lifecycle_state", "VARCHAR", path="$.lifecycleState", doc="PUBLISHED, DRAFT, ..."),
@@ -55,6 +56,7 @@ POSTS = Source(
 
 SHARE_STATISTICS = Source(
     key="linkedin-share-statistics",
+    launched="2003-05-05",  # LinkedIn's launch
     family="linkedin",
     entity="share_statistics",
     description="Lifetime statistics of each LinkedIn post: impressions, clicks, reactions, comments "

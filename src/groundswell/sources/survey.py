@@ -44,7 +44,7 @@ SURVEY = Source(
         Field("business_unit", "VARCHAR", required=True),
         Field("quarter", "VARCHAR", required=True, pattern=r"\d{4}-Q[1-4]", doc="YYYY-Qn, e.g. 2026-Q3"),
         Field("respondent_role", "VARCHAR", doc="e.g. head of marketing"),
-        Field("submitted_at", "TIMESTAMP", required=True, not_future=True),
+        Field("submitted_at", "TIMESTAMP", required=True),
         *(Field(name, "BOOLEAN", doc=question) for name, question in QUESTIONS),
         Field("trained_staff_count", "INTEGER", doc="people trained to speak for the brand on social"),
         Field("social_staff_fte", "DECIMAL(6,2)", doc="full-time equivalents working on social"),

@@ -28,7 +28,7 @@ SESSIONS = Source(
         Field("user_pseudo_id", "VARCHAR", doc="the analytics cookie id"),
         Field("email_sha256", "VARCHAR",
               doc="SHA-256 of the logged-in user's lower-cased e-mail, when logged in"),
-        Field("started_at", "TIMESTAMP", required=True, not_future=True),
+        Field("started_at", "TIMESTAMP", required=True),
         Field("landing_page", "VARCHAR", doc="path of the first page, e.g. /community/t/123"),
         Field("referrer", "VARCHAR"),
         Field("utm_source", "VARCHAR", doc="x, facebook, instagram, linkedin, youtube, newsletter, ..."),

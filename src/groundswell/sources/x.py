@@ -19,6 +19,9 @@ from __future__ import annotations
 
 from groundswell.sources.base import Field, Source
 
+# X ids (tweets, users) are decimal numbers sent as strings.
+ID = r"[0-9]+"
+
 
 def _with_authors_and_media(records: str) -> str:
     """Each tweet with its author (``$.author``) and media types (``$.media_types``)."""
@@ -57,6 +60,7 @@ def _with_authors_and_media(records: str) -> str:
 
 TWEETS = Source(
     key="x-tweets",
+    launched="2006-03-21",  # X (Twitter)'s first tweet
     family="x",
     entity="tweets",
     description="Tweets of the brand's accounts and of the customers who write to them.",
@@ -80,17 +84,17 @@ TWEETS = Source(
 """,
     extra_doc="Unknown tweet fields (edit_history_tweet_ids, attachments, ...) are kept in `_extras`.",
     fields=(
-        Field("id", "VARCHAR", required=True, doc="tweet id (string, as the API sends it)"),
+        Field("id", "VARCHAR", required=True, pattern=ID, doc="tweet id (string, as the API sends it)"),
         Field("text", "VARCHAR", doc="tweet text"),
-        Field("author_id", "VARCHAR", required=True, doc="user id of the author"),
+        Field("author_id", "VARCHAR", required=True, pattern=ID, doc="user id of the author"),
         Field("author_username", "VARCHAR", path="$.author.username",
               doc="author's @handle, from includes.users"),
         Field("author_name", "VARCHAR", path="$.author.name", doc="author's display name"),
         Field("author_followers_count", "BIGINT", path="$.author.public_metrics.followers_count",
               doc="author's followers when fetched (includes.users public_metrics)"),
-        Field("created_at", "TIMESTAMP", required=True, not_future=True, doc="when it was posted, UTC"),
-        Field("conversation_id", "VARCHAR", doc="id of the tweet that started the thread"),
-        Field("in_reply_to_user_id", "VARCHAR", doc="user the tweet replies to"),
+        Field("created_at", "TIMESTAMP", required=True, doc="when it was posted, UTC"),
+        Field("conversation_id", "VARCHAR", pattern=ID, doc="id of the tweet that started the thread"),
+        Field("in_reply_to_user_id", "VARCHAR", pattern=ID, doc="user the tweet replies to"),
         Field("referenced_tweets", "JSON",
               doc='list of {"type", "id"}; type is replied_to, quoted or retweeted'),
         Field("lang", "VARCHAR"),
@@ -133,6 +137,7 @@ def _with_followed_account(records: str) -> str:
 
 FOLLOWERS = Source(
     key="x-followers",
+    launched="2006-03-21",  # X (Twitter)'s first tweet
     family="x",
     entity="followers",
     description="Who follows each brand account: one snapshot of the follower list per fetch.",
@@ -162,11 +167,11 @@ FOLLOWERS = Source(
         "batch."
     ),
     fields=(
-        Field("followed_id", "VARCHAR", required=True, pattern=r"[0-9]+",
+        Field("followed_id", "VARCHAR", required=True, pattern=ID,
               doc="user id of the brand account followed (from the file name)"),
         Field("snapshot_at", "TIMESTAMP", required=True,
               doc="when the list was fetched, UTC (from the file name)"),
-        Field("id", "VARCHAR", required=True, doc="user id of the follower"),
+        Field("id", "VARCHAR", required=True, pattern=ID, doc="user id of the follower"),
         Field("username", "VARCHAR", doc="the follower's @handle"),
         Field("name", "VARCHAR", doc="the follower's display name"),
         Field("followers_count", "BIGINT", path="$.public_metrics.followers_count",

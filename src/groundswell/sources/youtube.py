@@ -21,6 +21,7 @@ from groundswell.sources.base import Field, Source, rows_with_headers
 
 VIDEOS = Source(
     key="youtube-videos",
+    launched="2005-02-14",  # YouTube's launch
     family="youtube",
     entity="videos",
     description="Videos of the brand's YouTube channels with lifetime views, likes and comments.",
@@ -43,7 +44,7 @@ VIDEOS = Source(
         Field("channel_id", "VARCHAR", path="$.snippet.channelId", required=True),
         Field("channel_title", "VARCHAR", path="$.snippet.channelTitle"),
         Field("title", "VARCHAR", path="$.snippet.title"),
-        Field("published_at", "TIMESTAMP", path="$.snippet.publishedAt", required=True, not_future=True),
+        Field("published_at", "TIMESTAMP", path="$.snippet.publishedAt", required=True),
         Field("duration", "VARCHAR", path="$.contentDetails.duration", doc="ISO 8601 duration, PT4M13S"),
         Field("view_count", "BIGINT", path="$.statistics.viewCount"),
         Field("like_count", "BIGINT", path="$.statistics.likeCount"),
@@ -53,6 +54,7 @@ VIDEOS = Source(
 
 VIDEO_ANALYTICS = Source(
     key="youtube-video-analytics",
+    launched="2005-02-14",  # YouTube's launch
     family="youtube",
     entity="video_analytics",
     description="Views, watch time and engagement of each video per day.",
