@@ -221,8 +221,11 @@ def brands(settings: Settings) -> tuple[str, ...]:
     path = settings.project_root / BRAND_CONFIGURATION
     try:
         with open(path, newline="", encoding="utf-8") as f:
-            return tuple(row["brand"].strip() for row in csv.DictReader(f) if row.get("brand", "").strip())
-    except (OSError, KeyError) as exc:
+            rows = csv.DictReader(f)
+            if "brand" not in (rows.fieldnames or ()):
+                raise KeyError("no brand column")
+            return tuple(row["brand"].strip() for row in rows if (row["brand"] or "").strip())
+    except (OSError, KeyError, UnicodeDecodeError) as exc:
         raise LandingError(f"cannot read the brand configuration {path} ({exc}): it lists the brands "
                            "(a `brand` column) that mentions may name") from None
 
