@@ -140,6 +140,11 @@ class Field:
         return tuple(path[2:].split("."))
 
     @property
+    def spellings(self) -> tuple[str, ...]:
+        """CSV header names the field is read from, the preferred first."""
+        return self.column if isinstance(self.column, tuple) else (self.column or self.name,)
+
+    @property
     def text_column(self) -> str:
         return quote_ident(f"{self.name}__text")
 
@@ -442,8 +447,7 @@ class Source:
         texts = []
         used = set(self.ignore_columns)
         for f in self.fields:
-            spellings = f.column if isinstance(f.column, tuple) else (f.column or f.name,)
-            column = next((c for c in spellings if c in header_set), None)
+            column = next((c for c in f.spellings if c in header_set), None)
             if f.sql is not None and set(f.keys) <= header_set:
                 texts.append(f"({f.sql}) AS {f.text_column}")
                 used.update(f.keys)
@@ -482,13 +486,10 @@ class Source:
         """Why a CSV header is not this source's (None when it is): a wrong delimiter, or other
         columns altogether. A header with some of the columns is read; rows lacking a required
         one are refused one by one."""
-        known = {c for f in self.fields
-                 for c in (f.keys if f.sql is not None else
-                           f.column if isinstance(f.column, tuple) else (f.column or f.name,))}
+        known = {c for f in self.fields for c in (f.keys if f.sql is not None else f.spellings)}
         if known & set(header):
             return None
-        expected = ", ".join(f.column[0] if isinstance(f.column, tuple) else (f.column or f.name)
-                             for f in self.fields if f.required and f.sql is None)
+        expected = ", ".join(f.spellings[0] for f in self.fields if f.required and f.sql is None)
         found = ", ".join(header[:8]) + (", …" if len(header) > 8 else "")
         if len(header) == 1:
             for delimiter, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):

@@ -36,8 +36,7 @@ def _from(source: Source, f: Field) -> str:
     if f.sql is not None:
         return "computed"
     if source.format == "csv":
-        spellings = f.column if isinstance(f.column, tuple) else (f.column or f.name,)
-        return "column " + " or ".join(f"`{c}`" for c in spellings)
+        return "column " + " or ".join(f"`{c}`" for c in f.spellings)
     return "`$." + ".".join(f.json_path) + "`"
 
 
@@ -91,8 +90,7 @@ def _example(source: Source) -> str:
         header, row = [], []
         for f in source.fields:
             # A computed field reads the columns it names (keys) from the same row.
-            columns = f.keys if f.sql is not None else (
-                (f.column[0] if isinstance(f.column, tuple) else (f.column or f.name)),)
+            columns = f.keys if f.sql is not None else f.spellings[:1]
             for column in columns:
                 header.append(column)
                 value = _sample(f)
