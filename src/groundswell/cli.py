@@ -278,6 +278,9 @@ def fetch(reader: str, start, end, then_land: bool) -> None:
     environment (GROUNDSWELL_X_BEARER_TOKEN, GROUNDSWELL_FACEBOOK_ACCESS_TOKEN)
     or the Airflow connections groundswell_x / groundswell_facebook.  Without
     --start, fetches what is new since the last run (a cursor per account).
+    With --start/--end, x and facebook also fetch again the accounts' own posts of
+    the GROUNDSWELL_POST_METRICS_WINDOW_DAYS (default 28) before --start, for their
+    current metrics.
     x-followers fetches each account's whole follower list every time (a snapshot).
     """
     from datetime import UTC

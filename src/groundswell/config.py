@@ -84,11 +84,27 @@ class Settings(BaseSettings):
         "implausible (a source whose platform launched later uses its launch, docs/sources.md).",
     )
 
+    post_metrics_window_days: int = Field(
+        default=28,
+        description="Each interval fetch of the X and Facebook readers also re-fetches the brand's own "
+        "posts created this many days before the interval, so their likes, shares and impressions "
+        "stay current (the latest landing of a post wins); 0: only posts created in the interval.",
+    )
+
     snapshots_keep: int = Field(
         default=5, ge=1,
         description="Published snapshots kept under published/snapshots/ (the current one always is): "
         "how far `groundswell rollback` can go back.",
     )
+
+    @field_validator("post_metrics_window_days", mode="before")
+    @classmethod
+    def _whole_days(cls, value: object) -> int:
+        text = str(value).strip()
+        if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
+            raise ValueError(f"GROUNDSWELL_POST_METRICS_WINDOW_DAYS must be a whole number of days, 0 or "
+                             f"more (default 28; 0 re-fetches no older posts), not {value!r}")
+        return int(text)
 
     @field_validator("home", "project_root")
     @classmethod

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from groundswell.config import Settings
 from groundswell.landing import land_interval
 from groundswell.readers import fetch_incremental, fetch_interval, load_cursors, state_path
 from groundswell.readers.facebook import FIELDS
@@ -53,8 +54,9 @@ def test_every_post_is_fetched_once_by_following_paging_next(api, data, settings
     assert len(followed) == result.pages - 2  # every page but each Page's first came from paging.next
     for request in api.requests:  # the next links carry the query; the token is never in a URL
         assert request.params["fields"] == FIELDS
+        # since: the start of the trailing window of posts fetched again (default 28 days)
         assert (request.params["since"], request.params["until"]) == (
-            str(int(START.timestamp())), str(int(END.timestamp())))
+            str(int((START - timedelta(days=28)).timestamp())), str(int(END.timestamp())))
         assert "access_token" not in request.params
         assert request.authorization == f"Bearer {api.facebook_token}"
     folder = settings.landing_dir / "facebook" / "posts" / "dt=2026-10-18"
@@ -63,6 +65,8 @@ def test_every_post_is_fetched_once_by_following_paging_next(api, data, settings
 
 
 def test_an_interval_returns_only_posts_created_inside_it(api, data, settings, waits):
+    """With GROUNDSWELL_POST_METRICS_WINDOW_DAYS=0 no earlier post is asked for again."""
+    settings = Settings(home=settings.home, post_metrics_window_days=0)
     start, end = datetime(2026, 10, 25, tzinfo=UTC), datetime(2026, 10, 28, tzinfo=UTC)
     expected = {p["id"] for posts in data.posts.values() for p in posts.values()
                 if start <= graph_time(p["created_time"]) < end}
@@ -70,6 +74,32 @@ def test_an_interval_returns_only_posts_created_inside_it(api, data, settings, w
     result = fetch_interval("facebook", start, end, settings, policy=waits.policy())
 
     assert sorted(ids_in(result.files)) == sorted(expected) and expected
+    assert {r.params.get("since") for r in api.requests} == {str(int(start.timestamp()))}
+
+
+def test_an_interval_fetches_the_posts_of_the_window_before_it_again(api, data, settings, waits):
+    """A Page's feed holds only its own posts: those of the GROUNDSWELL_POST_METRICS_WINDOW_DAYS
+    before the interval come again with their current counts, in the interval's pages."""
+    settings = Settings(home=settings.home, post_metrics_window_days=3)
+    start, end = datetime(2026, 10, 25, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC)
+    window = start - timedelta(days=3)
+    expected = {p["id"] for posts in data.posts.values() for p in posts.values()
+                if window <= graph_time(p["created_time"]) < end}
+    earlier = {p["id"] for posts in data.posts.values() for p in posts.values()
+               if graph_time(p["created_time"]) < start} & expected
+
+    result = fetch_interval("facebook", start, end, settings, policy=waits.policy())
+
+    ids = ids_in(result.files)
+    assert len(ids) == len(set(ids)) == result.records
+    assert set(ids) == expected and earlier
+    firsts = [r for r in api.requests if "after" not in r.params]
+    assert [(r.path.split("/")[2], r.params["since"], r.params["until"]) for r in firsts] == [
+        (page, str(int(window.timestamp())), str(int(end.timestamp()))) for page in (NORTHWIND, CONTOSO)]
+    assert all(f.parent.name == "dt=2026-10-25" for f in result.files)
+    # Today's pages hold older posts: they land whole, none quarantined for their age.
+    loads = land_interval("facebook-posts", start.date(), end.date(), settings)
+    assert [(r.received, r.landed, r.quarantined) for r in loads] == [(len(ids), len(ids), 0)]
 
 
 @pytest.mark.parametrize(("code", "status"), [(4, 403), (17, 400), (32, 400), (613, 400)])

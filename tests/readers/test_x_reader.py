@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from groundswell.config import Settings
 from groundswell.landing import land_interval
 from groundswell.readers import Account, fetch_incremental, fetch_interval, load_cursors, state_path
 from groundswell.readers.http import ReaderError
@@ -50,8 +51,9 @@ def test_interval_fetches_every_tweet_once_across_pages(api, data, settings, wai
     assert result.pages > 4
     assert any("pagination_token" in r.params for r in api.requests)
     assert all(r.params["max_results"] == "100" for r in api.requests)
-    assert {r.params["start_time"] for r in api.requests} == {"2026-10-18T00:00:00Z"}
-    assert {r.params["end_time"] for r in api.requests} == {"2026-11-01T00:00:00Z"}
+    interval = [r for r in api.requests if "exclude" not in r.params]  # not the window's own posts
+    assert {r.params["start_time"] for r in interval} == {"2026-10-18T00:00:00Z"}
+    assert {r.params["end_time"] for r in interval} == {"2026-11-01T00:00:00Z"}
     # One page per file, named by endpoint, account and run stamp, all in dt=<start date>.
     folder = settings.landing_dir / "x" / "tweets" / "dt=2026-10-18"
     assert landing_files(settings.landing_dir) == set(result.files)
@@ -64,6 +66,8 @@ def test_interval_fetches_every_tweet_once_across_pages(api, data, settings, wai
 
 
 def test_interval_returns_only_tweets_created_inside_it(api, data, settings, waits):
+    """With GROUNDSWELL_POST_METRICS_WINDOW_DAYS=0 no earlier post is asked for again."""
+    settings = Settings(home=settings.home, post_metrics_window_days=0)
     start, end = datetime(2026, 10, 20, tzinfo=UTC), datetime(2026, 10, 21, tzinfo=UTC)
     expected = {t["id"] for tweets in data.tweets.values() for t in tweets.values()
                 if start <= x_time(t["created_at"]) < end}
@@ -71,6 +75,53 @@ def test_interval_returns_only_tweets_created_inside_it(api, data, settings, wai
     result = fetch_interval("x", start, end, settings, policy=waits.policy())
 
     assert sorted(ids_in(result.files)) == sorted(expected) and expected
+    assert {(r.params["start_time"], r.params["end_time"]) for r in api.requests} == {
+        ("2026-10-20T00:00:00Z", "2026-10-21T00:00:00Z")}
+    assert not [r for r in api.requests if "exclude" in r.params]
+
+
+def test_interval_fetches_the_accounts_own_posts_of_the_window_again(api, data, settings, waits):
+    """The timeline's posts of the GROUNDSWELL_POST_METRICS_WINDOW_DAYS before the interval come
+    again, for their current metrics; not the account's replies and retweets (no posts of the
+    brand's), and no mentions (other people's tweets)."""
+    settings = Settings(home=settings.home, post_metrics_window_days=3)
+    start, end = datetime(2026, 10, 25, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC)
+    window = start - timedelta(days=3)
+    brand = data.users[NORTHWIND]
+    reply_to, retweeted = next(iter(data.tweets[("mentions", NORTHWIND)].values())), "1234567890123456789"
+    for n, refs in enumerate([[{"type": "replied_to", "id": reply_to["id"]}],
+                              [{"type": "retweeted", "id": retweeted}]], start=1):
+        when = window + timedelta(hours=n)
+        tid = snowflake(when, 900 + n)
+        data.add_tweet("timeline", NORTHWIND, {
+            "id": tid, "text": f"not a post {n}", "author_id": NORTHWIND, "conversation_id": tid,
+            "created_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "referenced_tweets": refs,
+            **({"in_reply_to_user_id": reply_to["author_id"]} if n == 1 else {}),
+            "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 1, "quote_count": 0,
+                               "bookmark_count": 0, "impression_count": 9}}, author=brand)
+
+    def created(since: datetime, until: datetime, endpoints: tuple[str, ...]) -> list[dict]:
+        return [t for (endpoint, _), tweets in data.tweets.items() if endpoint in endpoints
+                for t in tweets.values() if since <= x_time(t["created_at"]) < until]
+
+    result = fetch_interval("x", start, end, settings, policy=waits.policy())
+
+    earlier = {t["id"] for t in created(window, start, ("timeline",))
+               if not {r["type"] for r in t.get("referenced_tweets", [])} & {"replied_to", "retweeted"}}
+    assert len(earlier) > 10  # the demo's brand posts of three days, not the reply and the retweet
+    ids = ids_in(result.files)
+    assert len(ids) == len(set(ids)) == result.records
+    assert set(ids) == {t["id"] for t in created(start, end, ("timeline", "mentions"))} | earlier
+    refreshes = [r for r in api.requests if "exclude" in r.params]
+    assert {(r.path.split("/")[3], r.path.split("/")[4]) for r in refreshes} == {
+        (NORTHWIND, "tweets"), (CONTOSO, "tweets")}  # one request per account: < 100 posts each
+    for request in refreshes:
+        assert request.params["exclude"] == "replies,retweets"
+        assert (request.params["start_time"], request.params["end_time"]) == (
+            "2026-10-22T00:00:00Z", "2026-10-25T00:00:00Z")
+    # Today's pages hold older posts: they land whole, none quarantined for their age.
+    loads = land_interval("x-tweets", start.date(), end.date(), settings)
+    assert [(r.received, r.landed, r.quarantined) for r in loads] == [(len(ids), len(ids), 0)]
 
 
 def test_rerunning_an_interval_replaces_its_files(api, settings, waits):

@@ -87,3 +87,16 @@ def test_dbt_results_of_a_spark_task_reach_ops_from_its_artifacts(tmp_path):
     con.close()
     assert rows == [("inv-1", "model.groundswell.fct_mentions", "model", "success", None),
                     ("inv-1", "test.groundswell.not_null_x.abc", "test", "fail", 3)]
+
+
+def test_the_post_metrics_window_is_a_whole_number_of_days(tmp_path, monkeypatch):
+    from pydantic import ValidationError
+
+    assert Settings(home=tmp_path).post_metrics_window_days == 28
+    monkeypatch.setenv("GROUNDSWELL_POST_METRICS_WINDOW_DAYS", "0")
+    assert Settings(home=tmp_path).post_metrics_window_days == 0
+    for bad in ("-1", "1.5", "four weeks", ""):
+        monkeypatch.setenv("GROUNDSWELL_POST_METRICS_WINDOW_DAYS", bad)
+        with pytest.raises(ValidationError, match="GROUNDSWELL_POST_METRICS_WINDOW_DAYS must be a whole "
+                           "number of days, 0 or more"):
+            Settings(home=tmp_path)

@@ -17,11 +17,16 @@ Two ways to choose what to fetch:
 - :func:`fetch_interval`: a fixed time window (the daily Airflow run, a
   backfill), written into ``dt=<start date>`` under names stamped with the
   start, so re-running the same window replaces its files.  It neither reads
-  nor moves the cursor.
+  nor moves the cursor.  It also fetches again the brand's own posts created
+  in the ``GROUNDSWELL_POST_METRICS_WINDOW_DAYS`` (default 28) before the
+  window (a reader's ``refreshed_endpoints``), into the same pages: their
+  metrics keep growing after the day they were posted, and the latest landing
+  of a post is the one staging keeps.
 - :func:`fetch_incremental`: everything after the cursor of each account's
   endpoint (X: newest tweet id → ``since_id``; Facebook: newest
   ``created_time`` → ``since``), written into ``dt=<today UTC>``.  The first
-  run, with no cursor, fetches all the API gives.
+  run, with no cursor, fetches all the API gives.  It fetches no post twice,
+  so it refreshes no metrics: schedule interval runs for that.
 
 Run one instance of a reader at a time (in Airflow: ``max_active_runs=1`` or a
 pool of one): runs of the same reader share its state file.
@@ -36,7 +41,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -60,11 +65,15 @@ class Reader(Protocol):
     source_key: str
     platform: str
     endpoints: tuple[str, ...]
+    # The endpoints of the brand's own posts, whose metrics an interval run fetches again for
+    # GROUNDSWELL_POST_METRICS_WINDOW_DAYS (``pages(refresh_from=...)``).
+    refreshed_endpoints: tuple[str, ...]
 
     def connect(self, policy: RetryPolicy | None = None) -> ApiClient: ...
 
     def pages(self, client: ApiClient, account_id: str, endpoint: str, *, cursor: str | None = None,
-              start: datetime | None = None, end: datetime | None = None) -> Iterator[Page]: ...
+              start: datetime | None = None, end: datetime | None = None,
+              refresh_from: datetime | None = None) -> Iterator[Page]: ...
 
     def advance(self, cursor: str | None, page: Page) -> str | None: ...
 
@@ -154,7 +163,8 @@ def save_cursors(reader_name: str, cursors: dict[str, str], settings: Settings) 
 def fetch_interval(reader_name: str, start: datetime, end: datetime, settings: Settings | None = None,
                    *, accounts: list[Account] | None = None, policy: RetryPolicy | None = None
                    ) -> FetchResult:
-    """Fetch what was posted in ``[start, end)`` into ``dt=<start date>``.
+    """Fetch what was posted in ``[start, end)`` into ``dt=<start date>``, and the brand's own
+    posts of the ``post_metrics_window_days`` before ``start`` again, for their current metrics.
 
     Naive datetimes are taken as UTC.  The cursor is left alone: a backfill of
     an old window must not make the incremental run skip what came after it.
@@ -162,8 +172,11 @@ def fetch_interval(reader_name: str, start: datetime, end: datetime, settings: S
     start, end = _utc(start), _utc(end)
     if start >= end:
         raise ReaderError(f"empty interval: start {start.isoformat()} is not before end {end.isoformat()}")
-    return _run(get_reader(reader_name), settings or get_settings(), accounts, policy,
-                partition=start.date(), stamp=start, cursors=None, start=start, end=end)
+    settings = settings or get_settings()
+    window = settings.post_metrics_window_days
+    return _run(get_reader(reader_name), settings, accounts, policy,
+                partition=start.date(), stamp=start, cursors=None, start=start, end=end,
+                refresh_from=start - timedelta(days=window) if window else None)
 
 
 def fetch_incremental(reader_name: str, settings: Settings | None = None, *,
@@ -185,7 +198,8 @@ def _utc(ts: datetime) -> datetime:
 
 def _run(reader: Reader, settings: Settings, accounts: list[Account] | None, policy: RetryPolicy | None,
          *, partition: date, stamp: datetime, cursors: dict[str, str] | None,
-         start: datetime | None = None, end: datetime | None = None) -> FetchResult:
+         start: datetime | None = None, end: datetime | None = None,
+         refresh_from: datetime | None = None) -> FetchResult:
     accounts = accounts if accounts is not None else brand_accounts(reader.platform, settings)
     folder = partition_dir(settings, get_source(reader.source_key), partition)
     run_stamp = stamp.strftime("%Y%m%dT%H%M%S")
@@ -207,7 +221,9 @@ def _run(reader: Reader, settings: Settings, accounts: list[Account] | None, pol
                     prefixes.append(prefix)
                     pages = reader.pages(client, account.account_id, endpoint,
                                          cursor=cursors.get(key) if cursors is not None else None,
-                                         start=start, end=end)
+                                         start=start, end=end,
+                                         refresh_from=refresh_from if endpoint in reader.refreshed_endpoints
+                                         else None)
                     # X sends no "data" at all when nothing matched; landing would quarantine such
                     # a page as "not an API response page", so empty pages are not written.
                     got, number = 0, 0

@@ -6,6 +6,11 @@ from the API's host (the token is only ever sent to that host).  The cursor of
 a Page is the newest ``created_time`` seen; ``since`` is given in epoch
 seconds and is inclusive, so an incremental run fetches the newest post of the
 last run again (never one less): staging keeps the latest landing of a post.
+
+An interval run asks from ``refresh_from`` on, the start of the trailing
+window before the interval: a Page's feed holds only its own posts, whose
+reactions, comments, shares and insights keep growing for weeks, so every
+post of the window is fetched again with its current counts.
 """
 
 from __future__ import annotations
@@ -43,24 +48,27 @@ class FacebookReader:
     source_key = "facebook-posts"
     platform = "facebook"  # rows of dbt/seeds/brand_accounts.csv this reader fetches
     endpoints = ("posts",)
+    refreshed_endpoints = ("posts",)  # the Page's own posts: all of them
 
     def connect(self, policy: RetryPolicy | None = None) -> ApiClient:
         base = os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
         return ApiClient(base, CREDENTIALS.token(), CREDENTIALS, policy)
 
     def pages(self, client: ApiClient, account_id: str, endpoint: str, *, cursor: str | None = None,
-              start: datetime | None = None, end: datetime | None = None) -> Iterator[Page]:
+              start: datetime | None = None, end: datetime | None = None,
+              refresh_from: datetime | None = None) -> Iterator[Page]:
         """Every page of a Page's posts, newest first.
 
         ``cursor`` (a ``created_time``) asks for posts from then on; ``start``/``end``
-        become ``since``/``until``.
+        become ``since``/``until``; ``refresh_from`` (with ``start``), when earlier, is
+        ``since`` instead: the posts of ``[refresh_from, start)`` come again too.
         """
         posts_url = client.url(f"{account_id}/posts")
         query: dict[str, str | int] = {"fields": FIELDS, "limit": PAGE_SIZE}
         if cursor:
             query["since"] = epoch(created_time(cursor))
         if start is not None:
-            query["since"] = epoch(start)
+            query["since"] = epoch(min(start, refresh_from) if refresh_from is not None else start)
         if end is not None:
             query["until"] = epoch(end)
         url: str = posts_url

@@ -6,7 +6,8 @@ posts (:class:`ReplayData`, e.g. the demo generator's data):
 
 - X: ``GET /2/users/{id}/tweets`` and ``/mentions``, newest first, with
   ``max_results`` (5-100), ``pagination_token``/``meta.next_token``,
-  ``since_id``, ``start_time`` (inclusive), ``end_time`` (exclusive);
+  ``since_id``, ``start_time`` (inclusive), ``end_time`` (exclusive),
+  ``exclude=replies,retweets`` (the timeline only, as X has it);
   ``includes.users``/``includes.media`` per page for the tweets on it; only
   the requested ``tweet.fields``/``expansions``; ``{"meta": {"result_count": 0}}``
   and no ``data`` when nothing matches, as X does.
@@ -374,6 +375,9 @@ class ReplayServer:
             before_id = _decode_x_token(params["pagination_token"]) if "pagination_token" in params else None
             start = _param_time(params, "start_time")
             end = _param_time(params, "end_time")
+            exclude = {e for e in params.get("exclude", "").split(",") if e}
+            if exclude and (endpoint != "timeline" or not exclude <= {"replies", "retweets"}):
+                raise ValueError(f"exclude={params['exclude']!r}")
         except (ValueError, KeyError) as exc:
             return 400, {"errors": [{"message": f"invalid parameter: {exc}"}], "title": "Invalid Request",
                          "detail": "One or more parameters to your request was invalid.",
@@ -381,8 +385,11 @@ class ReplayServer:
 
         def wanted(t: Json) -> bool:
             tid, created = int(t["id"]), x_time(t["created_at"])
+            kinds = {r.get("type") for r in t.get("referenced_tweets") or []}
             return ((since_id is None or tid > since_id) and (before_id is None or tid < before_id)
-                    and (start is None or created >= start) and (end is None or created < end))
+                    and (start is None or created >= start) and (end is None or created < end)
+                    and not ("replies" in exclude and ("replied_to" in kinds or t.get("in_reply_to_user_id")))
+                    and not ("retweets" in exclude and "retweeted" in kinds))
 
         matching = sorted((t for t in self.data.tweets.get((endpoint, user_id), {}).values() if wanted(t)),
                           key=lambda t: int(t["id"]), reverse=True)

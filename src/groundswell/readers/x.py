@@ -5,6 +5,12 @@ reads (authors and media from ``includes``) and walked with
 ``meta.next_token`` → ``pagination_token``.  The cursor of an account's
 endpoint is the newest tweet id seen; X's ``since_id`` is exclusive, so an
 incremental run asks for exactly the tweets after it.
+
+An interval run also walks the timeline a second time, for the account's own
+posts created in the trailing window before the interval (``refresh_from``),
+with ``exclude=replies,retweets``: their ``public_metrics`` keep growing for
+weeks, and replies and retweets are not posts of the brand's (the posts mart
+leaves them out), so they are not paid for again.
 """
 
 from __future__ import annotations
@@ -21,6 +27,9 @@ CREDENTIALS = Credentials(api="X API", env_var="GROUNDSWELL_X_BEARER_TOKEN", con
 
 # Endpoint name (used in file names and cursor keys) → path under the base URL.
 ENDPOINTS = {"timeline": "users/{id}/tweets", "mentions": "users/{id}/mentions"}
+# The brand's own posts, fetched again for their metrics; mentions are other people's tweets.
+REFRESHED = ("timeline",)
+REFRESH_EXCLUDE = "replies,retweets"
 PAGE_SIZE = 100  # the most both endpoints give per page
 FOLLOWERS_PAGE_SIZE = 1000  # the most the followers endpoint gives per page
 
@@ -62,17 +71,21 @@ class XReader:
     source_key = "x-tweets"
     platform = "x"  # rows of dbt/seeds/brand_accounts.csv this reader fetches
     endpoints = tuple(ENDPOINTS)
+    refreshed_endpoints = REFRESHED
 
     def connect(self, policy: RetryPolicy | None = None) -> ApiClient:
         base = os.environ.get(BASE_URL_ENV, "").strip() or DEFAULT_BASE_URL
         return ApiClient(base, CREDENTIALS.token(), CREDENTIALS, policy)
 
     def pages(self, client: ApiClient, account_id: str, endpoint: str, *, cursor: str | None = None,
-              start: datetime | None = None, end: datetime | None = None) -> Iterator[Page]:
+              start: datetime | None = None, end: datetime | None = None,
+              refresh_from: datetime | None = None) -> Iterator[Page]:
         """Every page of one endpoint of one account, newest first.
 
         ``cursor`` (a tweet id) asks for newer tweets only; ``start``/``end``
         bound ``created_at`` (start inclusive, end exclusive, as X does).
+        ``refresh_from`` (with ``start``): then the account's own posts created in
+        ``[refresh_from, start)`` again, without replies and retweets.
         """
         url = client.url(ENDPOINTS[endpoint].format(id=account_id))
         params: dict[str, str | int] = dict(QUERY)
@@ -83,6 +96,10 @@ class XReader:
         if end is not None:
             params["end_time"] = rfc3339(end)
         yield from _walk(client, url, params, f"{endpoint} of user {account_id}")
+        if refresh_from is not None and start is not None and refresh_from < start:
+            older: dict[str, str | int] = dict(QUERY, exclude=REFRESH_EXCLUDE,
+                                               start_time=rfc3339(refresh_from), end_time=rfc3339(start))
+            yield from _walk(client, url, older, f"the earlier posts of user {account_id}")
 
     @staticmethod
     def advance(cursor: str | None, page: Page) -> str | None:
@@ -109,6 +126,7 @@ class XFollowersReader:
     source_key = "x-followers"
     platform = "x"
     endpoints = ("followers",)
+    refreshed_endpoints = ()
     connect = XReader.connect
 
     @staticmethod
@@ -116,7 +134,8 @@ class XFollowersReader:
         return account.account_id
 
     def pages(self, client: ApiClient, account_id: str, endpoint: str, *, cursor: str | None = None,
-              start: datetime | None = None, end: datetime | None = None) -> Iterator[Page]:
+              start: datetime | None = None, end: datetime | None = None,
+              refresh_from: datetime | None = None) -> Iterator[Page]:
         url = client.url(f"users/{account_id}/followers")
         params: dict[str, str | int] = {"max_results": FOLLOWERS_PAGE_SIZE, "user.fields": "public_metrics"}
         yield from _walk(client, url, params, f"the followers of user {account_id}")
