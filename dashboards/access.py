@@ -56,6 +56,8 @@ RULES: dict[str, str] = {
     "marts.fct_care_messages": _account_unit(_CARE_PLATFORM),
     "marts.fct_care_conversations": _account_unit(_CARE_PLATFORM),
     "marts.agg_care_daily": _account_unit(_CARE_PLATFORM),
+    "marts.agg_care_coverage": _account_unit(_CARE_PLATFORM),
+    "marts.agg_care_coverage_batches": _account_unit(_CARE_PLATFORM),
     "marts.agg_fan_quality": _account_unit("r.channel"),
     # rows carrying the unit
     "marts.fct_maturity_stage": UNIT_COLUMN,

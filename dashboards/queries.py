@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from dashboards.data import cached
+from groundswell.sources.base import BRAND_CONFIGURATION
 
 #: Time grains the UI may ask for, mapped to the dim_date column that holds them.
 GRAINS = {"day": "date_day", "week": "week_start", "month": "month_start"}
@@ -241,6 +242,26 @@ def care_options(con: duckdb.DuckDBPyConnection) -> CareOptions:
     channels = [r[0] for r in con.execute(
         f"select distinct channel from {CARE_MART} order by channel").fetchall()]
     return CareOptions(True, first, last, brands, channels, as_of, snap)
+
+
+COVERAGE_MART = "marts.agg_care_coverage"
+COVERAGE_COLUMNS = ("brand", "channel", "brand_replies", "orphan_replies", "orphan_reply_share",
+                    "threads_incomplete")
+
+
+@cached
+def care_incomplete_threads(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
+    """The brand × channel pairs of the filters whose threads are incomplete (agg_care_coverage:
+    most brand replies answer a message that is not in the data), over all the data landed:
+    the period does not change it. Empty for a snapshot published before the mart."""
+    if not _has_table(con, COVERAGE_MART):
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    brands, brand_params = _any_of("brand", f.brands)
+    channels, channel_params = _any_of("channel", f.channels)
+    return con.execute(
+        f"select {', '.join(COVERAGE_COLUMNS)} from {COVERAGE_MART} "
+        f"where threads_incomplete{brands}{channels} order by brand_replies desc, brand, channel",
+        [*brand_params, *channel_params]).df()
 
 
 #: The column each care mart's period filter applies to.
@@ -638,7 +659,8 @@ def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT
     """The headline numbers of one model over the filters: the sums, ROI and ROAS from them.
     Sums of an empty slice are 0; ROI and ROAS None where their denominator is 0."""
     where, params = _roi_where(f)
-    sums = ",\n            ".join(f"coalesce(sum({c}), 0) as {c}" for c in ROI_SUMS)
+    # exact sums of the mart's decimals (docs/metrics.md#exact-money), as floats for the page
+    sums = ",\n            ".join(f"coalesce(sum({c}), 0)::double as {c}" for c in ROI_SUMS)
     row = con.execute(
         f"""
         select
@@ -1133,11 +1155,41 @@ def health_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame
                        "order by finished_at desc nulls last limit ?", [int(limit)]).df()
 
 
+def health_unknown_brands(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Records quarantined because the brand they name is not configured (the value contract of
+    brand fields: docs/sources.md, "Value contracts"), per source and reason, the most first."""
+    return con.execute("""
+        select source, reason, records from ops.quarantine_summary
+        where reason like ? order by records desc, source, reason""",
+                       [f"% is not a brand of {BRAND_CONFIGURATION}:%"]).df()
+
+
 def health_quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Records set aside per source and reason, the most first."""
     return con.execute("""
         select source, reason, records, first_quarantined_at, last_quarantined_at
         from ops.quarantine_summary order by records desc, source, reason""").df()
+
+
+def health_coverage(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    """Brand × channel pairs with replies whose parent is not in the data, incomplete ones first
+    (agg_care_coverage); empty for a snapshot published before the mart."""
+    if not _has_table(con, COVERAGE_MART):
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    return con.execute(f"select {', '.join(COVERAGE_COLUMNS)} from {COVERAGE_MART} "
+                       "where orphan_replies > 0 order by threads_incomplete desc, orphan_replies desc, "
+                       f"brand, channel limit {int(limit)}").df()
+
+
+def health_coverage_batches(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    """The latest batches that brought orphan replies, per brand and channel
+    (agg_care_coverage_batches)."""
+    if not _has_table(con, "marts.agg_care_coverage_batches"):
+        return pd.DataFrame()
+    return con.execute(
+        "select loaded_at, source, batch_id, brand, channel, brand_replies, orphan_replies "
+        "from marts.agg_care_coverage_batches where orphan_replies > 0 "
+        f"order by loaded_at desc, orphan_replies desc, brand, channel limit {int(limit)}").df()
 
 
 def health_gate(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -4,6 +4,11 @@ import great_expectations as gx
 
 from groundswell.quality import Suite
 
+#: A brand's first or last mention is stray when the empty hours between it and the next are more
+#: than this many days and more than the rest of its span: one record would then more than double
+#: the brand's rows of marts.agg_mentions_hourly (every hour of its span is a row).
+STRAY_GAP_DAYS = 90
+
 SUITES = [
     Suite(
         name="marts.fct_post_performance",
@@ -117,13 +122,18 @@ SUITES = [
     ),
     Suite(
         name="marts.fct_attribution",
-        description="Per conversion and model the weights sum to 1; weights between 0 and 1.",
+        description="Per conversion and model the weights sum to exactly 1 and the credit to exactly "
+        "the conversion's revenue and pipeline (decimals: docs/metrics.md#exact-money); weights "
+        "between 0 and 1.",
         query="""
-            select conversion_id || '/' || model as conversion_model, model,
-                   count(*) as touches, min(weight) as min_weight, max(weight) as max_weight,
-                   sum(weight) - 1 as weight_sum_error
-            from marts.fct_attribution
-            group by conversion_id, model
+            select a.conversion_id || '/' || a.model as conversion_model, a.model,
+                   count(*) as touches, min(a.weight) as min_weight, max(a.weight) as max_weight,
+                   sum(a.weight) - 1 as weight_sum_error,
+                   sum(a.credited_revenue) = any_value(c.revenue)
+                       and sum(a.credited_pipeline) = any_value(c.pipeline) as credit_adds_up
+            from marts.fct_attribution as a
+            inner join marts.fct_conversions as c using (conversion_id)
+            group by a.conversion_id, a.model
         """,
         expectations=lambda: [
             gx.expectations.ExpectColumnValuesToBeUnique(column="conversion_model"),
@@ -131,9 +141,10 @@ SUITES = [
                 column="model",
                 value_set=["first_touch", "last_touch", "linear", "position_based", "time_decay"]),
             gx.expectations.ExpectColumnValuesToBeBetween(column="min_weight", min_value=0),
-            gx.expectations.ExpectColumnValuesToBeBetween(column="max_weight", max_value=1 + 1e-9),
+            gx.expectations.ExpectColumnValuesToBeBetween(column="max_weight", max_value=1),
             gx.expectations.ExpectColumnValuesToBeBetween(
-                column="weight_sum_error", min_value=-1e-9, max_value=1e-9),
+                column="weight_sum_error", min_value=0, max_value=0),
+            gx.expectations.ExpectColumnValuesToBeInSet(column="credit_adds_up", value_set=[True]),
         ],
     ),
     Suite(
@@ -202,6 +213,59 @@ SUITES = [
             gx.expectations.ExpectColumnValuesToBeInSet(column="counts_add_up", value_set=[True]),
             gx.expectations.ExpectColumnValuesToBeBetween(column="net_sentiment", min_value=-1, max_value=1),
             gx.expectations.ExpectColumnValuesToBeBetween(column="share_of_voice", min_value=0, max_value=1),
+        ],
+    ),
+    Suite(
+        name="marts.agg_mentions_hourly.spine",
+        description="Per brand, the hourly rows are exactly what its mentions allow (every hour "
+        "from its first mention to its last); no lone mention far from the others stretches the "
+        f"span: an empty lead-in or tail longer than {STRAY_GAP_DAYS} days and than the rest of "
+        "the span.",
+        query=f"""
+            with spans as (
+                select brand,
+                       date_trunc('hour', min(mentioned_at)) as first_hour,
+                       date_trunc('hour', max(mentioned_at)) as last_hour,
+                       min(mentioned_at, 2) as first_two,  -- ascending
+                       max(mentioned_at, 2) as last_two,   -- descending
+                       count(*) as mentions
+                from marts.fct_mentions
+                where brand is not null and mentioned_at is not null
+                group by brand
+            ), mart as (
+                select brand, count(*) as hour_rows from marts.agg_mentions_hourly group by brand
+            ), judged as (
+                select coalesce(s.brand, m.brand) as brand, m.hour_rows, s.first_two, s.last_two,
+                       date_diff('hour', s.first_hour, s.last_hour) + 1 as allowed_rows,
+                       date_diff('hour', s.first_two[1], s.first_two[2]) as lead_gap_hours,
+                       date_diff('hour', s.last_two[2], s.last_two[1]) as tail_gap_hours
+                from spans as s full outer join mart as m using (brand)
+            )
+            select brand, hour_rows, allowed_rows,
+                   case
+                       when hour_rows is distinct from allowed_rows then format(
+                           'marts.agg_mentions_hourly holds {{}} hours of {{}}, its mentions allow '
+                           || '{{}} (first to last hour): rebuild it with groundswell build '
+                           || '--full-refresh', coalesce(hour_rows, 0), brand, coalesce(allowed_rows, 0))
+                       when lead_gap_hours > greatest({STRAY_GAP_DAYS * 24}, allowed_rows - lead_gap_hours)
+                           then format(
+                           '{{}}''s first mention ({{}}) lies {{}} days before its next: a stray '
+                           || 'timestamp stretches the hourly mart by {{}} empty hours. See it: '
+                           || 'groundswell sql "select * from marts.fct_mentions where brand = '
+                           || '''{{}}'' order by mentioned_at limit 2"; correct it and land it again',
+                           brand, first_two[1], lead_gap_hours // 24, lead_gap_hours, brand)
+                       when tail_gap_hours > greatest({STRAY_GAP_DAYS * 24}, allowed_rows - tail_gap_hours)
+                           then format(
+                           '{{}}''s last mention ({{}}) lies {{}} days after the one before: a stray '
+                           || 'timestamp stretches the hourly mart by {{}} empty hours. See it: '
+                           || 'groundswell sql "select * from marts.fct_mentions where brand = '
+                           || '''{{}}'' order by mentioned_at desc limit 2"; correct it and land it again',
+                           brand, last_two[1], tail_gap_hours // 24, tail_gap_hours, brand)
+                   end as violation
+            from judged
+        """,
+        expectations=lambda: [
+            gx.expectations.ExpectColumnValuesToBeNull(column="violation"),
         ],
     ),
     Suite(

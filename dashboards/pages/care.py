@@ -127,6 +127,7 @@ def layout(**_query) -> html.Div:
                 html.Div(f"Open messages judged as of {options.as_of:%Y-%m-%d %H:%M} UTC (as_of)"),
             ], className="text-muted text-end small", id="care-snapshot"), md=6),
         ], className="align-items-center"),
+        html.Div(id="care-coverage"),
         dbc.Row([
             dbc.Col([dbc.Label("Received between (UTC)"), dcc.DatePickerRange(
                 id="care-dates", min_date_allowed=options.first_date,
@@ -252,6 +253,38 @@ def update(start_date, end_date, brands, channels):
          if opened else ""),
         figures.sla_trend(trend), figures.backlog_bars(backlog), figures.backlog_trend(daily),
     )
+
+
+#: At most this many brand × channel pairs are named in the coverage warning.
+COVERAGE_NAMED = 5
+
+
+def coverage_warning(incomplete) -> dbc.Alert | None:
+    """The warning for brands whose threads are incomplete (marts.agg_care_coverage), or None."""
+    if incomplete.empty:
+        return None
+    label = figures.CHANNEL_LABELS.get
+    named = [html.Li(f"Threads incomplete for {r.brand} on {label(r.channel, r.channel)}: "
+                     f"{r.orphan_replies:,} of {r.brand_replies:,} brand replies have no parent in the data.")
+             for r in incomplete.head(COVERAGE_NAMED).itertuples(index=False)]
+    more = len(incomplete) - COVERAGE_NAMED
+    return dbc.Alert([
+        html.Strong("The threads below are incomplete: a sampled or partial export? "),
+        "Most of these brands' replies answer a customer message that is not in the data, so the "
+        "message they answer is not counted and response rates and SLA figures here understate "
+        "their care. Land the full conversations to fix it.",
+        html.Ul(named + ([html.Li(f"and {more:,} more: Data health lists them all.")] if more > 0 else []),
+                className="mb-0 mt-2"),
+    ], color="warning", id="care-coverage-warning")
+
+
+@callback(Output("care-coverage", "children"), Input("care-brands", "value"),
+          Input("care-channels", "value"))
+def update_coverage(brands, channels):
+    # coverage is over all the data landed: the period does not change it
+    f = _filters(None, None, brands, channels)
+    with snapshot() as con:
+        return coverage_warning(queries.care_incomplete_threads(con, f))
 
 
 def _response_table(df) -> html.Div:

@@ -2,7 +2,8 @@
 are, what the last runs landed, set aside and tested, what the gate checked, which alerts went out.
 
 Everything comes from the snapshot's ``ops`` schema (``groundswell.ops``; docs/operations.md,
-"Where to look when something fails").
+"Where to look when something fails"), except thread coverage: ``marts.agg_care_coverage`` and
+``marts.agg_care_coverage_batches`` (care replies whose parent is not in the data).
 """
 
 from __future__ import annotations
@@ -49,6 +50,25 @@ def _card(card_id: str, title: str, value: str, note: str, color: str) -> dbc.Co
     ])), md=3)
 
 
+def _coverage(coverage, batches) -> list:
+    """The care threads whose parents are missing: a warning per incomplete brand and channel,
+    the pairs, and the batches that brought the orphan replies."""
+    if coverage.empty:
+        return [html.P("Every brand reply in the data answers a message that is in it.",
+                       id="health-coverage-complete", className="text-muted")]
+    incomplete = coverage[coverage["threads_incomplete"]]
+    return [
+        *([dbc.Alert([html.Div(f"threads incomplete: {r.orphan_replies:,} of {r.brand_replies:,} "
+                               f"brand replies of {r.brand} ({r.channel}) have no parent in the data")
+                      for r in incomplete.itertuples(index=False)],
+                     color="warning", id="health-coverage-warning")] if len(incomplete) else []),
+        _grid("health-coverage", coverage),
+        html.H6("Batches that brought replies without their parent",
+                title="marts.agg_care_coverage_batches, latest first"),
+        _grid("health-coverage-batches", batches),
+    ]
+
+
 def layout(**_query) -> html.Div:
     try:
         with snapshot() as con:
@@ -58,9 +78,12 @@ def layout(**_query) -> html.Div:
             freshness = queries.health_freshness(con)
             runs = queries.health_runs(con)
             quarantine = queries.health_quarantine(con)
+            unknown_brands = queries.health_unknown_brands(con)
             gate = queries.health_gate(con)
             failures = queries.health_failures(con)
             alerts = queries.health_alerts(con)
+            coverage = queries.health_coverage(con)
+            coverage_batches = queries.health_coverage_batches(con)
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="health-missing")
 
@@ -92,7 +115,17 @@ def layout(**_query) -> html.Div:
         _grid("health-runs", runs),
         html.H4("Quarantined records", title="ops.quarantine_summary: the payloads stay in the writer's "
                 f"raw.quarantine ({summary['quarantined_7d']:,} in the last 7 days of landing)"),
+        *([dbc.Alert([
+            html.Div(f"Unknown brands: {unknown_brands['records'].sum():,} quarantined records name a "
+                     "brand that is not configured. Add it to dbt/seeds/brands.csv (or correct the "
+                     "files), then land them again."),
+            html.Ul([html.Li(f"{r.source}: {r.records:,} × {r.reason.split(':')[0]}")
+                     for r in unknown_brands.head(10).itertuples(index=False)], className="mb-0"),
+        ], color="warning", id="health-unknown-brands")] if len(unknown_brands) else []),
         _grid("health-quarantine", quarantine),
+        html.H4("Thread coverage", title="marts.agg_care_coverage: brand replies whose parent "
+                "(the message they answer) is not in the data; threads_incomplete when most are"),
+        *_coverage(coverage, coverage_batches),
         html.H4("Validation gate of this snapshot", title="ops.validation_results"),
         _grid("health-gate-suites", gate),
         html.H4("dbt failures and warnings", title="ops.dbt_results"),

@@ -4,8 +4,9 @@
     (cross_engine_marts.sql: calendars, time zones, seconds between instants, ordered lists and
     structs; cross_engine_care.sql: business intervals and clocks, local time to UTC, reply
     chains; cross_engine_listening.sql: ordered aggregates, hour series, exact sums, windowed
-    medians). Everything else in the models is SQL
-    both engines read alike: `::` casts to string, bigint, double, date, timestamp; QUALIFY;
+    medians; cross_engine_money.sql: exact decimal division, time decay in decimals). Everything
+    else in the models is SQL both engines read alike: `::` casts to string, bigint, double,
+    date, timestamp; QUALIFY;
     `* except (...)`; max_by / min_by; median; percentile_cont ... within group; count(*) filter;
     lateral column aliases; group by all. -#}
 

@@ -83,8 +83,8 @@ def test_roi_page_shows_the_mart_and_exports_the_campaigns(server, published_hom
     page.locator("#roi-waterfall .js-plotly-plot").wait_for(timeout=30_000)
     fall, beside = figure_data(page, "roi-waterfall")
     assert fall["type"] == "waterfall" and fall["x"][-2:] == ["cost", "net value"]
-    assert fall["y"][-1] == pytest.approx(value - cost)
-    assert beside["x"] == [figures.PIPELINE_LABEL] and beside["y"] == pytest.approx([pipeline])
+    assert fall["y"][-1] == pytest.approx(float(value - cost))  # the mart's sums: DECIMAL
+    assert beside["x"] == [figures.PIPELINE_LABEL] and beside["y"] == pytest.approx([float(pipeline)])
 
     # The campaign table: one row per department × channel × campaign of the model.
     page.locator("#roi-campaigns .ag-row").first.wait_for(timeout=30_000)
@@ -112,7 +112,7 @@ def test_roi_page_shows_the_mart_and_exports_the_campaigns(server, published_hom
     assert reader.fieldnames == list(queries.CAMPAIGN_COLUMNS)
     assert len(exported) == s_rows
     assert {r["department"] for r in exported} == {"service"}
-    assert sum(float(r["cost"]) for r in exported) == pytest.approx(s_cost)
+    assert sum(float(r["cost"]) for r in exported) == pytest.approx(float(s_cost))
     assert {r["model"] for r in exported} == {"linear"}
     page.locator("#roi-export-status").filter(has_text=f"Exported {s_rows:,} rows").wait_for(
         timeout=10_000)

@@ -112,7 +112,7 @@ def test_revenue_and_pipeline_are_the_attributions_credit(use_published_home):
     """On the published snapshot, each model's attributed revenue and pipeline are the credited
     revenue and pipeline of marts.fct_attribution (the mart it is built from)."""
     with published(use_published_home) as con:
-        credit = con.execute("select model, sum(credited_revenue), sum(credited_pipeline) "
+        credit = con.execute("select model, sum(credited_revenue)::double, sum(credited_pipeline)::double "
                              "from marts.fct_attribution group by model").fetchall()
         assert {m for m, *_ in credit} == set(queries.ROI_MODELS)
         for model, revenue, pipeline in credit:

@@ -4,7 +4,12 @@ independent computations on the published marts."""
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -12,6 +17,26 @@ from groundswell.warehouse import connect, published
 from tests.conftest import make_settings
 
 MODELS = {"first_touch", "last_touch", "linear", "position_based", "time_decay"}
+
+#: Every money column of the ROI marts, with its type (docs/metrics.md#exact-money): amounts to the
+#: cent, attributed amounts to 6 places, weights to 12, ratios to 6. No DOUBLE: a float sum follows
+#: row order, and two builds of the same data would differ in the last bits.
+AMOUNT, ATTRIBUTED = "DECIMAL(18,2)", "DECIMAL(38,6)"
+WEIGHT, RATIO = "DECIMAL(13,12)", "DECIMAL(38,6)"
+MONEY = {
+    "fct_conversions": {"revenue": AMOUNT, "pipeline": AMOUNT},
+    "fct_attribution": {"weight": WEIGHT, "credited_revenue": ATTRIBUTED, "credited_pipeline": ATTRIBUTED},
+    "fct_social_roi": {**dict.fromkeys(("cost", "paid_media_cost", "deflection_savings", "ideas_value"),
+                                       AMOUNT),
+                       **dict.fromkeys(("attributed_revenue", "attributed_pipeline", "total_value"),
+                                       ATTRIBUTED),
+                       **dict.fromkeys(("roi", "roas", "roi_min", "roi_max"), RATIO)},
+}
+#: ... and where they come from, in the writer: the staged amounts and the ROI assumptions.
+SOURCES = {("staging", "stg_costs__program_costs"): {"amount": AMOUNT},
+           ("staging", "stg_crm__deals"): {"amount": AMOUNT},
+           ("staging", "stg_crm__orders"): {"amount": AMOUNT},
+           ("seeds", "roi_assumptions"): {"value": AMOUNT}}
 
 
 @pytest.fixture(scope="module")
@@ -112,11 +137,94 @@ def test_roi_ledger_adds_up_and_is_never_infinite(marts):
     assert not roi["roi"].isin([float("inf"), float("-inf")]).any()
     with_cost = roi[roi["cost"] > 0]
     expected = (with_cost["total_value"] - with_cost["cost"]) / with_cost["cost"]
-    assert ((with_cost["roi"] - expected).abs() < 1e-9).all()
+    # rounded to 6 places (docs/metrics.md#exact-money)
+    assert ((with_cost["roi"] - expected).abs() <= 5e-7 + 1e-12).all()
     spread = roi.dropna(subset=["roi"])
     assert ((spread["roi_min"] <= spread["roi"] + 1e-12) & (spread["roi"] <= spread["roi_max"] + 1e-12)).all()
     assert set(roi["department"]) == {"marketing", "sales", "service"}
     assert roi.loc[roi["department"] == "service", "deflection_savings"].sum() > 0
+
+
+def _types(con, schema: str, table: str) -> dict[str, str]:
+    return dict(con.execute(
+        "select column_name, data_type from duckdb_columns() where schema_name = ? and table_name = ? "
+        "and not starts_with(column_name, '_') order by column_index", [schema, table]).fetchall())
+
+
+def test_money_is_decimal_from_the_sources_to_the_marts(published_home):
+    """Every money column has its documented DECIMAL type, and the money marts hold no float at
+    all: a DOUBLE creeping back into any of their columns fails here."""
+    settings = make_settings(published_home)
+    with published(settings) as con:
+        for table, money in MONEY.items():
+            types = _types(con, "marts", table)
+            assert {c: types.get(c) for c in money} == money, table
+            assert not {c: t for c, t in types.items() if t in ("DOUBLE", "FLOAT", "REAL")}, table
+    con = connect(settings.warehouse_path, read_only=True)
+    try:
+        for (schema, table), money in SOURCES.items():
+            types = _types(con, schema, table)
+            assert {c: types.get(c) for c in money} == money, table
+    finally:
+        con.close()
+
+
+def test_credit_adds_up_exactly(published_home):
+    """Per conversion and model the weights sum to exactly 1 and the credit to exactly the
+    conversion's revenue and pipeline; no touch's credit is 0.000001 or more from its share."""
+    with published(make_settings(published_home)) as con:
+        off = con.execute("""
+            select count(*) from (
+                select a.conversion_id, a.model, sum(a.weight) as weights,
+                       sum(a.credited_revenue) as credited, sum(a.credited_pipeline) as piped,
+                       any_value(c.revenue) as revenue, any_value(c.pipeline) as pipeline
+                from marts.fct_attribution as a
+                inner join marts.fct_conversions as c using (conversion_id)
+                group by all
+            ) where weights <> 1 or credited <> revenue or piped <> pipeline""").fetchone()[0]
+        far = con.execute("""
+            select count(*) from marts.fct_attribution as a
+            inner join marts.fct_conversions as c using (conversion_id)
+            where abs(a.credited_revenue - c.revenue::decimal(20, 2) * a.weight) >= 0.000001
+               or abs(a.credited_pipeline - c.pipeline::decimal(20, 2) * a.weight) >= 0.000001
+            """).fetchone()[0]
+        assert con.execute("select count(*) from marts.fct_attribution").fetchone()[0] > 0
+    assert (off, far) == (0, 0)
+
+
+@pytest.mark.slow
+def test_identical_inputs_give_identical_money_marts(published_home, tmp_path):
+    """The tiny demo built again, in another home, from the same files with the same pseudonym
+    key: the money marts are the same, value for value, digit for digit (every column's text,
+    rows in order), with the same types."""
+    again = tmp_path / "again"
+    # nothing of the first home's settings (an in-process build exports them): only its key
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("GROUNDSWELL_", "DBT_"))}
+    env = dict(base, GROUNDSWELL_HOME=str(again),
+               GROUNDSWELL_PSEUDONYM_KEY=make_settings(published_home).pseudonym_key_value())
+    gs = str(Path(sys.executable).parent / "groundswell")
+    for command in (["generate", "--scale", "tiny"], ["land"], ["build"]):
+        done = subprocess.run([gs, *command], env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        for name, home in (("first", published_home), ("second", again)):
+            con.execute(f"attach '{home / 'published' / 'warehouse.duckdb'}' as {name} (read_only)")
+        for table in MONEY:
+            columns = {}
+            for name in ("first", "second"):
+                columns[name] = dict(con.execute(
+                    "select column_name, data_type from duckdb_columns() where database_name = ? and "
+                    "schema_name = 'marts' and table_name = ? and not starts_with(column_name, '_') "
+                    "order by column_index", [name, table]).fetchall())
+            assert columns["first"] == columns["second"], table
+            text = ", ".join(f'"{c}"::varchar' for c in columns["first"])
+            first, second = (con.execute(f"select {text} from {name}.marts.{table} order by all").fetchall()
+                             for name in ("first", "second"))
+            assert len(first) > 0 and first == second, table
+    finally:
+        con.close()
 
 
 def test_follower_quality_matches_the_files(published_home):

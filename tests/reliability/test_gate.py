@@ -139,3 +139,49 @@ def test_cli_build_reports_the_failed_gate_and_exits_nonzero(settings, tmp_path)
     assert "program-costs batch program-costs-" in result.output
     assert "groundswell quarantine --batch program-costs-" in result.output
     assert not settings.published_path.exists()
+
+
+def hourly_rows(settings, brand: str) -> int:
+    con = connect(settings.published_path, read_only=True)
+    try:
+        return con.execute("select count(*) from marts.agg_mentions_hourly where brand = ?",
+                           [brand]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_one_stray_mention_cannot_explode_the_hourly_mart_and_its_correction_publishes(settings, tmp_path):
+    generate(settings.landing_dir, scale="tiny")
+    land_everything(settings)
+    transform.build(settings)
+    publish(gate(settings, run_id="good"), settings)
+    mention = json.loads(sorted((settings.landing_dir / "listening/mentions").rglob("*.jsonl"))[0]
+                         .read_text().splitlines()[0])
+    brand, landed_at = mention["matched_brand"], mention["created_at"]
+    before = hourly_rows(settings, brand)
+    assert 300 < before < 400  # two weeks of hours
+
+    # One new mention of the brand dated years early: inside every contract (after X launched),
+    # and it would make the brand's span, and its hourly rows, 90 times longer.
+    mention |= {"mention_id": "x-1", "url": None, "created_at": "2020-01-01T09:30:00Z"}
+    stray = tmp_path / "stray.jsonl"
+    stray.write_text(json.dumps(mention) + "\n")
+    assert land_files("listening-mentions", [stray], settings).landed == 1
+    transform.build(settings)
+    with pytest.raises(ValidationFailedError) as failure:
+        gate(settings, run_id="stray")
+    message = str(failure.value)
+    assert "marts.agg_mentions_hourly.spine" in message
+    assert f"{brand}'s first mention (2020-01-01 09:30:00) lies" in message
+    assert "a stray timestamp stretches the hourly mart by" in message
+    assert f"where brand = '{brand}' order by mentioned_at limit 2" in message
+    assert hourly_rows(settings, brand) == before  # the published snapshot stays
+
+    # The correction, landed under the same name, shrinks the span back: the gate passes and the
+    # incremental mart holds exactly the hours its mentions allow again (the spine check).
+    mention["created_at"] = landed_at  # inside the brand's span
+    stray.write_text(json.dumps(mention) + "\n")
+    assert land_files("listening-mentions", [stray], settings).landed == 1
+    transform.build(settings)
+    publish(gate(settings, run_id="corrected"), settings)
+    assert hourly_rows(settings, brand) == before

@@ -237,3 +237,22 @@ def test_groundswell_quarantine_shows_a_batchs_reasons_and_original_records(sett
     everything = CliRunner().invoke(main, ["quarantine", "--source", "listening-mentions"])
     assert "matched_brand Acme Rockets is not a brand" in everything.output
     assert "no quarantined records" in CliRunner().invoke(main, ["quarantine", "--source", "twcs"]).output
+
+
+def test_data_health_calls_out_records_naming_an_unconfigured_brand(settings, tmp_path):
+    """The quarantine summary a snapshot carries (groundswell.ops), read by Data health's query."""
+    from dashboards import queries
+    from groundswell.ops import SNAPSHOT_TABLES
+
+    path = tmp_path / "m.jsonl"
+    path.write_bytes(jsonl(mention(1), mention(2, matched_brand="Acme Rockets"),
+                           mention(3, matched_brand="Acme Rockets"), mention(4, platform="myspace")))
+    land_files("listening-mentions", [path], settings)
+    with lake_reader(settings) as con:
+        con.execute("create schema ops")
+        con.execute("create table ops.quarantine_summary as "
+                    + SNAPSHOT_TABLES["quarantine_summary"].format(src="memory"))
+        unknown = queries.health_unknown_brands(con)
+    assert unknown[["source", "records"]].values.tolist() == [["listening-mentions", 2]]
+    assert unknown["reason"].iat[0].startswith(
+        "matched_brand Acme Rockets is not a brand of dbt/seeds/brands.csv")

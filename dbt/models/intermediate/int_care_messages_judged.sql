@@ -223,14 +223,15 @@ policies as (
         j.channel,
         j.complaint_type,
         j.priority,
-        -- min_by skips a NULL value on DuckDB, not on Spark: the filter says so for both. (So a
-        -- policy without a target, `troll`, never wins over one with a target: docs/metrics.md
-        -- says its messages have none.)
-        min_by(
-            cast(p.sla_minutes as integer),
+        -- A policy without a target (`troll`: no response expected) wins as any other does, so
+        -- its messages get none. min_by skips a NULL value on DuckDB (not on Spark): the
+        -- winner's target travels as -1 and comes back NULL. Equally specific, the stricter
+        -- target wins, and no target is the least strict.
+        nullif(min_by(
+            coalesce(cast(p.sla_minutes as integer), -1),
             ((p.channel = '*')::int + (p.complaint_type = '*')::int + (p.priority = '*')::int,
              coalesce(cast(p.sla_minutes as integer), 2147483647))
-        ) filter (where p.sla_minutes is not null) as sla_minutes
+        ), -1) as sla_minutes
     from (select distinct channel, complaint_type, priority from judged) as j
     inner join {{ ref('sla_policies') }} as p
         on p.channel in (j.channel, '*')

@@ -1,8 +1,10 @@
 -- One row per conversion × touch × attribution model: the share of the conversion's revenue and
 -- pipeline credited to each touch of its contact inside the lookback window. Definitions:
--- docs/metrics.md#attribution.
+-- docs/metrics.md#attribution. Exact (docs/metrics.md#exact-money): weights DECIMAL(13, 12),
+-- credit DECIMAL(38, 6), summing per conversion and model to exactly its revenue and pipeline.
 {%- set lookback_days = var('attribution_lookback_days') %}
 {%- set half_life_seconds = var('attribution_half_life_days') * 86400 %}
+{%- set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
 with
 
 conversions as (
@@ -47,38 +49,98 @@ eligible as (
 
 ),
 
-weighted as (
+-- Time decay: a touch counts 2^(-age / half-life), its age taken from the conversion's latest
+-- touch (the same weights as from the conversion, and the latest touch counts 1: never all 0),
+-- in whole half-lives and a fraction of one, in decimals (macros/cross_engine_money.sql).
+aged as (
 
     select
         *,
-        -- every weight a double on both engines (Spark would keep 1.0 / touches a decimal)
-        case when touch_number = 1 then 1.0 else 0.0 end::double as first_touch,
-        case when touch_number = touches then 1.0 else 0.0 end::double as last_touch,
-        1.0::double / touches as linear,
-        -- 40% first, 40% last, 20% shared by the ones between; one touch 100%, two 50/50
-        case
-            when touches = 1 then 1.0::double
-            when touches = 2 then 0.5::double
-            when touch_number = 1 or touch_number = touches then 0.4::double
-            else 0.2::double / (touches - 2)
-        end as position_based,
-        -- credit halves every half-life before the conversion; touches at the same instant share equally
-        pow(0.5, seconds_before / {{ half_life_seconds }}) / sum(pow(0.5, seconds_before / {{ half_life_seconds }}))
-            over (partition by conversion_id) as time_decay
+        seconds_before - min(seconds_before) over (partition by conversion_id) as age_seconds
     from eligible
+
+),
+
+decayed as (
+
+    select
+        *,
+        {{ half_life_decay('half_lives', 'half_life_fraction') }} as decay
+    from (
+        select
+            *,
+            cast((age_seconds - age_seconds % {{ half_life_seconds }}) / {{ half_life_seconds }} as bigint) as half_lives,
+            {{ decimal_divide('age_seconds % ' ~ half_life_seconds, half_life_seconds, 17, 0) }} as half_life_fraction
+        from aged
+    ) as split
+
+),
+
+decay_sums as (
+
+    select
+        *,
+        sum(decay) over (partition by conversion_id order by touch_number
+                         rows between unbounded preceding and current row) as decay_upto,
+        sum(decay) over (partition by conversion_id) as decay_total
+    from decayed
+
+),
+
+-- Per model, the share of the conversion credited to its touches up to this one (<model>_upto):
+-- the exact fraction rounded to 12 places, 1 at the last touch.
+cumulative as (
+
+    select
+        *,
+        cast(1 as decimal(13, 12)) as first_touch_upto,
+        cast(case when touch_number = touches then 1 else 0 end as decimal(13, 12)) as last_touch_upto,
+        cast({{ decimal_divide('touch_number', 'touches', 12, 0) }} as decimal(13, 12)) as linear_upto,
+        -- 40% first, 40% last, 20% shared by the ones between; one touch 100%, two 50/50. Up to
+        -- touch k < n of n >= 3: 0.4 + 0.2 (k - 1) / (n - 2) = (2n + k - 5) / (5n - 10).
+        cast(case
+            when touches <= 2 or touch_number = touches
+                then {{ decimal_divide('touch_number', 'touches', 12, 0) }}
+            else {{ decimal_divide('2 * touches + touch_number - 5', '5 * touches - 10', 12, 0) }}
+        end as decimal(13, 12)) as position_based_upto,
+        -- credit halves every half-life before the conversion; touches at the same instant share equally
+        cast({{ decimal_divide('decay_upto', 'decay_total', 12, 17) }} as decimal(13, 12)) as time_decay_upto
+    from decay_sums
+
+),
+
+-- A touch's weight is its share up to it less the share up to the touch before; its credit, the
+-- amount credited up to it less the amount up to the touch before, each rounded to 6 places. So
+-- a conversion's credit sums to its revenue and pipeline exactly, and no touch's credit is
+-- 0.000001 or more from amount × weight. (Amounts as DECIMAL(20, 2) in the products: DuckDB
+-- multiplies two decimals of at most 18 digits in 64 bits, and would overflow.)
+credited as (
+
+    select
+        *
+        {%- for model in models %},
+        {{ model }}_upto - coalesce(lag({{ model }}_upto) over conversion_touches, 0) as {{ model }}_weight
+        {%- for amount in ['revenue', 'pipeline'] %},
+        round(cast({{ amount }} as decimal(20, 2)) * {{ model }}_upto, 6)
+            - coalesce(lag(round(cast({{ amount }} as decimal(20, 2)) * {{ model }}_upto, 6)) over conversion_touches, 0)
+            as {{ model }}_{{ amount }}
+        {%- endfor %}
+        {%- endfor %}
+    from cumulative
+    window conversion_touches as (partition by conversion_id order by touch_number)
 
 ),
 
 final as (
 
-    {% for model in ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
+    {% for model in models %}
     select
         conversion_id,
         touch_id,
         '{{ model }}' as model,
-        {{ model }} as weight,
-        revenue * {{ model }} as credited_revenue,
-        pipeline * {{ model }} as credited_pipeline,
+        cast({{ model }}_weight as decimal(13, 12)) as weight,
+        cast({{ model }}_revenue as decimal(38, 6)) as credited_revenue,
+        cast({{ model }}_pipeline as decimal(38, 6)) as credited_pipeline,
         department,
         channel,
         campaign,
@@ -88,7 +150,7 @@ final as (
         converted_at,
         touch_number,
         touches
-    from weighted
+    from credited
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

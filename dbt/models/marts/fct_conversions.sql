@@ -1,5 +1,6 @@
 -- One row per conversion: a deal created (pipeline), a deal won (revenue), an order (revenue).
--- Definitions: docs/metrics.md#conversions.
+-- Definitions: docs/metrics.md#conversions. Amounts DECIMAL(18, 2), as landed
+-- (docs/metrics.md#exact-money).
 with
 
 deals as (
@@ -17,7 +18,7 @@ created as (
         contact_id,
         created_at as converted_at,
         0::decimal(18, 2) as revenue,
-        amount as pipeline,
+        cast(amount as decimal(18, 2)) as pipeline,
         currency,
         business_unit,
         department as owner_department
@@ -33,7 +34,7 @@ won as (
         deal_id,
         contact_id,
         closed_at,
-        amount,
+        cast(amount as decimal(18, 2)),
         0::decimal(18, 2),
         currency,
         business_unit,
@@ -51,7 +52,7 @@ orders as (
         order_id,
         contact_id,
         ordered_at,
-        amount,
+        cast(amount as decimal(18, 2)),
         0::decimal(18, 2),
         currency,
         business_unit,

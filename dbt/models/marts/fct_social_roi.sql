@@ -1,15 +1,21 @@
 -- Social ROI per month × department × channel × campaign × attribution model: what each
 -- department spent and what it earned, from one shared definition (seed 003: ROI is not the
--- marketing department's private number). Definitions: docs/metrics.md#social-roi.
+-- marketing department's private number). Definitions: docs/metrics.md#social-roi. Exact
+-- (docs/metrics.md#exact-money): amounts DECIMAL(18, 2), attributed shares of revenue and pipeline
+-- (and the total value they are part of) DECIMAL(38, 6), ratios DECIMAL(38, 6) rounded half away
+-- from zero, cast explicitly so that DuckDB and Spark give the same types and digits.
+{%- set money = 'decimal(18, 2)' %}
+{%- set share = 'decimal(38, 6)' %}
+{%- set ratio = 'decimal(38, 6)' %}
 with
 
 assumptions as (
 
     select
-        max(case when assumption = 'cost_per_phone_contact' then cast(value as double) end)
-            - max(case when assumption = 'cost_per_social_contact' then cast(value as double) end)
-            as saving_per_deflected_contact,
-        max(case when assumption = 'value_per_adopted_idea' then cast(value as double) end)
+        cast(max(case when assumption = 'cost_per_phone_contact' then cast(value as {{ money }}) end)
+            - max(case when assumption = 'cost_per_social_contact' then cast(value as {{ money }}) end)
+            as {{ money }}) as saving_per_deflected_contact,
+        max(case when assumption = 'value_per_adopted_idea' then cast(value as {{ money }}) end)
             as value_per_adopted_idea
     from {{ ref('roi_assumptions') }}
 
@@ -31,10 +37,10 @@ attributed as (
         channel,
         campaign,
         model,
-        credited_revenue as attributed_revenue,
-        credited_pipeline as attributed_pipeline,
-        0.0 as cost,
-        0.0 as paid_media_cost,
+        cast(credited_revenue as {{ share }}) as attributed_revenue,
+        cast(credited_pipeline as {{ share }}) as attributed_pipeline,
+        cast(0 as {{ money }}) as cost,
+        cast(0 as {{ money }}) as paid_media_cost,
         0 as deflected_contacts,
         0 as ideas_adopted
     from {{ ref('fct_attribution') }}
@@ -50,10 +56,10 @@ costs as (
         k.channel,
         k.campaign,
         m.model,
-        0.0,
-        0.0,
-        cast(k.amount as double),
-        case when k.cost_kind = 'paid_media' then cast(k.amount as double) else 0.0 end,
+        cast(0 as {{ share }}),
+        cast(0 as {{ share }}),
+        cast(k.amount as {{ money }}),
+        cast(case when k.cost_kind = 'paid_media' then k.amount else 0 end as {{ money }}),
         0,
         0
     from {{ ref('stg_costs__program_costs') }} as k
@@ -81,7 +87,9 @@ deflected as (
 
 savings as (
 
-    select d.month, 'service', d.channel, null::string, m.model, 0.0, 0.0, 0.0, 0.0, 1, 0
+    select
+        d.month, 'service', d.channel, null::string, m.model,
+        cast(0 as {{ share }}), cast(0 as {{ share }}), cast(0 as {{ money }}), cast(0 as {{ money }}), 1, 0
     from deflected as d
     cross join models as m
 
@@ -95,7 +103,7 @@ ideas as (
         'community',
         null::string,
         m.model,
-        0.0, 0.0, 0.0, 0.0, 0, 1
+        cast(0 as {{ share }}), cast(0 as {{ share }}), cast(0 as {{ money }}), cast(0 as {{ money }}), 0, 1
     from {{ ref('stg_community__ideas') }} as i
     cross join models as m
     where i.is_adopted and i.status_changed_at is not null
@@ -122,14 +130,16 @@ summed as (
         l.channel,
         l.campaign,
         l.model,
-        sum(l.cost) as cost,
-        sum(l.paid_media_cost) as paid_media_cost,
-        sum(l.attributed_revenue) as attributed_revenue,
-        sum(l.attributed_pipeline) as attributed_pipeline,
+        cast(sum(l.cost) as {{ money }}) as cost,
+        cast(sum(l.paid_media_cost) as {{ money }}) as paid_media_cost,
+        cast(sum(l.attributed_revenue) as {{ share }}) as attributed_revenue,
+        cast(sum(l.attributed_pipeline) as {{ share }}) as attributed_pipeline,
         sum(l.deflected_contacts) as deflected_contacts,
-        sum(l.deflected_contacts) * any_value(a.saving_per_deflected_contact) as deflection_savings,
+        cast(cast(sum(l.deflected_contacts) as bigint) * any_value(a.saving_per_deflected_contact) as {{ money }})
+            as deflection_savings,
         sum(l.ideas_adopted) as ideas_adopted,
-        sum(l.ideas_adopted) * any_value(a.value_per_adopted_idea) as ideas_value
+        cast(cast(sum(l.ideas_adopted) as bigint) * any_value(a.value_per_adopted_idea) as {{ money }})
+            as ideas_value
     from lines as l
     cross join assumptions as a
     group by l.month, l.department, l.channel, l.campaign, l.model
@@ -141,8 +151,19 @@ valued as (
     select
         *,
         -- pipeline is a forecast, and a won deal is revenue already: it is reported, not added
-        attributed_revenue + deflection_savings + coalesce(ideas_value, 0) as total_value
+        cast(attributed_revenue + deflection_savings + coalesce(ideas_value, 0) as {{ share }}) as total_value
     from summed
+
+),
+
+ratios as (
+
+    select
+        *,
+        -- (exact quotients, rounded to 6 places: macros/cross_engine_money.sql)
+        {{ decimal_divide('total_value - cost', 'cost', 6, operand_scale=6) }} as roi,
+        {{ decimal_divide('attributed_revenue', 'paid_media_cost', 6, operand_scale=6) }} as roas
+    from valued
 
 ),
 
@@ -163,12 +184,12 @@ final as (
         ideas_adopted,
         ideas_value,
         total_value,
-        (total_value - cost) / nullif(cost, 0) as roi,
-        attributed_revenue / nullif(paid_media_cost, 0) as roas,
+        cast(roi as {{ ratio }}) as roi,
+        cast(roas as {{ ratio }}) as roas,
         -- how much the answer depends on the model: the same row under every model
-        min((total_value - cost) / nullif(cost, 0)) over same_slice as roi_min,
-        max((total_value - cost) / nullif(cost, 0)) over same_slice as roi_max
-    from valued
+        cast(min(roi) over same_slice as {{ ratio }}) as roi_min,
+        cast(max(roi) over same_slice as {{ ratio }}) as roi_max
+    from ratios
     window same_slice as (partition by month, department, channel, campaign)
 
 )
