@@ -21,6 +21,8 @@ are its own, with DuckDB's memory limit GROUNDSWELL_DUCKDB_MEMORY_LIMIT (3GB by 
 - first responses: the old lower bound, one statement of each inbound message's first brand reply
   (not before it) and calendar minutes, from the lake;
 - pandas: those first responses in pandas (the lake read by DuckDB ``.df()`` timed apart);
+- coverage: ``dbt run --select agg_care_coverage_batches agg_care_coverage`` after the full build:
+  the thread coverage marts, rebuilt whole at every build (every brand reply's parent looked up);
 - incremental: the next day's batch landed in the lake, then ``dbt run --select +fct_care_messages``;
 - refresh: the same with ``--full-refresh`` on the same 366 days, compared row for row with the
   incremental result (every column but ``_built_at``).
@@ -195,9 +197,10 @@ judged as (
     left join seeds.brands as b on b.brand = f.brand
 ),
 policy as (
-    select j.c as complaint_type, arg_min(cast(p.sla_minutes as integer),
+    -- a policy without a target (troll) wins too: arg_min skips NULL, so it travels as -1
+    select j.c as complaint_type, nullif(arg_min(coalesce(cast(p.sla_minutes as integer), -1),
         ((p.channel = '*')::int + (p.complaint_type = '*')::int + (p.priority = '*')::int,
-         coalesce(cast(p.sla_minutes as integer), 2147483647))) as sla_minutes
+         coalesce(cast(p.sla_minutes as integer), 2147483647))), -1) as sla_minutes
     from (select distinct complaint_type as c from judged) as j
     inner join seeds.sla_policies as p
         on p.channel in ('x', '*') and p.complaint_type in (j.c, '*') and p.priority in ('normal', '*')
@@ -380,11 +383,12 @@ def run_stage(stage: str, messages: int) -> dict:
                     f"cast('{END}' as date) + 1) to '{settings.home / 'bench_new_day.parquet'}' "
                     "(format parquet)")
         return {"raw_rows": base, "inbound": inbound}
-    if stage in ("seed", "full", "noop", "incremental", "refresh"):
+    if stage in ("seed", "full", "noop", "coverage", "incremental", "refresh"):
         from groundswell import transform
 
         care = ["run", "--select", "+fct_care_messages", "--exclude", "int_business_intervals"]
         args = {"seed": ["seed"], "full": care, "noop": ["run", "--select", "int_business_intervals"],
+                "coverage": ["run", "--select", "agg_care_coverage_batches", "agg_care_coverage"],
                 "incremental": care, "refresh": [*care, "--full-refresh"]}[stage]
         if stage == "refresh":
             _query(settings, f"create or replace table main.bench_incremental as "
@@ -402,7 +406,10 @@ def run_stage(stage: str, messages: int) -> dict:
             _query(settings, "create or replace table main.bench_mart as "
                              "select * from marts.fct_care_messages")
             extra["mart_read_seconds"] = round(time.perf_counter() - start, 2)
-        if stage not in ("seed", "noop"):
+        if stage == "coverage":
+            extra["rows"], extra["orphan_replies"] = _query(
+                settings, "select sum(brand_replies), sum(orphan_replies) from marts.agg_care_coverage")[0]
+        elif stage not in ("seed", "noop"):
             extra["rows"] = _query(settings, "select count(*) from main.bench_mart")[0][0]
         if stage == "refresh":
             extra["differences"] = _differences(settings, "main.bench_incremental",
@@ -514,8 +521,8 @@ def main() -> None:
     print(f"# {platform.platform()}, {os.cpu_count()} cpus, python {platform.python_version()}")
     try:
         r = {s: measure(s, args.messages, env)
-             for s in ("generate", "seed", "full", "noop", "lower_bound", "first_responses", "pandas",
-                       "append", "incremental", "refresh")}
+             for s in ("generate", "seed", "full", "noop", "coverage", "lower_bound", "first_responses",
+                       "pandas", "append", "incremental", "refresh")}
     finally:
         if args.keep is None:
             shutil.rmtree(home.parent, ignore_errors=True)
@@ -525,6 +532,7 @@ def main() -> None:
          {"seconds": r["full"]["mart_read_seconds"], "rows": r["full"]["rows"],
           "peak_rss_mb": r["full"]["peak_rss_mb"]}),
         ("dbt start-up (dbt run of the calendar intervals, small)", r["noop"]),
+        ("thread coverage (agg_care_coverage[_batches], rows: brand replies)", r["coverage"]),
         ("lower bound (one hand-written statement, every column)", r["lower_bound"]),
         ("first responses only (one statement)", r["first_responses"]),
         ("pandas first responses (merge + groupby; read apart)", r["pandas"]),

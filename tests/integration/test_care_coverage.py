@@ -17,11 +17,14 @@ from groundswell.config import PROJECT_ROOT
 from groundswell.warehouse import connect
 from tests.conftest import shared_file
 
-SAMPLE = shared_file("twcs", "twcs_random5000.csv")
+
+@pytest.fixture(scope="module")
+def sample():
+    return shared_file("twcs", "twcs_random5000.csv")  # skips when the shared data is absent
 
 
 @pytest.fixture(scope="module")
-def sampled_home(tmp_path_factory):
+def sampled_home(tmp_path_factory, sample):
     home = tmp_path_factory.mktemp("coverage") / "home"
     # and a mention of a brand nobody configured, for Data health's call-out
     unknown = home.parent / "mentions.jsonl"
@@ -30,7 +33,7 @@ def sampled_home(tmp_path_factory):
         "created_at": "2017-10-31T22:00:00Z", "text": "@acme where is my rocket"}) + "\n")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GROUNDSWELL_HOME", str(home))
-        for args in (["load", "twcs", str(SAMPLE)], ["load", "listening-mentions", str(unknown)], ["build"]):
+        for args in (["load", "twcs", str(sample)], ["load", "listening-mentions", str(unknown)], ["build"]):
             result = CliRunner().invoke(main, args)
             assert result.exit_code == 0, result.output
     return home
@@ -54,11 +57,11 @@ def pages(sampled_home, monkeypatch):
     return dash.page_registry["pages.care"], dash.page_registry["pages.health"]
 
 
-def expected_coverage() -> pd.DataFrame:
+def expected_coverage(sample) -> pd.DataFrame:
     """From the CSV, independently: every outbound tweet naming a parent is a brand reply of its
     author (or of the brand registered for the handle); it is an orphan when no tweet of the file
     has the parent's id."""
-    tweets = pd.read_csv(SAMPLE, dtype={"tweet_id": str, "author_id": str})  # CRLF line ends
+    tweets = pd.read_csv(sample, dtype={"tweet_id": str, "author_id": str})  # CRLF line ends
     ids = set(tweets["tweet_id"])
     replies = tweets[~tweets["inbound"] & tweets["in_response_to_tweet_id"].notna()].copy()
     replies["parent"] = replies["in_response_to_tweet_id"].map(lambda v: str(int(v)))
@@ -71,11 +74,11 @@ def expected_coverage() -> pd.DataFrame:
     return out.reset_index().sort_values("brand", ignore_index=True)
 
 
-def test_orphan_replies_match_an_independent_count_per_brand_and_batch(sampled_home):
+def test_orphan_replies_match_an_independent_count_per_brand_and_batch(sampled_home, sample):
     mart = published(sampled_home, "select brand, brand_replies, orphan_replies, orphan_reply_share, "
                                    "threads_incomplete from marts.agg_care_coverage where channel = 'x' "
                                    "order by brand")
-    expected = expected_coverage()
+    expected = expected_coverage(sample)
     pd.testing.assert_frame_equal(mart[["brand", "brand_replies", "orphan_replies"]], expected,
                                   check_dtype=False)
     assert (mart["threads_incomplete"] == (mart["orphan_replies"] > mart["brand_replies"] / 2)).all()
