@@ -121,10 +121,11 @@ def test_data_health_lists_the_incomplete_threads_and_their_batches(pages):
 
 def test_the_demo_threads_are_complete_and_the_care_page_stays_quiet(published_home, monkeypatch):
     from dashboards.app import create_app
-    from dashboards.pages import care as care_page
 
     coverage = published(published_home, "select * from marts.agg_care_coverage")
     assert len(coverage) > 0 and not coverage["threads_incomplete"].any()
     monkeypatch.setenv("GROUNDSWELL_HOME", str(published_home))
-    create_app()
+    create_app()  # before the page module is imported: it registers itself with the app
+    from dashboards.pages import care as care_page
+
     assert care_page.update_coverage([], []) is None
