@@ -1187,9 +1187,9 @@ def health_coverage_batches(con: duckdb.DuckDBPyConnection, limit: int = 50) -> 
     if not _has_table(con, "marts.agg_care_coverage_batches"):
         return pd.DataFrame()
     return con.execute(
-        "select loaded_at, source, batch_id, brand, channel, brand_replies, orphan_replies "
-        "from marts.agg_care_coverage_batches where orphan_replies > 0 "
-        f"order by loaded_at desc, orphan_replies desc, brand, channel limit {int(limit)}").df()
+        "select _loaded_at as loaded_at, source, _batch_id as batch_id, brand, channel, brand_replies, "
+        "orphan_replies from marts.agg_care_coverage_batches where orphan_replies > 0 "
+        f"order by _loaded_at desc, orphan_replies desc, brand, channel limit {int(limit)}").df()
 
 
 def health_gate(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -37,6 +37,9 @@ DAYS = int(os.environ.get("GROUNDSWELL_E2E_DAYS", "30"))
 END = date(2026, 10, 31)
 #: Columns that say when a row was landed or built: a re-landing or rebuild changes them, never the data.
 LANDING_TIME_COLUMNS = {"_loaded_at", "_built_at"}
+#: Marts whose grain is the landing batch: compared summed over their batches (a backfill lands a
+#: batch a day where one land of everything lands one), by the columns that do not name a batch.
+PER_BATCH = {"agg_care_coverage_batches": {"_batch_id"}}
 FLOAT_TYPES = {"DOUBLE", "FLOAT", "REAL"}
 
 
@@ -201,6 +204,12 @@ def marts_differences(left: Path, right: Path) -> dict[str, tuple]:
                              for c, t in columns)
             a = f"select {cols} from marts.{table}"
             b = f"select {cols} from other.marts.{table}"
+            if table in PER_BATCH:
+                columns = [(c, t) for c, t in columns if c not in PER_BATCH[table]]
+                keys = ", ".join(f'"{c}"' for c, t in columns if t == "VARCHAR")
+                sums = ", ".join(f'sum("{c}")::bigint as "{c}"' for c, t in columns if t != "VARCHAR")
+                a = f"select {keys}, {sums} from marts.{table} group by all"
+                b = f"select {keys}, {sums} from other.marts.{table} group by all"
             only_left = con.execute(f"select count(*) from ({a} except all {b})").fetchone()[0]
             only_right = con.execute(f"select count(*) from ({b} except all {a})").fetchone()[0]
             if only_left or only_right:

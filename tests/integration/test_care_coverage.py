@@ -86,7 +86,7 @@ def test_orphan_replies_match_an_independent_count_per_brand_and_batch(sampled_h
     apple = mart.set_index("brand").loc["AppleSupport"]
     assert (apple.brand_replies, apple.orphan_replies, apple.orphan_reply_share) == (211, 211, 1.0)
     # One landing batch: its counts are the brands' counts.
-    batches = published(sampled_home, "select batch_id, brand, brand_replies, orphan_replies "
+    batches = published(sampled_home, "select _batch_id as batch_id, brand, brand_replies, orphan_replies "
                                       "from marts.agg_care_coverage_batches order by brand")
     audit = published(sampled_home, "select batch_id from ops.load_audit where source = 'twcs'")
     assert set(batches["batch_id"]) == set(audit["batch_id"]) and len(audit) == 1

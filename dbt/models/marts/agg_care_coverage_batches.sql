@@ -45,8 +45,9 @@ final as (
 
     select
         j.source,
-        b.batch_id,
-        j._loaded_at as loaded_at,
+        -- lineage: the batch (as staging names it), and when it landed
+        b.batch_id as _batch_id,
+        j._loaded_at,
         j.brand,
         j.channel,
         count(*) as brand_replies,
