@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 from flask import g, has_request_context
 
+from groundswell.auth import ANALYST, EXECUTIVE
+
 #: The catalog the snapshot is attached as, behind the views (queries never name it).
 SOURCE = "published"
 _UNITS = "getvariable('groundswell_units')::varchar[]"
@@ -58,6 +60,9 @@ RULES: dict[str, str] = {
     "marts.agg_care_daily": _account_unit(_CARE_PLATFORM),
     "marts.agg_care_coverage": _account_unit(_CARE_PLATFORM),
     "marts.agg_care_coverage_batches": _account_unit(_CARE_PLATFORM),
+    # care rows as the care marts; mention rows as the listening marts
+    "marts.agg_label_agreement": (f"(r.domain = 'care' and {_account_unit(_CARE_PLATFORM)}) "
+                                  f"or (r.domain = 'mentions' and {LISTENING})"),
     "marts.agg_fan_quality": _account_unit("r.channel"),
     # rows carrying the unit
     "marts.fct_maturity_stage": UNIT_COLUMN,
@@ -90,6 +95,7 @@ RULES: dict[str, str] = {
     "ops.dbt_results": ALL_ROWS,
     "ops.validation_results": ALL_ROWS,
     "ops.pipeline_runs": ALL_ROWS,
+    "ops.label_models": ALL_ROWS,  # per industry: what each model learned from, no brand's rows
     "ops.alerts": NO_ROWS,
 }
 #: Schemas whose every table is reference data or about the snapshot itself.
@@ -97,12 +103,15 @@ PUBLIC_SCHEMAS = ("seeds", "meta")
 
 _SCOPE = "groundswell_units"
 _USER = "groundswell_user"
+_ROLE = "groundswell_role"
 
 
-def set_scope(units: Iterable[str] | None, user: str | None = None) -> None:
-    """The current request's user sees ``units`` (None: every unit). Called by the login."""
+def set_scope(units: Iterable[str] | None, user: str | None = None, role: str = EXECUTIVE) -> None:
+    """The current request's user sees ``units`` (None: every unit), in ``role`` (groundswell.auth:
+    executive, read-only, or analyst, who may correct labels). Called by the login."""
     setattr(g, _SCOPE, None if units is None else frozenset(units))
     setattr(g, _USER, user)
+    setattr(g, _ROLE, role)
 
 
 def current_scope() -> frozenset[str] | None:
@@ -115,6 +124,18 @@ def current_scope() -> frozenset[str] | None:
 
 def current_user() -> str | None:
     return getattr(g, _USER, None) if has_request_context() else None
+
+
+def current_role() -> str:
+    """The role of the current request's user; executive (read-only) outside a request or when
+    the login set none (fail closed)."""
+    return getattr(g, _ROLE, EXECUTIVE) if has_request_context() else EXECUTIVE
+
+
+def may_correct() -> bool:
+    """Whether the current request may save a label correction: an analyst with a name to sign it.
+    The correction callbacks ask this on the server; hiding the form is not the check."""
+    return current_role() == ANALYST and bool(current_user())
 
 
 def rule(qualified: str) -> str:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
+from dash import dcc, html
+
+from groundswell.sources.corrections import NEGATIVE_TYPES, SENTIMENT_LABELS
 
 if TYPE_CHECKING:
     from dashboards.queries import Drill
@@ -497,3 +501,126 @@ def stage_history(df: pd.DataFrame) -> go.Figure:
                              "categoryarray": sorted(df["quarter"].unique().tolist())},
                       yaxis={"tickvals": list(range(5)), "ticktext": list(STAGE_NAMES), "range": [-0.3, 4.3]})
     return fig
+
+
+# --- Analyst corrections (the care and listening pages; groundswell.corrections) -------------
+# The form an analyst corrects a selected row's labels with, and the words around it. The pages
+# lay it out for analysts only; their callbacks check the role on the server, re-read the row from
+# the snapshot and write the correction (dashboards/pages/care.py, listening.py).
+
+CORRECTION_SAVED = "Saved: the correction applies at the next build"
+CORRECTION_REFUSED = "Not saved: only an analyst login may correct labels."
+CORRECTION_NOT_SHOWN = "Not saved: that record is not in the data you see."
+CORRECTION_PICK = "Select a row above to correct its labels."
+MENTION_ORDER_LABELS = {"negative": "most negative first (sentiment_score)", "recent": "most recent first"}
+_MENTION_ORDER_SHOWN = {"negative": "most negative", "recent": "most recent"}
+
+
+def correction_form(prefix: str, what: str):
+    """The correction form of a page: ``{prefix}-correction`` holding the record picked
+    (``-record``), three dropdowns (``-sentiment``, ``-type``, ``-topic``), ``-save`` and
+    ``-status``. Empty and disabled until a row of the page's grid (a ``what``) is selected."""
+
+    def dropdown(part: str, label: str, options: list, tooltip: str) -> dbc.Col:
+        return dbc.Col([dbc.Label(html.Span(label, title=tooltip), className="small mb-0"), dcc.Dropdown(
+            id=f"{prefix}-correction-{part}", options=options, value=None, clearable=False,
+            disabled=True, placeholder="–")], md=3)
+
+    return dbc.Card(dbc.CardBody([
+        html.H5(f"Correct the labels of a {what}", className="card-title", title=(
+            "Analysts only. A correction replaces enrichment's labels of this record in every mart "
+            "(label_source analyst) at the next build; the dashboards write it to the corrections "
+            "log, never to the warehouse.")),
+        html.Div(CORRECTION_PICK, id=f"{prefix}-correction-record", className="small mb-2"),
+        dbc.Row([
+            dropdown("sentiment", "sentiment_label", [{"label": s, "value": s} for s in SENTIMENT_LABELS],
+                     "positive, neutral or negative"),
+            dropdown("type", "complaint_type", [], "a positive or neutral text: the same as its sentiment; "
+                     "a negative one: troll, rage, misinformation or unhappy_customer"),
+            dropdown("topic", "complaint_topic", [], "a topic of dbt/seeds/complaint_topics.csv "
+                     "(the brand's industry's and every industry's), or other"),
+            dbc.Col(dbc.Button("Save correction", id=f"{prefix}-correction-save", color="primary",
+                               disabled=True, n_clicks=0), md=3, className="align-self-end"),
+        ], className="g-2 align-items-end"),
+        html.Div("", id=f"{prefix}-correction-status", className="small mt-2", role="status"),
+    ]), id=f"{prefix}-correction", className="mb-3")
+
+
+def complaint_type_choices(sentiment: str | None, current: str | None) -> tuple[list[dict], str | None, bool]:
+    """The complaint types a text of this sentiment may have: (options, value, disabled). A
+    positive or neutral text's type is its sentiment (forced); a negative one's, one of the four
+    (``current`` kept when it is one); no sentiment picked yet: none."""
+    if sentiment == "negative":
+        return ([{"label": t, "value": t} for t in NEGATIVE_TYPES],
+                current if current in NEGATIVE_TYPES else None, False)
+    if sentiment in ("positive", "neutral"):
+        return [{"label": sentiment, "value": sentiment}], sentiment, True
+    return [], None, True
+
+
+def correction_problem(sentiment: object, complaint_type: object, topic: object,
+                       topics: list[str]) -> str | None:
+    """Why these labels cannot be saved (None: they can): what the corrections contract accepts
+    (groundswell.sources.corrections), checked before anything is written."""
+    if not isinstance(sentiment, str) or sentiment not in SENTIMENT_LABELS:
+        return "Not saved: choose a sentiment_label (positive, neutral or negative)."
+    if sentiment == "negative":
+        if not isinstance(complaint_type, str) or complaint_type not in NEGATIVE_TYPES:
+            return ("Not saved: choose the complaint_type of a negative text (troll, rage, "
+                    "misinformation or unhappy_customer).")
+    elif complaint_type != sentiment:
+        return f"Not saved: a {sentiment} text has complaint_type {sentiment}."
+    if not isinstance(topic, str) or topic not in topics:
+        return "Not saved: choose a complaint_topic (a configured topic, or other)."
+    return None
+
+
+def correction_record(row: dict) -> str:
+    """The record a correction is about, and its labels now, e.g. "Northwind Air, 2026-10-31 23:17
+    UTC (listening__mentions x-41…): negative / rage / late_flight, labels by rules"."""
+    at = "" if row.get("at") is None else f", {pd.Timestamp(row['at']):%Y-%m-%d %H:%M} UTC"
+    labels = " / ".join(str(row.get(c) or "–")
+                        for c in ("sentiment_label", "complaint_type", "complaint_topic"))
+    by = f", labels by {row['label_source']}" if row.get("label_source") else ""
+    text = f" “{row['text'][:200]}”" if row.get("text") else ""
+    return (f"{row.get('brand') or '(no brand)'}{at} ({row['source']} {row['record_id']}):{text} "
+            f"now {labels}{by}.")
+
+
+def correction_saved(sentiment: str, complaint_type: str, topic: str, user: str) -> str:
+    return (f"{CORRECTION_SAVED} (sentiment_label {sentiment}, complaint_type {complaint_type}, "
+            f"complaint_topic {topic}; by {user}).")
+
+
+def mentions_title(brand: str, total: int, shown: int, order: str) -> str:
+    """What the mentions grid shows, and that it stops at its row limit."""
+    text = f"{total:,} mention{'s' if total != 1 else ''} of {brand} in the period"
+    if shown < total:
+        text += (f": showing the {shown:,} {_MENTION_ORDER_SHOWN.get(order, order)} (the grid's "
+                 "row limit; narrow the period to see the rest)")
+    return text + "."
+
+
+#: What a page calls the records analysts review.
+REVIEWED_NOUNS = {"mentions": "mentions", "care": "messages"}
+COMPLAINT_TYPE_NAMES = {"troll": "troll", "rage": "rage", "misinformation": "misinformation",
+                        "unhappy_customer": "unhappy customer"}
+
+
+def agreement_note(agreement, domain: str) -> list:
+    """Beside net sentiment: how far the labels can be trusted, from analysts' reviews
+    (queries.label_agreement), or that no analyst has reviewed any yet."""
+    noun = REVIEWED_NOUNS[domain]
+    who = "The model learned from analysts' corrections" if agreement.learned else "VADER"
+    sentiment = agreement.labels.get("sentiment_label")
+    if sentiment is None:
+        by = "a model learned from analysts' corrections" if agreement.learned else "VADER"
+        lines = [f"Sentiment labels not yet reviewed by analysts (set by {by})."]
+    else:
+        reviewed, share = sentiment
+        lines = [f"{who} agrees with analysts on {share:.0%} of {reviewed:,} reviewed {noun}."]
+    types = [f"{COMPLAINT_TYPE_NAMES[t]} {share:.0%} of {n:,}"
+             for t, (n, share) in agreement.complaint_types.items() if t in COMPLAINT_TYPE_NAMES]
+    if types:
+        lines.append("Complaint types, rules agree with analysts on: " + " · ".join(types) + ".")
+    return [html.Div(line) for line in lines]

@@ -4,6 +4,8 @@ Message figures come from ``marts.fct_care_messages``, conversation figures from
 ``marts.fct_care_conversations``, the daily backlog from ``marts.agg_care_daily``
 (definitions: docs/metrics.md, "Customer care"); click a message figure to see the messages
 behind it, pick a message to see its conversation, export the messages behind the filters as CSV.
+An analyst login corrects a picked message's labels (docs/operations.md, "Dashboard logins";
+groundswell.corrections).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import figures, inputs, queries
+from dashboards import access, correcting, figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -128,6 +130,10 @@ def layout(**_query) -> html.Div:
             ], className="text-muted text-end small", id="care-snapshot"), md=6),
         ], className="align-items-center"),
         html.Div(id="care-coverage"),
+        html.Div(id="care-agreement", className="small text-muted mb-2",
+                 title="marts.agg_label_agreement: of the picked brands' messages analysts corrected, "
+                       "the share whose machine label (one that did not see the correction) was "
+                       "theirs; all time"),
         dbc.Row([
             dbc.Col([dbc.Label("Received between (UTC)"), dcc.DatePickerRange(
                 id="care-dates", min_date_allowed=options.first_date,
@@ -196,6 +202,8 @@ def layout(**_query) -> html.Div:
                                               "enableClickSelection": True},
                              "pagination": True, "paginationPageSize": 20},
             style={"height": "480px"}),
+        # analysts only; the callbacks check the role again (access.may_correct)
+        figures.correction_form("care", "message") if access.may_correct() else html.Div(),
         html.H5("Conversation", className="mt-3"),
         html.Div(CONVERSATION_PROMPT, id="care-conversation-title", className="mb-2"),
         dag.AgGrid(
@@ -285,6 +293,17 @@ def update_coverage(brands, channels):
     f = _filters(None, None, brands, channels)
     with snapshot() as con:
         return coverage_warning(queries.care_incomplete_threads(con, f))
+
+
+@callback(Output("care-agreement", "children"), Input("care-brands", "value"),
+          Input("care-channels", "value"))
+def update_agreement(brands, channels):
+    # like coverage, over everything reviewed: the period does not change it
+    f = _filters(None, None, brands, channels)
+    with snapshot() as con:
+        agreement = queries.label_agreement(con, tuple(f.brands) if f.brands else None, "care",
+                                            tuple(f.channels) if f.channels else None)
+    return figures.agreement_note(agreement, "care")
 
 
 def _response_table(df) -> html.Div:
@@ -401,3 +420,7 @@ def export(_clicks, start_date, end_date, brands, channels):
         status += f" (the oldest {len(df):,} of {total:,}: narrow the filters for the rest)"
     name = f"groundswell-care-messages-{f.start:%Y%m%d}-{f.end:%Y%m%d}.csv"
     return dcc.send_data_frame(df.to_csv, name, index=False), status
+
+
+# The analysts' correction form under the drill-down grid (dashboards/correcting.py).
+correcting.register("care", "care-drill-grid", "message_id")

@@ -4,6 +4,8 @@ Every number comes from ``marts.agg_mentions_hourly`` (volume, sentiment, share 
 from sums, never averaged), ``marts.fct_crisis_episodes`` (the alert list) and
 ``marts.agg_feedback_actions`` (the feedback loop: what was done about what was heard, all time).
 Definitions: docs/metrics.md, "Listening" and "Feedback loop". The episode list exports as CSV.
+The brand's mentions of the period are listed from ``marts.fct_mentions``; an analyst login picks
+one and corrects its labels (docs/operations.md, "Dashboard logins"; groundswell.corrections).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import figures, inputs, queries
+from dashboards import access, correcting, figures, inputs, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -72,8 +74,25 @@ EPISODE_GRID_COLUMNS = [
      "minWidth": 300},
     {"field": "episode_id"},
 ]
-for _column in [*EPISODE_GRID_COLUMNS, *FEEDBACK_GRID_COLUMNS]:  # the marts' own column names
-    _column["headerName"] = _column["field"]
+MENTION_GRID_COLUMNS = [
+    {"field": "mentioned_at", "headerName": "mentioned_at (UTC)", "width": 170},
+    {"field": "platform", "width": 100},
+    {"field": "sentiment_label", "width": 140},
+    {"field": "sentiment_score", "type": "numericColumn", "width": 140,
+     "headerTooltip": "VADER compound score (enrichment): -1 to 1"},
+    {"field": "complaint_type", "width": 150},
+    {"field": "complaint_topic", "width": 170},
+    {"field": "label_source", "width": 120,
+     "headerTooltip": "who set the labels: analyst (a correction), rules or model"},
+    {"field": "text", "flex": 1, "minWidth": 300, "tooltipField": "text"},
+    {"field": "engagement", "type": "numericColumn", "width": 120, "valueFormatter": _NUMBER,
+     "headerTooltip": "likes + shares + replies"},
+    {"field": "mention_id", "width": 200},
+    {"field": "source", "width": 170},
+]
+for _column in [*EPISODE_GRID_COLUMNS, *FEEDBACK_GRID_COLUMNS, *MENTION_GRID_COLUMNS]:
+    _column.setdefault("headerName", _column["field"])  # the marts' own column names
+MENTIONS_PROMPT = "The brand's mentions in the period, from marts.fct_mentions."
 
 
 def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
@@ -111,7 +130,11 @@ def layout(**_query) -> html.Div:
                 id="listening-grain", options=list(queries.LISTENING_GRAINS), value="day",
                 inline=True)], md=3),
         ], className="mb-3"),
-        dbc.Row([_card(*card) for card in CARDS], className="mb-3 g-3"),
+        dbc.Row([_card(*card) for card in CARDS], className="mb-1 g-3"),
+        html.Div(id="listening-agreement", className="small text-muted mb-3",
+                 title="marts.agg_label_agreement: of the brand's mentions analysts corrected, the "
+                       "share whose machine label (one that did not see the correction) was theirs; "
+                       "all time"),
         dcc.Graph(id="listening-volume"),
         dcc.Graph(id="listening-sov"),
         dbc.Row([
@@ -126,6 +149,26 @@ def layout(**_query) -> html.Div:
             csvExportParams={"fileName": "groundswell-crisis-episodes.csv"},
             dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
             className="mb-4"),
+        dbc.Row([
+            dbc.Col(html.H4("Mentions", title="marts.fct_mentions: the brand's mentions in the "
+                            "period, with the labels enrichment (or an analyst) gave them"), md=4),
+            dbc.Col(dbc.RadioItems(
+                id="listening-mentions-order", inline=True, value="negative",
+                options=[{"label": label, "value": value}
+                         for value, label in figures.MENTION_ORDER_LABELS.items()]),
+                md=8, className="text-end"),
+        ], className="mt-3 align-items-center"),
+        html.Div(MENTIONS_PROMPT, id="listening-mentions-title", className="small text-muted mb-2"),
+        dag.AgGrid(
+            id="listening-mentions", columnDefs=MENTION_GRID_COLUMNS, rowData=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            getRowId="params.data.mention_id",
+            dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                              "enableClickSelection": True},
+                             "pagination": True, "paginationPageSize": 20, "tooltipShowDelay": 300},
+            style={"height": "480px"}, className="mb-3"),
+        # analysts only; the callbacks check the role again (access.may_correct)
+        figures.correction_form("listening", "mention") if access.may_correct() else html.Div(),
         html.H4("Feedback loop", className="mt-3", title="marts.agg_feedback_actions: actions taken on "
                 "the brand's mentions and care messages, by topic and owning department; all time "
                 "(the period does not apply). Seed 001: listening and then ignoring is worse than not "
@@ -173,7 +216,46 @@ def update(brand, start_date, end_date, grain):
             figures.fmt_count(feedback["actions_open"]), figures.grid_rows(feedback_rows))
 
 
+@callback(Output("listening-agreement", "children"), Input("listening-brand", "value"))
+def update_agreement(brand):
+    with snapshot() as con:
+        options = queries.listening_options(con)
+        if not options.brands:
+            raise PreventUpdate
+        brand = inputs.one_of(brand, options.brands, (options.own_brands or options.brands)[0])
+        return figures.agreement_note(queries.label_agreement(con, (brand,), "mentions"), "mentions")
+
+
 @callback(Output("listening-episodes", "exportDataAsCsv"), Input("listening-export", "n_clicks"),
           prevent_initial_call=True)
 def export(_clicks):
     return True
+
+
+def _period(brand: object, start_date: object, end_date: object, options: queries.ListeningOptions):
+    """The brand and period the page's filters hold, as the ``update`` callback reads them."""
+    brand = inputs.one_of(brand, options.brands, (options.own_brands or options.brands)[0])
+    start = inputs.a_date(start_date, options.first_day)
+    end = inputs.a_date(end_date, options.last_day)
+    return brand, min(start, end), max(start, end)
+
+
+@callback(
+    Output("listening-mentions-title", "children"), Output("listening-mentions", "rowData"),
+    Input("listening-brand", "value"), Input("listening-dates", "start_date"),
+    Input("listening-dates", "end_date"), Input("listening-mentions-order", "value"),
+)
+def update_mentions(brand, start_date, end_date, order):
+    with snapshot() as con:
+        options = queries.listening_options(con)
+        if not options.brands:
+            raise PreventUpdate
+        brand, start, end = _period(brand, start_date, end_date, options)
+        order = inputs.one_of(order, queries.MENTION_ORDERS, "negative")
+        total = queries.mention_count(con, brand, start, end)
+        rows = queries.mentions(con, brand, start, end, order)
+    return figures.mentions_title(brand, total, len(rows), order), figures.grid_rows(rows)
+
+
+# The analysts' correction form under the mentions grid (dashboards/correcting.py).
+correcting.register("listening", "listening-mentions", "mention_id")

@@ -1,13 +1,23 @@
-"""Dashboard logins: who may sign in, with which password hash, seeing which business units.
+"""Dashboard logins: who may sign in, with which password hash, seeing which business units,
+in which role.
 
 Logins come from the environment only (docs/operations.md, "Dashboard logins"):
 
 - ``GROUNDSWELL_DASHBOARD_USERS``: JSON, or the path of a JSON file outside the checkout, mapping
-  each user to ``{"password_hash": "...", "business_units": ["northwind-cargo"] | "*"}``. Hashes
-  are werkzeug's (scrypt or pbkdf2): ``groundswell users hash-password`` prints one.
+  each user to ``{"password_hash": "...", "business_units": ["northwind-cargo"] | "*"}`` and,
+  optionally, ``"role": "executive" | "analyst"``. Hashes are werkzeug's (scrypt or pbkdf2):
+  ``groundswell users hash-password`` prints one.
 - ``GROUNDSWELL_DASHBOARD_USER`` / ``GROUNDSWELL_DASHBOARD_PASSWORD``: one more login, an
-  all-units admin, for simple deployments. Its password is hashed when the server starts; the
-  clear text is not kept.
+  all-units executive, for simple deployments. Its password is hashed when the server starts; the
+  clear text is not kept. To let it correct labels, define it in GROUNDSWELL_DASHBOARD_USERS
+  with ``"role": "analyst"`` instead.
+
+Roles (``ROLES``): an **executive** (the default) reads the dashboards; an **analyst** also
+corrects a text's sentiment label, complaint type and complaint topic from the care and listening
+pages, each correction one file in the corrections log (``groundswell.corrections``), never a write
+to the warehouse. The role travels with the request's scope (``dashboards.access.current_role``);
+the correction callbacks check it on the server, whatever the page showed. ``serve --demo`` (no
+login, a local demo) runs as an analyst named ``demo``.
 
 A password is checked with werkzeug's ``check_password_hash`` (a constant-time comparison of the
 derived key); an unknown user is checked against a dummy hash, so both take the same time.
@@ -28,6 +38,9 @@ from groundswell.config import ConfigError, Settings
 
 #: ``business_units`` of a user who sees every unit.
 ALL_UNITS = "*"
+#: The roles a login may have: read-only, or read and correct labels. A login without one: EXECUTIVE.
+EXECUTIVE, ANALYST = "executive", "analyst"
+ROLES = (EXECUTIVE, ANALYST)
 _HASH_METHODS = ("scrypt:", "pbkdf2:")
 #: Compared against when the user is unknown: the same work as a real check.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
@@ -47,6 +60,12 @@ class User:
     password_hash: str
     #: None: every unit; else the units whose rows the user sees (docs/operations.md).
     business_units: frozenset[str] | None
+    #: EXECUTIVE (read-only) or ANALYST (may correct labels).
+    role: str = EXECUTIVE
+
+    @property
+    def may_correct(self) -> bool:
+        return self.role == ANALYST
 
 
 def _users_document(value: str, settings: Settings) -> dict:
@@ -79,13 +98,17 @@ def _user(name: object, entry: object) -> User:
     if not isinstance(password_hash, str) or not password_hash.startswith(_HASH_METHODS):
         raise ConfigError(f"dashboard user {name!r}: password_hash must be a werkzeug scrypt or pbkdf2 hash "
                           "(`groundswell users hash-password` prints one); clear-text passwords are refused")
+    role = entry.get("role", EXECUTIVE)
+    if role not in ROLES:  # exact: "Analyst" or " analyst" is a typo, not a role
+        raise ConfigError(f"dashboard user {name!r}: role must be \"{EXECUTIVE}\" (read-only, the "
+                          f"default) or \"{ANALYST}\" (may also correct labels), not {role!r}")
     units = entry.get("business_units")
     if units == ALL_UNITS:
-        return User(name, password_hash, None)
+        return User(name, password_hash, None, role)
     if not isinstance(units, list) or not units or not all(isinstance(u, str) and u for u in units):
         raise ConfigError(f"dashboard user {name!r}: business_units must be a non-empty list of units "
                           "(dbt/seeds/business_units.csv) or \"*\" for every unit")
-    return User(name, password_hash, frozenset(units))
+    return User(name, password_hash, frozenset(units), role)
 
 
 def load_users(settings: Settings) -> dict[str, User]:

@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         "stay current (the latest landing of a post wins); 0: only posts created in the interval.",
     )
 
+    model_min_corrections: int = Field(
+        default=200, ge=1,
+        description="Analyst corrections an industry needs before `groundswell enrich` trains a model "
+        "on them and labels the industry's uncorrected texts with it (below: VADER and the keyword "
+        "rules); counted per label (sentiment, topic).",
+    )
+
     snapshots_keep: int = Field(
         default=5, ge=1,
         description="Published snapshots kept under published/snapshots/ (the current one always is): "
@@ -203,6 +210,11 @@ class Settings(BaseSettings):
     def enrichment_export_dir(self) -> Path:
         """Enrichment's scores as Parquet (``texts.parquet``), which Spark reads as a source."""
         return self.home / "enrichment"
+
+    @cached_property
+    def models_dir(self) -> Path:
+        """Label models trained on analysts' corrections, one folder per industry and version."""
+        return self.home / "models"
 
     @cached_property
     def dbt_target(self) -> str:

@@ -192,8 +192,7 @@ def _land(con: duckdb.DuckDBPyConnection, settings: Settings, source: Source, fi
         dt = _batch_day(file_names, day, same[0] if same else None)
         batch = _Batch(con, source, batch_id, started)
         try:
-            bounds = Bounds(started, settings.earliest_record_date,
-                            brands(settings) if any(f.brand for f in source.fields) else ())
+            bounds = _bounds(con, settings, source, started)
             for query in source.checked_queries(files, bounds):
                 batch.land(query)
             duplicates = _set_aside_duplicates(con, source, batch_id, started)
@@ -214,6 +213,21 @@ def _land(con: duckdb.DuckDBPyConnection, settings: Settings, source: Source, fi
                         received, landed, quarantined)
     log.info("landed %s: %s", source.key, result)
     return result
+
+
+def _bounds(con: duckdb.DuckDBPyConnection, settings: Settings, source: Source, started) -> Bounds:
+    """What the batch's values are judged against; the configuration and the landed tables a
+    source's checks need, read only for a source that needs them."""
+    if source.record_checks is None:
+        return Bounds(started, settings.earliest_record_date,
+                      brands(settings) if any(f.brand for f in source.fields) else ())
+    from groundswell.enrichment.rules import load_rules
+
+    lake = settings.raw_lake
+    ensure_contracts(con, lake, SOURCES.values())  # a named table that never landed reads empty
+    return Bounds(started, settings.earliest_record_date, brands(settings),
+                  topics=load_rules(settings.dbt_project_dir / "seeds").topic_names,
+                  read_raw=lambda table: lake.read_sql("raw", table))
 
 
 def brands(settings: Settings) -> tuple[str, ...]:

@@ -151,13 +151,37 @@ ENRICHMENT_DDL = (
       industry_hint VARCHAR,
       enriched_at TIMESTAMP NOT NULL
     )""",
+    # What the model did not train on, to learn from, once: the out-of-fold labels of each
+    # corrected record under the industry's current model (groundswell.enrichment.learning).
+    """CREATE TABLE IF NOT EXISTS enrichment.held_out (
+      industry VARCHAR NOT NULL,
+      version VARCHAR NOT NULL,
+      source VARCHAR NOT NULL,
+      record_id VARCHAR NOT NULL,
+      sentiment_label VARCHAR,
+      complaint_topic VARCHAR
+    )""",
+)
+#: Columns ``enrichment.texts`` gained after it was first created: added to an older warehouse.
+ENRICHMENT_ADDED_COLUMNS = (
+    ("label_source", "VARCHAR"),  # analyst, model or rules: who set the labels used
+    ("analyst_sentiment_label", "VARCHAR"),  # the latest correction's labels, NULL where it set none
+    ("analyst_complaint_type", "VARCHAR"),
+    ("analyst_complaint_topic", "VARCHAR"),
+    ("machine_sentiment_label", "VARCHAR"),  # what rules or the model say, not having seen the correction
+    ("machine_complaint_type", "VARCHAR"),
+    ("machine_complaint_topic", "VARCHAR"),
+    ("reviewed_text", "VARCHAR"),  # a corrected record's pre-cleaned text: what the model learns from
 )
 
 
 def ensure_enrichment_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``enrichment.texts`` (empty) so dbt finds it before enrichment ever ran."""
+    """Create ``enrichment.texts`` (empty) so dbt finds it before enrichment ever ran; give an older
+    one the columns it lacks (NULL: its rows are scored again under the new rules version)."""
     for ddl in ENRICHMENT_DDL:
         con.execute(ddl)
+    for name, kind in ENRICHMENT_ADDED_COLUMNS:
+        con.execute(f"ALTER TABLE enrichment.texts ADD COLUMN IF NOT EXISTS {name} {kind}")
 
 
 @contextmanager

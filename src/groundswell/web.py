@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from flask import Flask, Response, request
 
-from groundswell.auth import NO_USERS, Authenticator, load_users
+from groundswell.auth import ANALYST, NO_USERS, Authenticator, load_users
 from groundswell.config import ConfigError, Settings
 
 #: The only path an anonymous request may reach. Everything else, static assets included (Dash's
@@ -86,7 +86,8 @@ def refuse_malformed_callbacks(server: Flask, callbacks: Mapping[str, object], p
 
 def require_login(server: Flask, authenticator: Authenticator) -> None:
     """HTTP Basic authentication on every request but PUBLIC_PATHS; the user's business units
-    become the request's scope (dashboards/access.py), which every page query goes through."""
+    become the request's scope (dashboards/access.py), which every page query goes through, and
+    the user's role decides whether the request may correct labels (groundswell.auth)."""
     from dashboards import access
 
     @server.before_request
@@ -97,7 +98,7 @@ def require_login(server: Flask, authenticator: Authenticator) -> None:
         user = authenticator.check(*given) if given else None
         if user is None:
             return Response("login required", 401, _CHALLENGE)
-        access.set_scope(user.business_units, user.name)
+        access.set_scope(user.business_units, user.name, user.role)
         return None
 
 
@@ -123,7 +124,8 @@ def create_server(settings: Settings, demo_mode: bool) -> Flask:
     if authenticator is None:
         @server.before_request
         def _demo_scope():
-            access.set_scope(None, "demo")  # --demo: no login, every unit
+            # --demo: no login, every unit; a local demo shows the corrections too (docs/operations.md)
+            access.set_scope(None, "demo", ANALYST)
     else:
         require_login(server, authenticator)
     # after the login: an anonymous request gets 401 first, whatever it holds

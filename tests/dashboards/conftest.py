@@ -115,6 +115,23 @@ VARIED_ROI = (
 )
 
 
+@pytest.fixture
+def as_user(browser, server):
+    """A page of the module's ``server`` logged in as ``credentials`` (None: anonymous), 1600x1200;
+    contexts closed after the test."""
+    contexts = []
+
+    def open_page(credentials):
+        context = browser.new_context(http_credentials=credentials,
+                                      viewport={"width": 1600, "height": 1200})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def write_roi_snapshot(source: Path, dest: Path, *, varied: bool = True, empty: bool = False) -> Path:
     """A published warehouse file at ``dest`` holding meta.snapshot and marts.fct_social_roi
     copied from ``source`` (varied as VARIED_ROI says, or with no rows)."""

@@ -73,7 +73,7 @@ def _arguments(admin, function) -> dict:
     values = {"start": WIDE[0], "end": WIDE[1], "brands": [OTHER_BRAND], "brand": OTHER_BRAND,
               "unit": OTHER_UNIT, "quarter": quarter, "source": source, "message_id": message_id,
               "platform": platform, "author_id": author_id, "dimensions": ["content_type"],
-              "platforms": None, "channels": None, "dimension": "channel"}
+              "platforms": None, "channels": None, "dimension": "channel", "domain": "mentions"}
     out = {}
     for name, parameter in list(inspect.signature(function).parameters.items())[1:]:
         if name == "f":

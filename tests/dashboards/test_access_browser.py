@@ -62,22 +62,6 @@ def server(home):
         yield url
 
 
-@pytest.fixture
-def as_user(browser, server):
-    """A page logged in as ``credentials`` (None: anonymous); contexts closed after the test."""
-    contexts = []
-
-    def open_page(credentials):
-        context = browser.new_context(http_credentials=credentials,
-                                      viewport={"width": 1600, "height": 1200})
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def _expected(home, units):
     """What the pages should show this user: computed through the same access rules."""
     con = access.connect(home / "published" / "warehouse.duckdb", units)

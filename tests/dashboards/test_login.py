@@ -175,3 +175,127 @@ def test_every_route_endpoint_and_page_needs_the_login(use_published_home):
         "changedPropIds": ["maturity-quarter.value"]}
     assert client.post("/_dash-update-component", json=body).status_code == 401
     assert client.post("/_dash-update-component", json=body, headers=ok).status_code == 200
+
+
+# --- Roles: executive (read-only, the default) or analyst (may correct labels) ---------------
+
+def test_a_login_is_an_executive_unless_its_role_says_analyst(tmp_path):
+    from groundswell.auth import ANALYST, EXECUTIVE
+
+    document = json.loads(users_json(cfo=("pw1", "*"), ana=("pw2", "*"), cargo=("pw3", ["northwind-cargo"])))
+    document["ana"]["role"] = "analyst"
+    document["cargo"]["role"] = "executive"
+    users = load_users(Settings(home=tmp_path, dashboard_users=json.dumps(document),
+                                dashboard_user="ceo", dashboard_password="pw4"))
+    assert users["cfo"].role == EXECUTIVE and not users["cfo"].may_correct  # no role: executive
+    assert users["ana"].role == ANALYST and users["ana"].may_correct
+    assert users["ana"].business_units is None
+    assert users["cargo"].role == EXECUTIVE
+    assert users["cargo"].business_units == frozenset({"northwind-cargo"})
+    assert users["ceo"].role == EXECUTIVE  # the single-user admin: read-only
+    assert Authenticator(users).check("ana", "pw2").may_correct
+
+
+@pytest.mark.parametrize("role", ["admin", "Analyst", " analyst", "", None, 1, True, ["analyst"], {"a": 1}])
+def test_an_unknown_role_says_what_to_fix(tmp_path, role):
+    document = json.loads(users_json(ana=("pw", "*")))
+    document["ana"]["role"] = role
+    with pytest.raises(ConfigError, match=r"dashboard user 'ana': role must be \"executive\" "
+                                          r"\(read-only, the default\) or \"analyst\""):
+        load_users(Settings(home=tmp_path, dashboard_users=json.dumps(document)))
+
+
+def test_the_login_puts_the_role_in_the_request_scope(tmp_path):
+    """What the correction callbacks ask (dashboards.access.may_correct) follows the login: an
+    analyst may, an executive may not; --demo runs as the analyst `demo`."""
+    from dashboards import access
+
+    def whoami():
+        return {"user": access.current_user(), "role": access.current_role(), "may": access.may_correct()}
+
+    document = json.loads(users_json(cfo=("pw1", "*"), ana=("pw2", ["northwind-cargo"])))
+    document["ana"]["role"] = "analyst"
+    settings = Settings(home=tmp_path, dashboard_users=json.dumps(document))
+    server = create_server(settings, demo_mode=False)
+    server.add_url_rule("/_test_whoami", "whoami", whoami)
+    client = server.test_client()
+    assert client.get("/_test_whoami").status_code == 401
+    assert client.get("/_test_whoami", headers=auth("cfo", "pw1")).get_json() == {
+        "user": "cfo", "role": "executive", "may": False}
+    assert client.get("/_test_whoami", headers=auth("ana", "pw2")).get_json() == {
+        "user": "ana", "role": "analyst", "may": True}
+    demo = create_server(Settings(home=tmp_path), demo_mode=True)
+    demo.add_url_rule("/_test_whoami", "whoami", whoami)
+    assert demo.test_client().get("/_test_whoami").get_json() == {
+        "user": "demo", "role": "analyst", "may": True}
+    with server.test_request_context("/"):
+        assert access.current_role() == "executive" and not access.may_correct()  # nobody logged in
+    assert access.current_role() == "executive" and not access.may_correct()  # outside a request
+
+
+def _save(page: str, row: dict, sentiment, complaint_type, topic) -> dict:
+    """The body the browser posts when Save is clicked on ``page`` (care or listening)."""
+    grid = {"care": "care-drill-grid", "listening": "listening-mentions"}[page]
+    prefix = f"{page}-correction"
+    labels = (("sentiment", sentiment), ("type", complaint_type), ("topic", topic))
+    return {"output": f"{prefix}-status.children",
+            "outputs": {"id": f"{prefix}-status", "property": "children"},
+            "inputs": [{"id": f"{prefix}-save", "property": "n_clicks", "value": 1},
+                       {"id": grid, "property": "selectedRows", "value": [row]}],
+            "state": [{"id": f"{prefix}-{part}", "property": "value", "value": value}
+                      for part, value in labels],
+            "changedPropIds": [f"{prefix}-save.n_clicks"]}
+
+
+def test_the_server_refuses_corrections_it_should_not_write(use_published_home):
+    """Whatever the page showed: an executive's correction, a record the snapshot does not hold,
+    labels the contract refuses. Each answers "Not saved" and no file is written."""
+    from dashboards import figures
+    from groundswell.sources.corrections import LABELS
+    from tests.dashboards.conftest import snapshot_sql
+
+    home = use_published_home.home
+    document = json.loads(users_json(cfo=("pw1", "*"), ana=("pw2", "*")))
+    document["ana"]["role"] = "analyst"
+    settings = Settings(home=home, dashboard_users=json.dumps(document))
+    client = create_server(settings, demo_mode=False).test_client()
+    (mention_source, mention_id) = snapshot_sql(
+        home, "select source, min(mention_id) from marts.fct_mentions group by source order by source")[0]
+    mention = {"source": mention_source, "mention_id": mention_id}
+    (source, message_id) = snapshot_sql(home, "select source, message_id from marts.fct_care_messages "
+                                              "order by received_at, message_id limit 1")[0]
+    log = home / "landing" / LABELS.drop_dir
+    before = sorted(log.rglob("*")) if log.exists() else []
+
+    def status(body, who) -> str:
+        response = client.post("/_dash-update-component", json=body, headers=auth(*who))
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return next(iter(response.get_json()["response"].values()))["children"]
+
+    cfo, ana = ("cfo", "pw1"), ("ana", "pw2")
+    good = ("negative", "rage", "other")
+    assert status(_save("listening", mention, *good), cfo) == figures.CORRECTION_REFUSED
+    assert status(_save("care", {"source": source, "message_id": message_id}, *good), cfo) == \
+        figures.CORRECTION_REFUSED
+    for row in ({"source": mention_source, "mention_id": "x-no-such-mention"},
+                {"source": "instagram__media", "mention_id": mention_id},  # not a correctable source
+                {"source": "x__tweets", "mention_id": mention_id}):  # a mention is not a care message
+        assert status(_save("listening", row, *good), ana) == figures.CORRECTION_NOT_SHOWN, row
+    assert status(_save("care", {"source": source, "message_id": "no-such-message"}, *good), ana) == \
+        figures.CORRECTION_NOT_SHOWN
+    for labels in (("furious", "rage", "other"), ("positive", "rage", "other"),
+                   ("negative", "neutral", "other"), ("negative", "rage", "no_such_topic"),
+                   (None, None, None), (["negative"], "rage", "other")):
+        answer = status(_save("listening", mention, *labels), ana)
+        assert answer.startswith("Not saved: "), labels
+    assert status(_save("listening", [], *good), ana) == figures.CORRECTION_PICK
+    assert (sorted(log.rglob("*")) if log.exists() else []) == before  # nothing written
+
+
+def test_every_source_a_correction_may_name_is_shown_by_a_mart():
+    """What the pages re-read a record from (dashboards.queries.CORRECTABLE_MARTS) covers what the
+    corrections contract accepts (groundswell.sources.corrections.CORRECTABLE), and no more."""
+    from dashboards import queries
+    from groundswell.sources.corrections import CORRECTABLE
+
+    assert set(queries.CORRECTABLE_MARTS) == set(CORRECTABLE)

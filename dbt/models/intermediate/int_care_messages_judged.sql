@@ -204,6 +204,7 @@ judged as (
         e.complaint_topic,
         e.sentiment_score,
         e.sentiment_label,
+        e.label_source,
         case
             when a.author_followers >= {{ var('care_high_priority_followers') }} then 'high'
             else 'normal'
@@ -356,6 +357,7 @@ select
     responses.recommended_response,
     w.sentiment_score,
     w.sentiment_label,
+    w.label_source,
     w.has_reply_before_message,
     w.source_system,
     w.source,

@@ -69,6 +69,7 @@ final as (
         j.recommended_response,
         j.sentiment_score,
         j.sentiment_label,
+        j.label_source,
         j.has_reply_before_message,
         j.source_system,
         j.source,

@@ -64,11 +64,13 @@ airline_latest as (
 -- Two scans, one per source, so each can skip the row groups outside its own key range.
 enriched as (
 
-    select source, record_id, sentiment_score, sentiment_label, complaint_type, complaint_topic
+    select source, record_id, sentiment_score, sentiment_label, complaint_type, complaint_topic,
+        label_source
     from {{ source('enrichment', 'texts') }}
     where source = 'listening__mentions' and record_id in (select mention_id from touched)
     union all
-    select source, record_id, sentiment_score, sentiment_label, complaint_type, complaint_topic
+    select source, record_id, sentiment_score, sentiment_label, complaint_type, complaint_topic,
+        label_source
     from {{ source('enrichment', 'texts') }}
     where source = 'airline_sentiment__tweets'
         and record_id in (select substr(mention_id, 3) from touched where mention_id like 'x-%')
@@ -89,7 +91,8 @@ airline_latest as (
 
 enriched as (
 
-    select source, record_id, sentiment_score, sentiment_label, complaint_type, complaint_topic
+    select source, record_id, sentiment_score, sentiment_label, complaint_type, complaint_topic,
+        label_source
     from {{ source('enrichment', 'texts') }}
 
 ),
@@ -187,6 +190,7 @@ final as (
         e.sentiment_label,
         coalesce(e.complaint_type, 'neutral') as complaint_type,
         e.complaint_topic,
+        e.label_source,
         m.human_sentiment,
         m.tool_sentiment,
         m.source,

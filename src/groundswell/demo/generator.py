@@ -544,9 +544,11 @@ class DemoGenerator(FamiliesMixin):
                               self.end_date, records, episodes)
 
 
-# The demo writes every source but the imports of public data and connector tables.
+# The demo writes every source but the imports of public data and connector tables, and the
+# corrections log: analysts write that one (from the dashboards), and the demo starts unreviewed.
 IMPORT_FAMILIES = ("customer_support", "airline_sentiment", "fivetran")
-DEMO_SOURCES = tuple(key for key, s in SOURCES.items() if s.family not in IMPORT_FAMILIES)
+NOT_GENERATED = (*IMPORT_FAMILIES, "corrections")
+DEMO_SOURCES = tuple(key for key, s in SOURCES.items() if s.family not in NOT_GENERATED)
 # Every folder the demo writes: those of the sources it generates, and its own records.
 DEMO_DROP_DIRS = (*sorted({SOURCES[key].drop_dir for key in DEMO_SOURCES}), "_demo")
 

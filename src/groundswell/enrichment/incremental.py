@@ -40,9 +40,11 @@ from pathlib import Path
 import duckdb
 
 from groundswell.config import Settings, get_settings
-from groundswell.enrichment.rules import Rules, load_rules, read_seed
-from groundswell.enrichment.scoring import Scorer, pool_size
-from groundswell.enrichment.text import sql_preclean
+from groundswell.enrichment import learning
+from groundswell.enrichment.rules import Rules, complaint_type, load_rules, read_seed
+from groundswell.enrichment.scoring import Models, Scorer, pool_size
+from groundswell.enrichment.text import finish_cleaning, sql_preclean
+from groundswell.sources.corrections import NEGATIVE_TYPES
 from groundswell.warehouse import utcnow, writer
 
 log = logging.getLogger(__name__)
@@ -67,16 +69,19 @@ class TextSource:
     key: str
     select: str
 
-    def latest(self, since: datetime | None = None) -> str:
+    def latest(self, since: datetime | None = None, ids: str | None = None) -> str:
         """The latest landing of each record; with ``since``, of the records landed after it only
         (the raw rows are filtered before the window: a landing after ``since`` outranks every
-        earlier one, so those records keep the same latest landing)."""
+        earlier one, so those records keep the same latest landing); with ``ids`` (a query of
+        record ids), of those records only (every landing of them)."""
         where = f" WHERE _loaded_at > TIMESTAMP '{since.isoformat(sep=' ')}'" if since else ""
+        if ids is not None:
+            where = f" WHERE {self.key}::VARCHAR IN ({ids})"
         return (f"(SELECT * FROM raw.{self.table}{where} QUALIFY row_number() OVER "
                 f"(PARTITION BY {self.key} ORDER BY _loaded_at DESC, _batch_id DESC) = 1)")
 
-    def sql(self, since: datetime | None = None) -> str:
-        return self.select.format(latest=self.latest(since))
+    def sql(self, since: datetime | None = None, ids: str | None = None) -> str:
+        return self.select.format(latest=self.latest(since, ids))
 
 
 def _not_brand(column: str, platform: str) -> str:
@@ -123,12 +128,18 @@ class EnrichResult:
     removed: int  # rows deleted because their record is no longer an inbound text
     seconds: float
     rules_version: str
+    corrected: int = 0  # rows carrying an analyst's correction, after the run
+    models: tuple[str, ...] = ()  # industries labelled by a model learned from corrections
 
     def summary(self) -> str:
         rate = f", {self.candidates / self.seconds:,.0f} texts/s" if self.candidates and self.seconds else ""
+        learned = ""
+        if self.corrected or self.models:
+            named = ", ".join(m or "(no industry)" for m in self.models) or "none"
+            learned = f"; {self.corrected:,} corrected by analysts, models for: {named}"
         return (f"{self.candidates:,} texts to enrich, {self.scored:,} distinct scored, "
                 f"{self.reused:,} reused, {self.unchanged:,} unchanged, {self.removed:,} removed "
-                f"in {self.seconds:.1f} s{rate} (rules {self.rules_version})")
+                f"in {self.seconds:.1f} s{rate} (rules {self.rules_version}){learned}")
 
 
 def enrich(settings: Settings | None = None, seeds_dir: Path | None = None,
@@ -154,17 +165,24 @@ def enrich(settings: Settings | None = None, seeds_dir: Path | None = None,
     rules = load_rules(seeds_dir)
     with writer(settings) as con:
         _load_brand_seeds(con, seeds_dir)
-        since = _last_run(con, rules.version) if since_last_run else None
-        candidates, removed = _find_work(con, rules.version, since)
-        scored = _score(con, rules, workers)
-        if candidates or removed:
-            _write(con, rules.version)
-        total = con.execute("SELECT count(*) FROM enrichment.texts").fetchone()[0]
+        _load_corrections(con)
+        # Pass 1: what is new, the corrections landed since, under the models of the last run.
+        models = learning.current(con, settings)
+        candidates, removed, scored = _pass(con, rules, models, workers, since_last_run)
+        # Corrections now in place, the models learn from them; a model that changed re-scores
+        # its industry (its rows' rules_version changed), and only then is there a pass 2.
+        learned = learning.train(con, settings, rules)
+        if {i: m.versions for i, m in learned.items()} != {i: m.versions for i, m in models.items()}:
+            more, gone, distinct = _pass(con, rules, learned, workers, since_last_run)
+            candidates, removed, scored = candidates + more, removed + gone, scored + distinct
+        total, corrected = con.execute("SELECT count(*), count(*) FILTER (WHERE label_source = 'analyst') "
+                                       "FROM enrichment.texts").fetchone()
         if settings.engine != "duckdb":
             export_texts(con, settings)
     result = EnrichResult(candidates=candidates, scored=scored, reused=candidates - scored,
-                          unchanged=total - candidates, removed=removed,
-                          seconds=round(time.perf_counter() - started, 3), rules_version=rules.version)
+                          unchanged=max(total - candidates, 0), removed=removed,
+                          seconds=round(time.perf_counter() - started, 3), rules_version=rules.version,
+                          corrected=corrected, models=tuple(sorted(learned)))
     log.info("enrichment: %s", result.summary())
     return result
 
@@ -180,6 +198,43 @@ def export_texts(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path:
                 "(FORMAT parquet, COMPRESSION zstd)")
     os.replace(tmp, target)
     return target
+
+
+def _pass(con: duckdb.DuckDBPyConnection, rules: Rules, models: dict[str, learning.IndustryModels],
+          workers: int | None, since_last_run: bool) -> tuple[int, int, int]:
+    """Find what to (re)score under these models, score it, write it: (candidates, removed, scored)."""
+    _load_versions(con, rules, models)
+    learning.held_out_labels(con, models)
+    since = _last_run(con, rules.version) if since_last_run else None
+    candidates, removed = _find_work(con, since)
+    scored = _score(con, rules, workers, {i: (m.sentiment, m.topic) for i, m in models.items()})
+    if candidates or removed:
+        _complete_corrections(con)
+        _write(con)
+    return candidates, removed, scored
+
+
+def _load_versions(con: duckdb.DuckDBPyConnection, rules: Rules,
+                   models: dict[str, learning.IndustryModels]) -> None:
+    """``_enrich_versions (industry, version, labelled_by)``: each industry with a model; every
+    other industry's rows have the rules' version and are labelled by the rules."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _enrich_versions (industry VARCHAR, version VARCHAR)")
+    for industry, found in models.items():
+        con.execute("INSERT INTO _enrich_versions VALUES (?, ?)",
+                    [industry, learning.row_version(rules, found)])
+    con.execute("CREATE OR REPLACE TEMP TABLE _enrich_base AS SELECT ?::VARCHAR AS version", [rules.version])
+
+
+def _load_corrections(con: duckdb.DuckDBPyConnection) -> None:
+    """``_enrich_corrections``: the latest correction of each record (``corrected_at``, then the
+    later landing), the labels it sets (NULL: keep the machine's)."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _enrich_corrections AS
+        SELECT source, record_id, sentiment_label, complaint_type, complaint_topic
+        FROM raw.corrections__labels
+        QUALIFY row_number() OVER (PARTITION BY source, record_id
+                                   ORDER BY corrected_at DESC, _loaded_at DESC, _batch_id DESC) = 1
+    """)
 
 
 def _load_brand_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
@@ -199,45 +254,71 @@ def _load_brand_seeds(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
                 "WHERE lower(b.brand) = lower(a.brand)")
 
 
+#: The version a row of industry hint ``{hint}`` must carry (``_enrich_versions``, else the rules').
+_EXPECTED = ("coalesce((SELECT v.version FROM _enrich_versions v WHERE v.industry = coalesce({hint}, '')), "
+             "(SELECT version FROM _enrich_base))")
+#: A work row ``w`` carries a correction.
+_CORRECTED = ("(w.analyst_sentiment_label IS NOT NULL OR w.analyst_complaint_type IS NOT NULL "
+              "OR w.analyst_complaint_topic IS NOT NULL)")
+#: A stored row's analyst labels differ from its record's latest correction ``k``.
+_CORRECTION_CHANGED = ("(d.analyst_sentiment_label IS DISTINCT FROM k.sentiment_label "
+                       "OR d.analyst_complaint_type IS DISTINCT FROM k.complaint_type "
+                       "OR d.analyst_complaint_topic IS DISTINCT FROM k.complaint_topic)")
+
+
 def _last_run(con: duckdb.DuckDBPyConnection, version: str) -> datetime | None:
     """When the last run that wrote a row ended; None (check everything) before any run, or
-    when a row was scored under another rules version."""
-    last, stale = con.execute("SELECT max(enriched_at), bool_or(rules_version <> ?) FROM enrichment.texts",
-                              [version]).fetchone()
+    when a row was scored under another version than its industry's."""
+    last, stale = con.execute(
+        f"SELECT max(enriched_at), bool_or(rules_version <> {_EXPECTED.format(hint='industry_hint')} "
+        "OR label_source IS NULL) FROM enrichment.texts").fetchone()
     return None if last is None or stale else last
 
 
-def _find_work(con: duckdb.DuckDBPyConnection, version: str,
-               since: datetime | None = None) -> tuple[int, int]:
+def _find_work(con: duckdb.DuckDBPyConnection, since: datetime | None = None) -> tuple[int, int]:
     """Fill ``_enrich_work``: records to score (``pre`` set) and rows to delete; their counts.
 
-    With ``since``, only the records landed after it are compared (nothing is deleted)."""
-    only_current = "AND record_id IN (SELECT record_id FROM current)" if since else ""
+    With ``since``, only the records landed after it, and the records whose correction changed,
+    are compared (nothing is deleted)."""
     con.execute("""CREATE OR REPLACE TEMP TABLE _enrich_work (
         source VARCHAR, record_id VARCHAR, text_md5 VARCHAR, industry_hint VARCHAR, pre VARCHAR,
-        had_row BOOLEAN)""")
+        had_row BOOLEAN, analyst_sentiment_label VARCHAR, analyst_complaint_type VARCHAR,
+        analyst_complaint_topic VARCHAR)""")
     for source in TEXT_SOURCES:
+        records = f"SELECT * FROM ({source.sql(since)}) s"
+        if since is not None:
+            # A correction landed for a record landed long ago: that record too.
+            changed = (f"SELECT k.record_id FROM _enrich_corrections k LEFT JOIN enrichment.texts d "
+                       f"ON d.source = k.source AND d.record_id = k.record_id "
+                       f"WHERE k.source = '{source.table}' AND {_CORRECTION_CHANGED}")
+            records += f" UNION SELECT * FROM ({source.sql(ids=changed)}) s"
+        only_current = "AND record_id IN (SELECT record_id FROM current)" if since else ""
         con.execute(f"""
             INSERT INTO _enrich_work
             WITH current AS (
                 SELECT record_id::VARCHAR AS record_id, text, lower(industry_hint::VARCHAR) AS industry_hint
-                FROM ({source.sql(since)}) s(record_id, text, industry_hint)
+                FROM ({records}) s(record_id, text, industry_hint)
                 WHERE text IS NOT NULL
             ),
             done AS (
-                SELECT record_id, text_md5, rules_version, industry_hint
+                SELECT record_id, text_md5, rules_version, industry_hint, analyst_sentiment_label,
+                       analyst_complaint_type, analyst_complaint_topic, label_source
                 FROM enrichment.texts WHERE source = $source {only_current}
             )
             SELECT $source, coalesce(c.record_id, d.record_id), md5(c.text), c.industry_hint,
-                   {sql_preclean('c.text')}, d.record_id IS NOT NULL
+                   {sql_preclean('c.text')}, d.record_id IS NOT NULL,
+                   k.sentiment_label, k.complaint_type, k.complaint_topic
             FROM current c FULL JOIN done d ON d.record_id = c.record_id
+            LEFT JOIN _enrich_corrections k ON k.source = $source AND k.record_id = c.record_id
             WHERE c.record_id IS NULL OR d.record_id IS NULL OR d.text_md5 <> md5(c.text)
-               OR d.rules_version <> $version OR d.industry_hint IS DISTINCT FROM c.industry_hint
-        """, {"source": source.table, "version": version})
+               OR d.rules_version <> {_EXPECTED.format(hint='c.industry_hint')}
+               OR d.industry_hint IS DISTINCT FROM c.industry_hint OR {_CORRECTION_CHANGED}
+               OR d.label_source IS NULL  -- scored before corrections existed
+        """, {"source": source.table})
     return con.execute("SELECT count(pre), count(*) - count(pre) FROM _enrich_work").fetchone()
 
 
-def _score(con: duckdb.DuckDBPyConnection, rules: Rules, workers: int | None) -> int:
+def _score(con: duckdb.DuckDBPyConnection, rules: Rules, workers: int | None, models: Models) -> int:
     """Score each distinct (pre-cleaned text, hint) once, in chunks; scores go to ``_enrich_scores``."""
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _enrich_units AS
@@ -253,7 +334,7 @@ def _score(con: duckdb.DuckDBPyConnection, rules: Rules, workers: int | None) ->
         return 0
     processes = pool_size(units, workers)
     log.info("enrichment: scoring %d distinct texts in %d process(es)", units, processes)
-    with Scorer(rules, processes) as scorer:
+    with Scorer(rules, processes, models) as scorer:
         for low in range(0, units, CHUNK_ROWS):
             rows = con.execute("SELECT n, pre, hint FROM _enrich_units WHERE n > ? AND n <= ? ORDER BY n",
                                [low, low + CHUNK_ROWS]).fetchall()
@@ -263,7 +344,52 @@ def _score(con: duckdb.DuckDBPyConnection, rules: Rules, workers: int | None) ->
     return units
 
 
-def _write(con: duckdb.DuckDBPyConnection, version: str) -> None:
+def _complete_corrections(con: duckdb.DuckDBPyConnection) -> None:
+    """``_enrich_reviewed``: per corrected record to write, the machine's labels as if it had not seen
+    the correction (the held-out ones where the industry's model trained on it) and the labels
+    used: the analyst's, a blank one completed consistently with those set (docs/metrics.md).
+    Corrected records are few: their complaint types are worked out here, in Python."""
+    rows = con.execute(f"""
+        SELECT w.source, w.record_id, w.pre, s.sentiment_score,
+               coalesce(h.sentiment_label, s.sentiment_label), s.complaint_type,
+               coalesce(h.complaint_topic, s.complaint_topic),
+               w.analyst_sentiment_label, w.analyst_complaint_type, w.analyst_complaint_topic
+        FROM _enrich_work w
+        JOIN _enrich_units u ON u.pre = w.pre AND u.hint = coalesce(w.industry_hint, '')
+        JOIN _enrich_scores s ON s.n = u.n
+        LEFT JOIN _enrich_held_out h ON h.industry = coalesce(w.industry_hint, '')
+             AND h.source = w.source AND h.record_id = w.record_id
+        WHERE {_CORRECTED}
+    """).fetchall()
+    out = []
+    for source, record_id, pre, score, m_label, m_type, m_topic, a_label, a_type, a_topic in rows:
+        cleaned = finish_cleaning(pre)
+        if m_label != label_of_type(m_type):  # a held-out sentiment: its type by seed 004's rules
+            m_type = complaint_type(cleaned, score, m_label)
+        label = a_label or label_of_type(a_type) or m_label
+        if a_type:
+            kind = a_type
+        elif label != "negative":
+            kind = label
+        else:  # a negative text: the machine's type if it has one, else the rules' for a negative text
+            kind = m_type if m_type in NEGATIVE_TYPES else complaint_type(cleaned, score, "negative")
+        out.append((source, record_id, m_label, m_type, m_topic, label, kind, a_topic or m_topic))
+    con.execute("""CREATE OR REPLACE TEMP TABLE _enrich_reviewed (
+        source VARCHAR, record_id VARCHAR, machine_sentiment_label VARCHAR, machine_complaint_type VARCHAR,
+        machine_complaint_topic VARCHAR, sentiment_label VARCHAR, complaint_type VARCHAR,
+        complaint_topic VARCHAR)""")
+    if out:
+        con.executemany("INSERT INTO _enrich_reviewed VALUES (?, ?, ?, ?, ?, ?, ?, ?)", out)
+
+
+def label_of_type(kind: str | None) -> str | None:
+    """The sentiment a complaint type implies (the four types are of negative texts)."""
+    if kind is None:
+        return None
+    return "negative" if kind in NEGATIVE_TYPES else kind
+
+
+def _write(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the rows of every record in ``_enrich_work``, in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
@@ -271,14 +397,28 @@ def _write(con: duckdb.DuckDBPyConnection, version: str) -> None:
             DELETE FROM enrichment.texts t USING _enrich_work w
             WHERE w.had_row AND t.source = w.source AND t.record_id = w.record_id
         """)
-        con.execute("""
-            INSERT INTO enrichment.texts
-            SELECT w.source, w.record_id, w.text_md5, $version, s.sentiment_score, s.sentiment_label,
-                   s.complaint_type, s.complaint_topic, w.industry_hint, $at
+        con.execute(f"""
+            INSERT INTO enrichment.texts (source, record_id, text_md5, rules_version, sentiment_score,
+                sentiment_label, complaint_type, complaint_topic, industry_hint, enriched_at, label_source,
+                analyst_sentiment_label, analyst_complaint_type, analyst_complaint_topic,
+                machine_sentiment_label, machine_complaint_type, machine_complaint_topic, reviewed_text)
+            SELECT w.source, w.record_id, w.text_md5, {_EXPECTED.format(hint='w.industry_hint')},
+                   s.sentiment_score,
+                   coalesce(r.sentiment_label, s.sentiment_label),
+                   coalesce(r.complaint_type, s.complaint_type),
+                   coalesce(r.complaint_topic, s.complaint_topic), w.industry_hint, $at,
+                   CASE WHEN r.record_id IS NOT NULL THEN 'analyst'
+                        WHEN EXISTS (SELECT 1 FROM _enrich_versions v
+                                     WHERE v.industry = coalesce(w.industry_hint, '')) THEN 'model'
+                        ELSE 'rules' END,
+                   w.analyst_sentiment_label, w.analyst_complaint_type, w.analyst_complaint_topic,
+                   r.machine_sentiment_label, r.machine_complaint_type, r.machine_complaint_topic,
+                   CASE WHEN r.record_id IS NOT NULL THEN w.pre END
             FROM _enrich_work w
             JOIN _enrich_units u ON u.pre = w.pre AND u.hint = coalesce(w.industry_hint, '')
             JOIN _enrich_scores s ON s.n = u.n
-        """, {"version": version, "at": utcnow()})
+            LEFT JOIN _enrich_reviewed r ON r.source = w.source AND r.record_id = w.record_id
+        """, {"at": utcnow()})
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 POOL_MIN_TEXTS = 10_000
 
 Row = tuple[int, str, str]  # (n, pre-cleaned text, industry hint or '')
+#: industry -> (sentiment model, topic model), either None: what each industry's corrections taught
+#: (``groundswell.enrichment.learning``); an industry missing has none.
+Models = dict[str, tuple[Any, Any]]
 #: What a worker process runs (``python -c WORKER_CODE <the parent's sys.path>``).
 WORKER_CODE = ("import sys; sys.path[:] = sys.argv[1:]; "
                "from groundswell.enrichment.scoring import serve; serve()")
@@ -94,8 +97,9 @@ class Scores:
                 for n, score, label, kind, topic in zip(*columns, strict=True)]
 
 
-def score_rows(rows: list[Row], rules: Rules) -> Scores:
-    """Scores of (n, pre-cleaned text, hint) rows."""
+def score_rows(rows: list[Row], rules: Rules, models: Models | None = None) -> Scores:
+    """Scores of (n, pre-cleaned text, hint) rows; with ``models``, the labels of an industry that
+    has a model learned from analysts' corrections are the model's (``_apply_models``)."""
     label_codes = {name: i for i, name in enumerate(LABELS)}
     type_codes = {name: i for i, name in enumerate(COMPLAINT_TYPES)}
     topic_codes = {name: i for i, name in enumerate(rules.topic_names)}
@@ -113,7 +117,35 @@ def score_rows(rows: list[Row], rules: Rules) -> Scores:
         labels.append(label_codes[label])
         types.append(type_codes[complaint_type(cleaned, score, label)])
         topics.append(topic_codes[rules.topic(cleaned, hint or None)])
+    if models:
+        from groundswell.enrichment.learned import predict_many  # numpy and scipy: only with a model
+
+        _apply_models(rows, models, scores, labels, types, topics, topic_codes, label_codes, type_codes,
+                      predict_many)
     return Scores(ns, scores, labels, types, topics, rules.topic_names)
+
+
+def _apply_models(rows: list[Row], models: Models, scores: array, labels: array, types: array,
+                  topics: array, topic_codes: dict[str, int], label_codes: dict[str, int],
+                  type_codes: dict[str, int], predict_many) -> None:
+    """Relabel, in place, the rows of each industry with a model: one vectorised prediction per
+    industry and label; the complaint type follows the model's sentiment (seed 004's rules)."""
+    by_industry: dict[str, list[int]] = {}
+    for i, (_, _, hint) in enumerate(rows):
+        if hint in models:
+            by_industry.setdefault(hint, []).append(i)
+    for industry, at in by_industry.items():
+        sentiment_model, topic_model = models[industry]
+        cleaned = [finish_cleaning(rows[i][1]) for i in at]
+        vader = [scores[i] for i in at]  # the models' VADER feature: scored once, above
+        present = [m for m in (sentiment_model, topic_model) if m is not None]
+        # both models from one pass over the texts' n-grams (learned.predict_many)
+        predicted = dict(zip((m.kind for m in present), predict_many(present, cleaned, vader), strict=True))
+        for i, text, score, label in zip(at, cleaned, vader, predicted.get("sentiment", ()), strict=False):
+            labels[i] = label_codes[label]
+            types[i] = type_codes[complaint_type(text, score, label)]
+        for i, topic in zip(at, predicted.get("topic", ()), strict=False):
+            topics[i] = topic_codes.get(topic, topic_codes["other"])
 
 
 def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
@@ -126,7 +158,7 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
         sys.stdout = sys.stderr
     stdin = stdin or sys.stdin.buffer
     try:
-        rules = pickle.load(stdin)
+        rules, models = pickle.load(stdin)
     except EOFError:
         return
     sentiment_score("")  # load VADER's lexicon while the parent prepares the first rows
@@ -136,7 +168,7 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None
         except EOFError:
             return  # the parent is done
         try:
-            answer = ("ok", score_rows(rows, rules))
+            answer = ("ok", score_rows(rows, rules, models))
         except Exception as exc:  # noqa: BLE001 - raised again in the parent
             answer = ("error", exc)
         try:
@@ -162,8 +194,9 @@ def pool_size(distinct_texts: int, workers: int | None = None) -> int:
 class Scorer:
     """Scores chunks with ``workers`` processes (1: in this process); use as a context manager."""
 
-    def __init__(self, rules: Rules, workers: int = 1) -> None:
+    def __init__(self, rules: Rules, workers: int = 1, models: Models | None = None) -> None:
         self.rules = rules
+        self.models = models or {}
         self.workers = workers
         self.pool: list[subprocess.Popen] = []
 
@@ -182,8 +215,8 @@ class Scorer:
     def _start(self) -> None:
         # The worker imports with this process's sys.path (as multiprocessing's do): the same code.
         command = [sys.executable, "-c", WORKER_CODE, *sys.path]
-        rules = pickle.dumps(Rules(self.rules.topic_rows, self.rules.responses, self.rules.version),
-                             pickle.HIGHEST_PROTOCOL)
+        rules = pickle.dumps((Rules(self.rules.topic_rows, self.rules.responses, self.rules.version),
+                              self.models), pickle.HIGHEST_PROTOCOL)
         for _ in range(self.workers):
             worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             self.pool.append(worker)
@@ -226,4 +259,4 @@ class Scorer:
                     if status == "error":
                         raise value
                 return [value for _, value in answers]
-        return [score_rows(rows, self.rules)]
+        return [score_rows(rows, self.rules, self.models)]

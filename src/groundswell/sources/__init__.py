@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from groundswell.sources import (
     community,
+    corrections,
     costs,
     crm,
     facebook,
@@ -28,6 +29,8 @@ SOURCES: dict[str, Source] = {
         linkedin.POSTS, linkedin.SHARE_STATISTICS, youtube.VIDEOS, youtube.VIDEO_ANALYTICS,
         # listening, and what was done about it
         listening.MENTIONS, feedback.ACTIONS,
+        # analysts' corrections of enrichment's labels
+        corrections.LABELS,
         # business systems
         crm.CONTACTS, crm.ACCOUNTS, crm.DEALS, crm.ORDERS, web.SESSIONS, costs.PROGRAM_COSTS,
         community.THREADS, community.REPLIES, community.IDEAS, survey.SURVEY,

@@ -63,12 +63,16 @@ class Bounds:
 
     ``now``: the landing clock (no event time lies after it). ``not_before``: the earliest date
     any record may carry (a setting; a source whose platform launched later uses its launch).
-    ``brands``: the brand configuration's brands, in their canonical spelling.
+    ``brands``: the brand configuration's brands, in their canonical spelling. ``topics``: the
+    complaint topics configured. ``read_raw``: a landed raw table (without the schema) as a
+    relation, for a source whose records name records of others (``Source.record_checks``).
     """
 
     now: datetime
     not_before: date
     brands: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    read_raw: Callable[[str], str] | None = None
 
     @property
     def now_sql(self) -> str:
@@ -202,6 +206,9 @@ class Source:
     extra_doc: str = ""
     example: str = ""  # a minimal valid file for docs/sources.md (else built from the contract)
     example_name: str = ""  # the example's file name, where the name carries data
+    # Checks across fields or against other tables: ``WHEN <condition> THEN <reason>`` clauses over
+    # the typed fields, made after every field's own checks.
+    record_checks: Callable[[Bounds], Sequence[str]] | None = None
 
     def __post_init__(self) -> None:
         if self.format not in ("api_pages", "jsonl", "csv"):
@@ -574,6 +581,8 @@ class Source:
             if f.is_time and f.not_future:
                 checks.append(f"WHEN {name} > {bounds.now_sql} + {FUTURE_TOLERANCE} THEN "
                               f"{quote_literal(f'{f.name} is in the future: ')} || {name}::VARCHAR")
+        if self.record_checks is not None:
+            checks.extend(self.record_checks(bounds))
         columns = ", ".join(quote_ident(f.name) for f in self.fields)
         return f"""
 SELECT {columns}, _source_file, _record_no, _extras, _reject_reason, _payload, _payload_encoding

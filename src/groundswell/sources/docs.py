@@ -85,7 +85,8 @@ def _sample(f: Field) -> object:
 def _example(source: Source) -> str:
     """A minimal valid file: the source's own, or built from the contract (computed fields left out)."""
     if source.example:
-        return "```json\n" + source.example.strip() + "\n```"
+        language = "csv" if source.format == "csv" else "json"
+        return f"```{language}\n" + source.example.strip() + "\n```"
     if source.format == "csv":
         header, row = [], []
         for f in source.fields:
@@ -129,7 +130,9 @@ def _section(source: Source) -> str:
            else "") + ".",
         "- Freshness: " + (f"a warning when nothing has landed for {source.freshness_hours} hours, "
                            f"an error after {2 * source.freshness_hours}."
-                           if source.freshness_hours else "none (a one-off import)."),
+                           if source.freshness_hours
+                           else "none (never stale: a one-off import, or a log that grows only when "
+                           "people act)."),
     ]
     if source.ignore_columns:
         lines.append("- Ignored columns: " + ", ".join(f"`{c}`" for c in source.ignore_columns if c) + ".")
