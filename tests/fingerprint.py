@@ -27,22 +27,23 @@ import duckdb
 TOLERANCE = 1e-9
 
 
-def marts_fingerprint(snapshot: Path | str) -> dict[str, dict]:
+def marts_fingerprint(snapshot: Path | str, leave_out: dict[str, set[str]] | None = None) -> dict[str, dict]:
+    """``leave_out``: per mart, columns not fingerprinted (added since a fingerprint was recorded)."""
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         con.execute("SET TimeZone = 'UTC'")
         tables = [r[0] for r in con.execute(
             "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
-        return {table: _table(con, table) for table in tables}
+        return {table: _table(con, table, (leave_out or {}).get(table, set())) for table in tables}
     finally:
         con.close()
 
 
-def _table(con: duckdb.DuckDBPyConnection, table: str) -> dict:
-    columns = con.execute(
+def _table(con: duckdb.DuckDBPyConnection, table: str, leave_out: set[str] = frozenset()) -> dict:
+    columns = [(c, t) for c, t in con.execute(
         "select column_name, data_type from duckdb_columns() where schema_name = 'marts' "
         "and table_name = ? and not starts_with(column_name, '_') order by column_index",
-        [table]).fetchall()
+        [table]).fetchall() if c not in leave_out]
     exact = [f'"{c}"' for c, t in columns if t not in ("DOUBLE", "FLOAT")]
     doubles = [c for c, t in columns if t in ("DOUBLE", "FLOAT")]
     row_hash = f"hash(row({', '.join(exact)}))" if exact else "0::UBIGINT"

@@ -14,6 +14,10 @@ builds of each demo were compared first: the same rows and other columns, amount
 cent, and the rest within their new rounding (attributed amounts 0.00001, weights 1e-12, ROI
 and ROAS 5e-7).
 
+Columns added to a mart since (NEW_COLUMNS) are left out of its fingerprint and checked here:
+`label_source` (issue 20, analyst corrections) is `rules` on every enriched row of a demo, which
+has no corrections, and NULL on the others.
+
 Marts published since (ADDED) are left out: they were intermediate models then, and only their
 layer changed (their rows are checked through the marts built on them); or they are new (NEW:
 thread coverage), with tests of their own.
@@ -27,6 +31,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.fingerprint import differences, marts_fingerprint
@@ -35,7 +40,9 @@ BEFORE = Path(__file__).parent / "marts_before_lake"
 #: intermediate models that read marts, published as marts since (issue 18's layering)
 ADDED = {"agg_crisis_hours", "fct_maturity_signals"}
 #: marts that did not exist then (issue 19's thread coverage: tests/integration/test_care_coverage.py)
-NEW = {"agg_care_coverage", "agg_care_coverage_batches"}
+NEW = {"agg_care_coverage", "agg_care_coverage_batches", "agg_label_agreement"}
+#: columns added since: who set the labels (issue 20)
+NEW_COLUMNS = {"fct_mentions": {"label_source"}, "fct_care_messages": {"label_source"}}
 GS = str(Path(sys.executable).parent / "groundswell")
 
 pytestmark = pytest.mark.slow
@@ -49,6 +56,15 @@ def test_the_demo_publishes_the_marts_it_published_before_the_lake(tmp_path, sca
         done = subprocess.run([GS, *command], env=env, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     before = json.loads((BEFORE / f"{scale}.json").read_text())
-    after = marts_fingerprint(home / "published" / "warehouse.duckdb")
+    snapshot = home / "published" / "warehouse.duckdb"
+    after = marts_fingerprint(snapshot, NEW_COLUMNS)
     assert ADDED | NEW <= set(after)
     assert differences(before, {t: f for t, f in after.items() if t not in ADDED | NEW}) == {}
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        for table in NEW_COLUMNS:
+            sources = con.execute(f"select distinct label_source, sentiment_label is null from marts.{table}")
+            assert set(sources.fetchall()) <= {("rules", False), (None, True)}, table
+        assert con.execute("select count(*) from marts.agg_label_agreement").fetchone()[0] == 0
+    finally:
+        con.close()
