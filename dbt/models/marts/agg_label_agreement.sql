@@ -10,15 +10,12 @@ reviewed as (
     select
         source,
         record_id,
-        -- the sentiment a correction sets: its label, else the one its complaint type implies
-        coalesce(
-            analyst_sentiment_label,
-            case
-                when analyst_complaint_type in ('troll', 'rage', 'misinformation', 'unhappy_customer')
-                    then 'negative'
-                else analyst_complaint_type
-            end
-        ) as analyst_sentiment_label,
+        -- the sentiment a correction sets: its label, else the one its complaint type implies,
+        -- which enrichment completed into the row's sentiment_label (docs/metrics.md)
+        case
+            when analyst_sentiment_label is not null or analyst_complaint_type is not null
+                then sentiment_label
+        end as analyst_sentiment_label,
         analyst_complaint_type,
         analyst_complaint_topic,
         machine_sentiment_label,

@@ -205,7 +205,7 @@ def _pass(con: duckdb.DuckDBPyConnection, rules: Rules, models: dict[str, learni
     """Find what to (re)score under these models, score it, write it: (candidates, removed, scored)."""
     _load_versions(con, rules, models)
     learning.held_out_labels(con, models)
-    since = _last_run(con, rules.version) if since_last_run else None
+    since = _last_run(con) if since_last_run else None
     candidates, removed = _find_work(con, since)
     scored = _score(con, rules, workers, {i: (m.sentiment, m.topic) for i, m in models.items()})
     if candidates or removed:
@@ -216,8 +216,8 @@ def _pass(con: duckdb.DuckDBPyConnection, rules: Rules, models: dict[str, learni
 
 def _load_versions(con: duckdb.DuckDBPyConnection, rules: Rules,
                    models: dict[str, learning.IndustryModels]) -> None:
-    """``_enrich_versions (industry, version, labelled_by)``: each industry with a model; every
-    other industry's rows have the rules' version and are labelled by the rules."""
+    """``_enrich_versions (industry, version)``: each industry with a model; every other industry's
+    rows have the rules' version (``_enrich_base``) and are labelled by the rules."""
     con.execute("CREATE OR REPLACE TEMP TABLE _enrich_versions (industry VARCHAR, version VARCHAR)")
     for industry, found in models.items():
         con.execute("INSERT INTO _enrich_versions VALUES (?, ?)",
@@ -266,7 +266,7 @@ _CORRECTION_CHANGED = ("(d.analyst_sentiment_label IS DISTINCT FROM k.sentiment_
                        "OR d.analyst_complaint_topic IS DISTINCT FROM k.complaint_topic)")
 
 
-def _last_run(con: duckdb.DuckDBPyConnection, version: str) -> datetime | None:
+def _last_run(con: duckdb.DuckDBPyConnection) -> datetime | None:
     """When the last run that wrote a row ended; None (check everything) before any run, or
     when a row was scored under another version than its industry's."""
     last, stale = con.execute(

@@ -31,7 +31,6 @@ import duckdb
 
 from groundswell.config import Settings
 from groundswell.enrichment.rules import Rules
-from groundswell.sources.corrections import NEGATIVE_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +44,6 @@ LABELS_DDL = """CREATE TABLE IF NOT EXISTS ops.label_models (
   trained_at TIMESTAMP NOT NULL,
   path VARCHAR NOT NULL
 )"""
-#: The sentiment an analyst's correction sets: its label, else the one its complaint type implies.
-ANALYST_SENTIMENT = (
-    "coalesce(analyst_sentiment_label, CASE WHEN analyst_complaint_type IN ("
-    + ", ".join(f"'{t}'" for t in NEGATIVE_TYPES)
-    + ") THEN 'negative' ELSE analyst_complaint_type END)")
-
-
 @dataclass(frozen=True)
 class IndustryModels:
     industry: str
@@ -111,9 +103,12 @@ def train(con: duckdb.DuckDBPyConnection, settings: Settings, rules: Rules) -> d
     from groundswell.warehouse import utcnow
 
     ensure_registry(con)
-    rows = con.execute(f"""
+    rows = con.execute("""
         SELECT coalesce(industry_hint, '') AS industry, source, record_id, reviewed_text,
-               {ANALYST_SENTIMENT} AS sentiment, analyst_complaint_topic AS topic
+               -- the sentiment the analyst set, or the one their complaint type implies (the row's)
+               CASE WHEN analyst_sentiment_label IS NOT NULL OR analyst_complaint_type IS NOT NULL
+                    THEN sentiment_label END AS sentiment,
+               analyst_complaint_topic AS topic
         FROM enrichment.texts WHERE reviewed_text IS NOT NULL
         ORDER BY industry, source, record_id
     """).fetchall()

@@ -118,18 +118,17 @@ def score_rows(rows: list[Row], rules: Rules, models: Models | None = None) -> S
         types.append(type_codes[complaint_type(cleaned, score, label)])
         topics.append(topic_codes[rules.topic(cleaned, hint or None)])
     if models:
-        from groundswell.enrichment.learned import predict_many  # numpy and scipy: only with a model
-
-        _apply_models(rows, models, scores, labels, types, topics, topic_codes, label_codes, type_codes,
-                      predict_many)
+        _apply_models(rows, models, scores, labels, types, topics, topic_codes, label_codes, type_codes)
     return Scores(ns, scores, labels, types, topics, rules.topic_names)
 
 
 def _apply_models(rows: list[Row], models: Models, scores: array, labels: array, types: array,
                   topics: array, topic_codes: dict[str, int], label_codes: dict[str, int],
-                  type_codes: dict[str, int], predict_many) -> None:
+                  type_codes: dict[str, int]) -> None:
     """Relabel, in place, the rows of each industry with a model: one vectorised prediction per
     industry and label; the complaint type follows the model's sentiment (seed 004's rules)."""
+    from groundswell.enrichment.learned import predict_many  # numpy and scipy: only with a model
+
     by_industry: dict[str, list[int]] = {}
     for i, (_, _, hint) in enumerate(rows):
         if hint in models:
