@@ -15,11 +15,13 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from dashboards import semantic
 from dashboards.data import cached
+from dashboards.semantic import Query, Where
 from groundswell.sources.base import BRAND_CONFIGURATION
 
-#: Time grains the UI may ask for, mapped to the dim_date column that holds them.
-GRAINS = {"day": "date_day", "week": "week_start", "month": "month_start"}
+#: Time grains the UI may ask for.
+GRAINS = ("day", "week", "month")
 
 
 @dataclass(frozen=True)
@@ -61,27 +63,22 @@ def _where(start: date, end: date, brands: list[str] | None) -> tuple[str, list]
     return "posted_date between ? and ?" + sql, [start, end, *params]
 
 
+#: The metrics of the Overview page (dbt/models/marts/fct_post_performance.yml).
+POST_METRICS = ("posts", "impressions", "engagements", "engagement_rate")
+
+
+def _post_filters(start: date, end: date, brands: list[str] | None) -> tuple[Where, ...]:
+    where = [Where("metric_time__day", "between", (start, end))]
+    if brands:
+        where.append(Where("post__brand", "in", [str(b) for b in brands]))
+    return tuple(where)
+
+
 @cached
 def kpis(con: duckdb.DuckDBPyConnection, start: date, end: date,
          brands: list[str] | None = None) -> dict:
     """Posts, impressions, engagements and engagement rate of the period (docs/metrics.md)."""
-    where, params = _where(start, end, brands)
-    posts, impressions, engagements, rate = con.execute(
-        f"""
-        select
-            count(*) as posts,
-            coalesce(sum(impressions), 0) as impressions,
-            coalesce(sum(engagements), 0) as engagements,
-            -- aggregate engagement rate: over posts whose impressions are known and positive
-            sum(engagements) filter (where impressions > 0)
-                / nullif(sum(impressions) filter (where impressions > 0), 0) as engagement_rate
-        from marts.fct_post_performance
-        where {where}
-        """,
-        params,
-    ).fetchone()
-    return {"posts": posts, "impressions": int(impressions), "engagements": int(engagements),
-            "engagement_rate": rate}
+    return semantic.row(con, Query.of(POST_METRICS, where=_post_filters(start, end, brands)))
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
@@ -96,27 +93,10 @@ def engagement_by_platform(con: duckdb.DuckDBPyConnection, start: date, end: dat
     """Engagements, impressions and posts per platform and period start."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
-    period = GRAINS[grain]
-    where, params = _where(start, end, brands)
-    return con.execute(
-        f"""
-        select
-            d.{period} as period_start,
-            f.platform,
-            count(*) as posts,
-            sum(f.impressions) as impressions,
-            sum(f.engagements) as engagements,
-            sum(f.engagements) filter (where f.impressions > 0)
-                / nullif(sum(f.impressions) filter (where f.impressions > 0), 0)
-                as engagement_rate
-        from marts.fct_post_performance as f
-        inner join marts.dim_date as d on d.date_day = f.posted_date
-        where {where}
-        group by all
-        order by period_start, platform
-        """,
-        params,
-    ).df()
+    time = f"metric_time__{grain}"
+    df = semantic.frame(con, Query.of(POST_METRICS, (time, "post__platform"),
+                                      _post_filters(start, end, brands)))
+    return df.rename(columns={time: "period_start", "post__platform": "platform"})
 
 
 @cached
@@ -294,55 +274,42 @@ def _care_where(f: CareFilters, drill: Drill | None = None,
     return sql, params
 
 
+#: The care page's headline metrics (dbt/models/marts/fct_care_messages.yml), by the page's names.
+CARE_KPIS = {"messages": "messages", "responded_messages": "responded", "sla_judged_messages": "judged",
+             "sla_met_messages": "within_sla", "open_backlog": "open", "breached_backlog": "open_breached",
+             "median_first_response_business_minutes": "median_business_minutes",
+             "p90_first_response_business_minutes": "p90_business_minutes",
+             "response_rate": "response_rate", "sla_attainment": "sla_attainment"}
+#: The weekly trend's metrics.
+CARE_WEEKLY = {"messages": "messages", "responded_messages": "responded", "sla_judged_messages": "judged",
+               "sla_met_messages": "within_sla", "response_rate": "response_rate",
+               "sla_attainment": "sla_attainment"}
+
+
+def _care_filters(f: CareFilters) -> tuple[Where, ...]:
+    """The page's filters in the semantic layer's names (received_at's UTC day is metric_time)."""
+    where = [Where("metric_time__day", "between", (f.start, f.end))]
+    if f.brands:
+        where.append(Where("care_message__brand", "in", [str(v) for v in f.brands]))
+    if f.channels:
+        where.append(Where("care_message__channel", "in", [str(v) for v in f.channels]))
+    return tuple(where)
+
+
 @cached
 def care_kpis(con: duckdb.DuckDBPyConnection, f: CareFilters) -> dict:
     """The page's headline numbers (docs/metrics.md, "Customer care")."""
-    where, params = _care_where(f)
-    row = con.execute(
-        f"""
-        select
-            count(*) as messages,
-            count(*) filter (where is_responded) as responded,
-            count(is_within_sla) as judged,
-            count(*) filter (where is_within_sla) as within_sla,
-            count(*) filter (where is_open) as open,
-            count(*) filter (where is_open and is_within_sla = false) as open_breached,
-            -- both percentiles from one sort
-            quantile_cont(first_response_business_minutes, [0.5, 0.9]) as business_minutes
-        from {CARE_MART}
-        where {where}
-        """,
-        params,
-    ).fetchone()
-    names = ("messages", "responded", "judged", "within_sla", "open", "open_breached")
-    out = dict(zip(names, row[:-1], strict=True))
-    out["median_business_minutes"], out["p90_business_minutes"] = row[-1] or (None, None)
-    out["response_rate"] = out["responded"] / out["messages"] if out["messages"] else None
-    out["sla_attainment"] = out["within_sla"] / out["judged"] if out["judged"] else None
-    return out
+    got = semantic.row(con, Query.of(CARE_KPIS, where=_care_filters(f)))
+    return {CARE_KPIS[name]: value for name, value in got.items()}
 
 
 @cached
 def sla_by_week(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
     """Per ISO week (Monday) of received_at: messages, response rate and SLA attainment."""
-    where, params = _care_where(f)
-    return con.execute(
-        f"""
-        select
-            date_trunc('week', received_at)::date as week_start,
-            count(*) as messages,
-            count(*) filter (where is_responded) as responded,
-            count(is_within_sla) as judged,
-            count(*) filter (where is_within_sla) as within_sla,
-            count(*) filter (where is_responded) / count(*) as response_rate,
-            count(*) filter (where is_within_sla) / nullif(count(is_within_sla), 0) as sla_attainment
-        from {CARE_MART}
-        where {where}
-        group by all
-        order by week_start
-        """,
-        params,
-    ).df()
+    df = semantic.frame(con, Query.of(CARE_WEEKLY, ("metric_time__week",), _care_filters(f)))
+    df = df.rename(columns={"metric_time__week": "week_start", **CARE_WEEKLY})
+    df["week_start"] = pd.to_datetime(df["week_start"]).dt.date
+    return df
 
 
 @cached
@@ -654,32 +621,35 @@ def _roi_where(f: RoiFilters) -> tuple[str, list]:
             [f.start, f.end, *department_params, *channel_params])
 
 
+#: The page's headline metrics (dbt/models/marts/fct_social_roi.yml), by the names the page uses.
+ROI_KPIS = {"program_cost": "cost", "paid_media_cost": "paid_media_cost",
+            "attributed_revenue": "attributed_revenue", "attributed_pipeline": "attributed_pipeline",
+            "deflected_contacts": "deflected_contacts", "deflection_savings": "deflection_savings",
+            "ideas_adopted": "ideas_adopted", "ideas_value": "ideas_value", "total_value": "total_value",
+            "valued_idea_slices": "valued_rows", "social_roi": "roi", "roas": "roas",
+            "net_value": "net_value", "roi_slices": "rows"}
+
+
+def _roi_filters(f: RoiFilters, model: str) -> tuple[Where, ...]:
+    where = [Where("metric_time__month", "between", (f.start, f.end)),
+             Where("roi_slice__attribution_model", "=", _model(model))]
+    if f.departments:
+        where.append(Where("roi_slice__department", "in", [str(v) for v in f.departments]))
+    if f.channels:
+        where.append(Where("roi_slice__channel", "in", [str(v) for v in f.channels]))
+    return tuple(where)
+
+
 @cached
 def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL) -> dict:
     """The headline numbers of one model over the filters: the sums, ROI and ROAS from them.
     Sums of an empty slice are 0; ROI and ROAS None where their denominator is 0."""
-    where, params = _roi_where(f)
-    # exact sums of the mart's decimals (docs/metrics.md#exact-money), as floats for the page
-    sums = ",\n            ".join(f"coalesce(sum({c}), 0)::double as {c}" for c in ROI_SUMS)
-    row = con.execute(
-        f"""
-        select
-            {sums},
-            count(ideas_value) as valued_rows,
-            {ROI_OF_SUMS} as roi,
-            {ROAS_OF_SUMS} as roas,
-            count(*) as rows
-        from {ROI_MART}
-        where {where} and model = ?
-        """,
-        [*params, _model(model)],
-    ).fetchone()
-    names = (*ROI_SUMS, "valued_rows", "roi", "roas", "rows")
-    out = dict(zip(names, row, strict=True))
-    for c in ("deflected_contacts", "ideas_adopted"):
+    got = semantic.row(con, Query.of(ROI_KPIS, where=_roi_filters(f, model)))
+    out = {ROI_KPIS[name]: value for name, value in got.items()}
+    for c in ("deflected_contacts", "ideas_adopted", "rows"):
         out[c] = int(out[c])
     out["ideas_valued"] = out.pop("valued_rows") > 0  # ideas_value NULL: counted, not valued
-    out["net_value"] = out["total_value"] - out["cost"]
+    out["ideas_value"] = out["ideas_value"] or 0.0  # adds nothing to total_value while not valued
     out["model"] = model
     return out
 
@@ -694,33 +664,34 @@ def roi_by(con: duckdb.DuckDBPyConnection, f: RoiFilters, dimension: str,
     roi_max, roi_max_model, models (how many models have a ROI there)."""
     if dimension not in ROI_DIMENSIONS:
         raise ValueError(f"dimension must be one of {', '.join(ROI_DIMENSIONS)}")
-    where, params = _roi_where(f)
-    return con.execute(
-        f"""
-        with per_model as (
-            select {dimension}, model, sum(cost) as cost, sum(total_value) as total_value,
-                   sum(attributed_revenue) as attributed_revenue, {ROI_OF_SUMS} as roi
-            from {ROI_MART}
-            where {where}
-            group by all
-        )
-
-        select
-            {dimension},
-            any_value(cost) filter (where model = ?) as cost,
-            any_value(total_value) filter (where model = ?) as total_value,
-            any_value(attributed_revenue) filter (where model = ?) as attributed_revenue,
-            any_value(roi) filter (where model = ?) as roi,
-            min(roi) as roi_min, {_ROI_MIN_MODEL} as roi_min_model,
-            max(roi) as roi_max, {_ROI_MAX_MODEL} as roi_max_model,
-            count(roi) as models
-        from per_model
-        group by all
-        having count(*) filter (where model = ?) > 0
-        order by {dimension}
-        """,
-        [*params, *[_model(model)] * 5],
-    ).df()
+    _model(model)
+    by = f"roi_slice__{dimension}"
+    every_model = tuple(w for w in _roi_filters(f, model) if w.dimension != "roi_slice__attribution_model")
+    df = semantic.frame(con, Query.of(
+        ("program_cost", "total_value", "attributed_revenue", "social_roi"),
+        (by, "roi_slice__attribution_model"), every_model)).rename(columns={
+            by: dimension, "roi_slice__attribution_model": "model", "program_cost": "cost",
+            "social_roi": "roi"})
+    columns = [dimension, "cost", "total_value", "attributed_revenue", "roi", "roi_min", "roi_min_model",
+               "roi_max", "roi_max_model", "models"]
+    rows = []
+    for value, part in df.groupby(dimension, sort=True, dropna=False):
+        mine = part[part.model == model]
+        if mine.empty:
+            continue
+        ranked = part.dropna(subset=["roi"])
+        # ties (to 1e-9: floating-point noise is not a difference) go to the first model by name
+        ranked = ranked.assign(_r=ranked.roi.round(9)).sort_values(["_r", "model"])
+        low, high = (ranked.iloc[0], ranked.sort_values(["_r", "model"], ascending=[False, True]).iloc[0]) \
+            if len(ranked) else (None, None)
+        mine = mine.iloc[0]
+        rows.append({dimension: value, "cost": mine.cost, "total_value": mine.total_value,
+                     "attributed_revenue": mine.attributed_revenue, "roi": mine.roi,
+                     "roi_min": None if low is None else low.roi,
+                     "roi_min_model": None if low is None else low.model,
+                     "roi_max": None if high is None else high.roi,
+                     "roi_max_model": None if high is None else high.model, "models": len(ranked)})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _campaigns_sql(f: RoiFilters, model: str) -> tuple[str, list]:
@@ -844,44 +815,37 @@ def _grain(grain: str) -> str:
     return LISTENING_GRAINS[grain]
 
 
+def _period(start: date, end: date) -> Where:
+    return Where("metric_time__day", "between", (start, end))
+
+
 @cached
 def listening_kpis(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date) -> dict:
-    """The brand's period: volume, negative share, net sentiment and share of voice from sums."""
-    row = con.execute(f"""
-        with mine as (
-            select sum(mentions) as mentions, sum(positive_mentions) as positive,
-                   sum(negative_mentions) as negative
-            from {HOURLY_MART} where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day
-        ), industry as (
-            select sum(h.mentions) as mentions
-            from {HOURLY_MART} as h
-            inner join seeds.brands as b using (brand)
-            where b.industry = (select industry from seeds.brands where brand = ?)
-              and h.hour_at >= ? and h.hour_at < ? + interval 1 day
-        )
-        select mine.mentions, mine.negative / nullif(mine.mentions, 0),
-               (mine.positive - mine.negative) / nullif(mine.positive + mine.negative, 0),
-               mine.mentions / nullif(industry.mentions, 0),
-               (select count(*) from {EPISODES_MART}
-                where brand = ? and start_at < ? + interval 1 day and end_at > ?)
-        from mine, industry""", [brand, start, end, brand, start, end, brand, end, start]).fetchone()
-    keys = ("mentions", "negative_share", "net_sentiment", "share_of_voice", "episodes")
-    return dict(zip(keys, row, strict=True))
+    """The brand's period: volume, negative share, net sentiment and share of voice from sums;
+    the crisis episodes overlapping the period."""
+    mine = semantic.row(con, Query.of(("mentions", "negative_share", "net_sentiment"),
+                                      where=(Where("mention_hour__brand", "=", brand), _period(start, end))))
+    voice = {"share_of_voice": None}
+    if _has_table(con, "marts.agg_share_of_voice_hourly"):
+        voice = semantic.row(con, Query.of(("share_of_voice",), where=(
+            Where("voice_hour__brand", "=", brand), _period(start, end))))
+    # Episodes overlapping the period, as the table below lists them (the metric crisis_episodes
+    # counts those that started in it).
+    episodes = con.execute(f"select count(*) from {EPISODES_MART} "
+                           "where brand = ? and start_at < ? + interval 1 day and end_at > ?",
+                           [brand, end, start]).fetchone()[0]
+    return {**mine, **voice, "episodes": episodes}
 
 
 @cached
 def mention_series(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date,
                    grain: str = "hour") -> pd.DataFrame:
     """Volume by sentiment and net sentiment per hour or day (net sentiment from the sums)."""
-    return con.execute(f"""
-        select date_trunc('{_grain(grain)}', hour_at) as bucket,
-               sum(mentions) as mentions, sum(positive_mentions) as positive_mentions,
-               sum(neutral_mentions) as neutral_mentions, sum(negative_mentions) as negative_mentions,
-               (sum(positive_mentions) - sum(negative_mentions))
-                   / nullif(sum(positive_mentions) + sum(negative_mentions), 0) as net_sentiment
-        from {HOURLY_MART}
-        where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day
-        group by bucket order by bucket""", [brand, start, end]).df()
+    time = f"metric_time__{_grain(grain)}"
+    df = semantic.frame(con, Query.of(
+        ("mentions", "positive_mentions", "neutral_mentions", "negative_mentions", "net_sentiment"),
+        (time,), (Where("mention_hour__brand", "=", brand), _period(start, end))))
+    return df.rename(columns={time: "bucket"})
 
 
 @cached

@@ -141,7 +141,7 @@ def write_roi_snapshot(source: Path, dest: Path, *, varied: bool = True, empty: 
     con = connect(dest)
     try:
         con.execute("attach ? as fixture (read_only)", [str(source)])
-        for schema, table in (("meta", "snapshot"), ("marts", "fct_social_roi")):
+        for schema, table in (("meta", "snapshot"), ("meta", "semantic_layer"), ("marts", "fct_social_roi")):
             con.execute(f"create schema if not exists {schema}")
             con.execute(f"create table {schema}.{table} as select * from fixture.{schema}.{table} "
                         f"where {not (empty and schema == 'marts')}")

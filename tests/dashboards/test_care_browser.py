@@ -152,7 +152,8 @@ def test_care_page_says_so_when_there_are_no_care_messages(published_home, tmp_p
     try:
         con.execute("attach ? as fixture (read_only)",
                     [str(published_home / "published" / "warehouse.duckdb")])
-        for schema, table in (("meta", "snapshot"), ("marts", "fct_care_messages")):
+        for schema, table in (("meta", "snapshot"), ("meta", "semantic_layer"),
+                              ("marts", "fct_care_messages")):
             con.execute(f"create schema if not exists {schema}")
             con.execute(f"create table {schema}.{table} as select * from fixture.{schema}.{table} "
                         f"where {schema != 'marts'}")

@@ -17,7 +17,8 @@ from groundswell.warehouse import connect
 from tests.conftest import make_settings
 from tests.dashboards.conftest import serving, snapshot_sql
 
-TABLES = (("meta", "snapshot"), ("seeds", "brands"), ("marts", "agg_mentions_hourly"),
+TABLES = (("meta", "snapshot"), ("meta", "semantic_layer"), ("seeds", "brands"),
+          ("marts", "agg_mentions_hourly"), ("marts", "agg_share_of_voice_hourly"),
           ("marts", "fct_crisis_episodes"), ("marts", "fct_mentions"), ("marts", "dim_influencers"),
           ("marts", "agg_feedback_actions"))
 
