@@ -10,7 +10,8 @@ Hourly crisis early warning (docs/metrics.md#crisis-early-warning):
 3. `dbt`: the listening models only (`+fct_crisis_episodes`: mentions, hourly figures, crisis
    signals, episodes; and `agg_share_of_voice_hourly`), with their tests (astronomer-cosmos). The
    models are incremental: a run rebuilds what landed or changed since the last one, so its cost
-   follows what landed, not the history (1.49 times at 50M mentions what it is at 1M: docs/metrics.md#listening-at-scale).
+   follows what landed, not the history (1.49 times at 50M mentions what it is at 1M:
+   docs/metrics.md#listening-at-scale).
    Tests tagged `full_history` (uniqueness over every mention) are left to the build DAG.
 4. `alert`: each new crisis episode of the company's brands, once, through the
    `groundswell_alerts` connection (a webhook, Slack's included, or SMTP); with none configured,
