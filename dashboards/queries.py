@@ -319,36 +319,13 @@ def response_time_stats(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.Da
     Columns ``<measure>_<percentile>`` for each of RESPONSE_MEASURES and RESPONSE_PERCENTILES.
     The distribution is summarised in SQL, so the browser never receives one row per message.
     """
-    where, params = _care_where(f)
-    # One quantile_cont per measure with every percentile in a list: one sort per measure, not one
-    # per percentile (the same values).
-    fractions = ", ".join(str(q) for q in RESPONSE_PERCENTILES.values())
-    lists = ",\n                ".join(
-        f"quantile_cont({column}, [{fractions}]) as {measure}"
-        for measure, column in RESPONSE_MEASURES.items())
-    stats = ",\n            ".join(
-        f"{measure}[{i}] as {measure}_{name}"
-        for measure in RESPONSE_MEASURES
-        for i, name in enumerate(RESPONSE_PERCENTILES, start=1))
-    return con.execute(
-        f"""
-        select
-            channel,
-            responded,
-            {stats}
-        from (
-            select
-                channel,
-                count(*) as responded,
-                {lists}
-            from {CARE_MART}
-            where {where} and is_responded
-            group by all
-        )
-        order by channel
-        """,
-        params,
-    ).df()
+    names = {"responded_messages": "responded"}
+    for measure, column in RESPONSE_MEASURES.items():
+        for pct in RESPONSE_PERCENTILES:
+            names[f"{pct}_{column}"] = f"{measure}_{pct}"
+    df = semantic.frame(con, Query.of(names, ("care_message__channel",), _care_filters(f)))
+    df = df.rename(columns={"care_message__channel": "channel", **names})
+    return df[df.responded > 0].reset_index(drop=True)
 
 
 @cached
@@ -381,32 +358,20 @@ def worst_segments(con: duckdb.DuckDBPyConnection, f: CareFilters, min_judged: i
                    limit: int = 50) -> pd.DataFrame:
     """brand × channel × complaint_type × complaint_topic with at least ``min_judged`` judged
     messages, the lowest SLA attainment first, then the slowest median business response."""
-    where, params = _care_where(f)
-    return con.execute(
-        f"""
-        select
-            row_number() over (
-                order by count(*) filter (where is_within_sla) / count(is_within_sla),
-                         quantile_cont(first_response_business_minutes, 0.5) desc nulls first,
-                         count(is_within_sla) desc, brand, channel, complaint_type, complaint_topic
-            ) as rank,
-            brand, channel, complaint_type, complaint_topic,
-            count(*) as messages,
-            count(is_within_sla) as judged,
-            count(*) filter (where is_within_sla) as within_sla,
-            count(*) filter (where is_within_sla) / count(is_within_sla) as sla_attainment,
-            count(*) filter (where is_responded) as responded,
-            quantile_cont(first_response_business_minutes, 0.5) as median_business_minutes,
-            count(*) filter (where is_open) as open
-        from {CARE_MART}
-        where {where}
-        group by brand, channel, complaint_type, complaint_topic
-        having count(is_within_sla) >= ?
-        order by rank
-        limit ?
-        """,
-        [*params, max(1, int(min_judged)), int(limit)],
-    ).df()
+    keys = ("brand", "channel", "complaint_type", "complaint_topic")
+    names = {"messages": "messages", "sla_judged_messages": "judged", "sla_met_messages": "within_sla",
+             "sla_attainment": "sla_attainment", "responded_messages": "responded",
+             "median_first_response_business_minutes": "median_business_minutes", "open_backlog": "open"}
+    df = semantic.frame(con, Query.of(names, tuple(f"care_message__{k}" for k in keys), _care_filters(f)))
+    df = df.rename(columns={**{f"care_message__{k}": k for k in keys}, **names})
+    df = df[df.judged >= max(1, int(min_judged))].assign(_untimed=lambda d: d.median_business_minutes.isna())
+    # the lowest attainment first, then the slowest median (a segment never answered first)
+    df = df.sort_values(["sla_attainment", "_untimed", "median_business_minutes", "judged", *keys],
+                        ascending=[True, False, False, False, True, True, True, True], na_position="last")
+    df = df.head(int(limit)).reset_index(drop=True)
+    df.insert(0, "rank", range(1, len(df) + 1))
+    return df[["rank", *keys, "messages", "judged", "within_sla", "sla_attainment", "responded",
+               "median_business_minutes", "open"]]
 
 
 @cached
@@ -491,27 +456,22 @@ def backlog_by_day(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFra
 def conversation_kpis(con: duckdb.DuckDBPyConnection, f: CareFilters) -> dict:
     """Conversations opened in the period (marts.fct_care_conversations): how many, resolved,
     reopened, and exchanges per conversation. All None for a snapshot without the mart."""
-    names = ("conversations", "resolved", "awaiting_brand", "awaiting_customer", "reopened",
-             "exchanges", "median_resolution_minutes")
+    names = {"conversations": "conversations", "resolved_conversations": "resolved",
+             "awaiting_brand_conversations": "awaiting_brand",
+             "awaiting_customer_conversations": "awaiting_customer",
+             "reopened_conversations": "reopened", "exchanges": "exchanges",
+             "median_resolution_minutes": "median_resolution_minutes",
+             "resolved_rate": "resolved_rate", "reopened_rate": "reopened_rate",
+             "exchanges_per_conversation": "exchanges_per_conversation"}
     if not _has_table(con, CONVERSATIONS_MART):
-        return dict.fromkeys(names)
-    where, params = _care_where(f, day_column="opened_at")
-    row = con.execute(
-        f"""
-        select
-            count(*),
-            count(*) filter (where is_resolved),
-            count(*) filter (where status = 'awaiting_brand'),
-            count(*) filter (where status = 'awaiting_customer'),
-            count(*) filter (where is_reopened),
-            sum(exchanges),
-            quantile_cont(resolution_minutes, 0.5)
-        from {CONVERSATIONS_MART}
-        where {where}
-        """,
-        params,
-    ).fetchone()
-    return dict(zip(names, row, strict=True))
+        return dict.fromkeys(names.values())
+    where = [Where("metric_time__day", "between", (f.start, f.end))]
+    if f.brands:
+        where.append(Where("care_conversation__brand", "in", [str(v) for v in f.brands]))
+    if f.channels:
+        where.append(Where("care_conversation__channel", "in", [str(v) for v in f.channels]))
+    got = semantic.row(con, Query.of(names, where=where))
+    return {names[k]: v for k, v in got.items()}
 
 
 def care_export(con: duckdb.DuckDBPyConnection, f: CareFilters, limit: int = EXPORT_LIMIT) -> pd.DataFrame:
@@ -535,9 +495,8 @@ def care_export(con: duckdb.DuckDBPyConnection, f: CareFilters, limit: int = EXP
 ROI_MART = "marts.fct_social_roi"
 ATTRIBUTION_MART = "marts.fct_attribution"
 
-#: The attribution models, in the order the page offers them; the page's default.
-ROI_MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay")
-DEFAULT_MODEL = "linear"
+#: The attribution models: dbt/seeds/attribution_models.csv, published with the snapshot.
+ATTRIBUTION_MODELS = "seeds.attribution_models"
 
 #: What ROI may be broken down by on the page (identifiers, never from the browser).
 ROI_DIMENSIONS = ("department", "channel")
@@ -607,9 +566,37 @@ def roi_options(con: duckdb.DuckDBPyConnection) -> RoiOptions:
     return RoiOptions(True, distinct("month"), distinct("department"), distinct("channel"), snap)
 
 
-def _model(model: str) -> str:
-    if model not in ROI_MODELS:
-        raise ValueError(f"model must be one of {', '.join(ROI_MODELS)}")
+@cached
+def attribution_models(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(name, label) of every attribution model, in the order the page offers them (the seed's
+    sort_order). A snapshot published before the seed: the mart's models, labelled by name."""
+    if not _has_table(con, ATTRIBUTION_MODELS):
+        return [(m, m) for (m,) in con.execute(
+            f"select distinct model from {ROI_MART} order by model").fetchall()]
+    return [(m, label) for m, label in con.execute(
+        f"select attribution_model, label from {ATTRIBUTION_MODELS} "
+        "order by sort_order, attribution_model").fetchall()]
+
+
+@cached
+def default_model(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The model the page selects first: the seed's is_default one (else the first model)."""
+    if _has_table(con, ATTRIBUTION_MODELS):
+        row = con.execute(f"select attribution_model from {ATTRIBUTION_MODELS} where is_default "
+                          "order by sort_order, attribution_model limit 1").fetchone()
+        if row:
+            return row[0]
+    models = attribution_models(con)
+    return models[0][0] if models else None
+
+
+def _model(con: duckdb.DuckDBPyConnection, model: str | None) -> str:
+    """``model`` if it is one of the seed's (None: the default model), else ValueError."""
+    if model is None:
+        model = default_model(con)
+    names = [m for m, _ in attribution_models(con)]
+    if model not in names:
+        raise ValueError(f"model must be one of {', '.join(names)}")
     return model
 
 
@@ -632,7 +619,7 @@ ROI_KPIS = {"program_cost": "cost", "paid_media_cost": "paid_media_cost",
 
 def _roi_filters(f: RoiFilters, model: str) -> tuple[Where, ...]:
     where = [Where("metric_time__month", "between", (f.start, f.end)),
-             Where("roi_slice__attribution_model", "=", _model(model))]
+             Where("roi_slice__attribution_model", "=", model)]
     if f.departments:
         where.append(Where("roi_slice__department", "in", [str(v) for v in f.departments]))
     if f.channels:
@@ -641,9 +628,10 @@ def _roi_filters(f: RoiFilters, model: str) -> tuple[Where, ...]:
 
 
 @cached
-def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL) -> dict:
-    """The headline numbers of one model over the filters: the sums, ROI and ROAS from them.
-    Sums of an empty slice are 0; ROI and ROAS None where their denominator is 0."""
+def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str | None = None) -> dict:
+    """The headline numbers of one model (None: the default) over the filters: the sums, ROI and
+    ROAS from them. Sums of an empty slice are 0; ROI and ROAS None where their denominator is 0."""
+    model = _model(con, model)
     got = semantic.row(con, Query.of(ROI_KPIS, where=_roi_filters(f, model)))
     out = {ROI_KPIS[name]: value for name, value in got.items()}
     for c in ("deflected_contacts", "ideas_adopted", "rows"):
@@ -656,15 +644,15 @@ def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT
 
 @cached
 def roi_by(con: duckdb.DuckDBPyConnection, f: RoiFilters, dimension: str,
-           model: str = DEFAULT_MODEL) -> pd.DataFrame:
+           model: str | None = None) -> pd.DataFrame:
     """ROI per department or channel for ``model``, with the lowest and highest ROI of the same
-    slice across the five models (each computed from that model's sums, like ``roi``).
+    slice across the models (each computed from that model's sums, like ``roi``).
 
     Columns: <dimension>, cost, total_value, attributed_revenue, roi, roi_min, roi_min_model,
     roi_max, roi_max_model, models (how many models have a ROI there)."""
     if dimension not in ROI_DIMENSIONS:
         raise ValueError(f"dimension must be one of {', '.join(ROI_DIMENSIONS)}")
-    _model(model)
+    model = _model(con, model)
     by = f"roi_slice__{dimension}"
     every_model = tuple(w for w in _roi_filters(f, model) if w.dimension != "roi_slice__attribution_model")
     df = semantic.frame(con, Query.of(
@@ -725,23 +713,23 @@ def _campaigns_sql(f: RoiFilters, model: str) -> tuple[str, list]:
             and p.campaign is not distinct from a.campaign
         where p.model = ?
     """
-    return sql, [*params, _model(model)]
+    return sql, [*params, model]
 
 
 @cached
-def campaign_count(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL) -> int:
-    sql, params = _campaigns_sql(f, model)
+def campaign_count(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str | None = None) -> int:
+    sql, params = _campaigns_sql(f, _model(con, model))
     return con.execute(f"select count(*) from ({sql})", params).fetchone()[0]
 
 
 @cached
-def campaign_roi(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL,
+def campaign_roi(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str | None = None,
                  limit: int = CAMPAIGN_LIMIT) -> pd.DataFrame:
     """One row per department × channel × campaign (NULL campaign: value no campaign carries)
-    for ``model``: its sums over the filters, ROI and ROAS from them, and the lowest and
-    highest ROI of that row across the five models. Ordered by department, channel, campaign;
-    at most ``limit`` rows. Columns: CAMPAIGN_COLUMNS."""
-    sql, params = _campaigns_sql(f, model)
+    for ``model`` (None: the default): its sums over the filters, ROI and ROAS from them, and the
+    lowest and highest ROI of that row across the models. Ordered by department, channel,
+    campaign; at most ``limit`` rows. Columns: CAMPAIGN_COLUMNS."""
+    sql, params = _campaigns_sql(f, _model(con, model))
     return con.execute(
         f"""
         select {", ".join(CAMPAIGN_COLUMNS)}
@@ -753,7 +741,7 @@ def campaign_roi(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEF
     ).df()
 
 
-def roi_export(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL,
+def roi_export(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str | None = None,
                limit: int = ROI_EXPORT_LIMIT) -> pd.DataFrame:
     """The campaign table, every column, at most ``limit`` rows (the CSV export)."""
     return campaign_roi(con, f, model, limit)
@@ -771,8 +759,9 @@ def fan_quality(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     the mart is the latest state, not a month). Empty for a snapshot published before the mart."""
     if not _has_table(con, FAN_QUALITY_MART):
         return pd.DataFrame(columns=list(FAN_QUALITY_COLUMNS))
-    return con.execute(f"select {', '.join(FAN_QUALITY_COLUMNS)} from {FAN_QUALITY_MART} "
-                       "order by brand, channel").df()
+    df = semantic.frame(con, Query.of(FAN_QUALITY_COLUMNS[2:],
+                                      ("fan_segment__brand", "fan_segment__channel")))
+    return df.rename(columns={"fan_segment__brand": "brand", "fan_segment__channel": "channel"})
 
 
 # --- Listening & crisis ------------------------------------------------------------------------
@@ -889,19 +878,28 @@ FEEDBACK_COLUMNS = ("topic", "owner_department", "actions", "feedback_items", "a
 
 @cached
 def feedback_loop(con: duckdb.DuckDBPyConnection, brand: str) -> tuple[dict, pd.DataFrame]:
-    """The brand's feedback loop, as the mart has it (all time: no period applies): totals, with
-    the closure rate pooled from the sums, and the rows per topic and department, slowest first."""
+    """The brand's feedback loop, all time (no period applies): totals, with the closure rate
+    pooled from the sums, and the rows per topic and department, slowest first."""
     empty = {"actions": None, "actions_closed": None, "actions_open": None, "closure_rate": None}
     if not _has_table(con, FEEDBACK_MART):
         return empty, pd.DataFrame(columns=list(FEEDBACK_COLUMNS))
-    totals = con.execute(f"""
-        select sum(actions), sum(actions_closed), sum(actions_open),
-               sum(actions_closed) / nullif(sum(actions), 0)
-        from {FEEDBACK_MART} where brand = ?""", [brand]).fetchone()
-    rows = con.execute(f"""
-        select {', '.join(FEEDBACK_COLUMNS)} from {FEEDBACK_MART} where brand = ?
-        order by closure_rate, actions desc, topic, owner_department""", [brand]).df()
-    return dict(zip(empty, totals, strict=True)), rows
+    names = {"feedback_actions": "actions", "feedback_items": "feedback_items",
+             "closed_actions": "actions_closed", "open_actions": "actions_open",
+             "closure_rate": "closure_rate", "median_hours_to_action": "median_hours_to_action",
+             "median_hours_to_close": "median_hours_to_close"}
+    mine = (Where("feedback_action__brand", "=", brand),)
+    totals = semantic.row(con, Query.of(("feedback_actions", "closed_actions", "open_actions",
+                                         "closure_rate"), where=mine))
+    rows = semantic.frame(con, Query.of(names, ("feedback_action__complaint_topic",
+                                                "feedback_action__owner_department"), mine))
+    rows = rows.rename(columns={"feedback_action__complaint_topic": "topic",
+                                "feedback_action__owner_department": "owner_department", **names})
+    rows = rows[rows.actions > 0].sort_values(
+        ["closure_rate", "actions", "topic", "owner_department"], ascending=[True, False, True, True],
+        na_position="last").reset_index(drop=True)[list(FEEDBACK_COLUMNS)]
+    if not totals["feedback_actions"]:
+        return empty, rows
+    return {names[k]: v for k, v in totals.items()}, rows
 
 
 # --- Influencers -------------------------------------------------------------------------------
@@ -985,18 +983,17 @@ def content_by(con: duckdb.DuckDBPyConnection, dimensions: list[str], brands: li
                platforms: list[str] | None) -> pd.DataFrame:
     """Posts and the pooled engagement rate by the given dimensions (sums, then the ratio)."""
     columns = [CONTENT_DIMENSIONS[d] for d in dimensions]  # only the code's own names reach SQL
-    brand_filter, brand_params = _any_of("brand", brands)
-    platform_filter, platform_params = _any_of("platform", platforms)
-    group = ", ".join(columns)
-    return con.execute(f"""
-        select {group}, sum(posts)::bigint as posts,
-               sum(posts_with_impressions)::bigint as posts_with_impressions,
-               sum(impressions)::bigint as impressions,
-               sum(engagements_with_impressions)::bigint as engagements_with_impressions,
-               sum(engagements_with_impressions) / nullif(sum(impressions), 0) as engagement_rate
-        from {CONTENT_MART}
-        where true{brand_filter}{platform_filter}
-        group by {group} order by {group}""", [*brand_params, *platform_params]).df()
+    where = []
+    if brands:
+        where.append(Where("post__brand", "in", [str(b) for b in brands]))
+    if platforms:
+        where.append(Where("post__platform", "in", [str(p) for p in platforms]))
+    names = {"posts": "posts", "posts_with_impressions": "posts_with_impressions",
+             "impressions_with_engagement_rate": "impressions",
+             "engagements_with_impressions": "engagements_with_impressions",
+             "engagement_rate": "engagement_rate"}
+    df = semantic.frame(con, Query.of(names, tuple(f"post__{c}" for c in columns), where))
+    return df.rename(columns={**{f"post__{c}": c for c in columns}, **names})
 
 
 # --- Maturity ----------------------------------------------------------------------------------
@@ -1028,12 +1025,13 @@ def maturity_stages(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFram
 @cached
 def maturity_dimensions(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFrame:
     """Per unit and dimension: criteria passed / criteria assessed (applicable), every stage's."""
-    return con.execute(f"""
-        select business_unit, dimension, count(*) filter (where passed) as passed,
-               count(passed) as assessed,
-               count(*) filter (where passed) / nullif(count(passed), 0) as passed_share
-        from {ASSESSMENT_MART} where quarter = ?
-        group by all order by business_unit, dimension""", [quarter]).df()
+    names = {"criteria_passed": "passed", "criteria_assessed": "assessed",
+             "criteria_passed_share": "passed_share"}
+    df = semantic.frame(con, Query.of(
+        names, ("maturity_criterion__business_unit", "maturity_criterion__dimension"),
+        (Where("maturity_criterion__year_quarter", "=", quarter),)))
+    return df.rename(columns={"maturity_criterion__business_unit": "business_unit",
+                              "maturity_criterion__dimension": "dimension", **names})
 
 
 @cached

@@ -64,14 +64,23 @@ class Format:
             return "–"
         v = Decimal(str(value)) * (100 if self.kind == "percent" else 1)
         places = 0 if self.kind == "count" else self.decimals
+        # a duration reads in the unit that keeps it short: 45 min, 2.5 h, 3.1 d (of 24 h)
+        if self.kind == "minutes" and abs(v) >= 90:
+            return Format("hours", 1)(v / 60)
+        if self.kind == "hours" and abs(v) >= 48:
+            return _rounded(v / 24, 1) + " d"
         # half away from zero, as the marts round money (docs/metrics.md#exact-money)
-        v = v.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-        text = f"{abs(v):,.{places}f}"
-        sign = "-" if v < 0 else ""
         unit = {"percent": " %", "minutes": " min", "hours": " h", "multiple": "×"}.get(self.kind, "")
         if self.kind == "usd":
-            return f"{sign}${text}"
-        return f"{sign}{text}{unit}"
+            text = _rounded(abs(v), places)
+            return f"{'-' if v < 0 and text.strip('0.,') else ''}${text}"
+        return _rounded(v, places) + unit
+
+
+def _rounded(v: Decimal, places: int) -> str:
+    """``v`` to ``places`` decimals, half away from zero, with thousands separators; never "-0"."""
+    v = v.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{v:,.{places}f}" if v != 0 else f"{abs(v):,.{places}f}"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ def main() -> None:
 
     settings = get_settings()
     target = Path(tempfile.mkdtemp(prefix="mf-target-", dir=settings.home))
-    run_dbt(["parse", "--quiet", "--target-path", str(target)], settings, touches_db=False)
+    run_dbt(["parse", "--quiet", "--no-partial-parse", "--target-path", str(target)], settings,
+            touches_db=False)
     os.environ.update(settings.tool_env() | {
         "DBT_PROJECT_DIR": str(settings.dbt_project_dir),
         "DBT_PROFILES_DIR": str(settings.dbt_project_dir),

@@ -142,7 +142,7 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
         # Social ROI: the headline of each model over every month
         ro = queries.roi_options(con)
         f = queries.RoiFilters(ro.months[0], ro.months[-1])
-        for model in queries.ROI_MODELS:
+        for model, _label in queries.attribution_models(con):
             k = queries.roi_kpis(con, f, model)
             names = {"program_cost": "cost", "attributed_revenue": "attributed_revenue",
                      "total_value": "total_value", "social_roi": "roi", "roas": "roas"}
@@ -179,6 +179,48 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
                         for r in series.to_dict("records")],
                        {"metrics": names, "group_by": ["metric_time__day"],
                         "where": [*_days(lo.first_day, lo.last_day), _in("mention_hour__brand", [brand])]}))
+        # Care: response times per channel, conversations
+        every = queries.CareFilters(co.first_date, co.last_date)
+        stats = queries.response_time_stats(con, every)
+        pct = {f"{p}_{c}": f"{m}_{p}" for m, c in queries.RESPONSE_MEASURES.items()
+               for p in queries.RESPONSE_PERCENTILES}
+        checks.append(([{"care_message__channel": r["channel"], "responded_messages": r["responded"],
+                         **{n: _none(r[ours]) for n, ours in pct.items()}}
+                        for r in stats.to_dict("records")],
+                       {"metrics": ["responded_messages", *pct], "group_by": ["care_message__channel"],
+                        "where": _days(co.first_date, co.last_date)}))
+        c = queries.conversation_kpis(con, every)
+        conv = {"conversations": "conversations", "resolved_conversations": "resolved",
+                "reopened_conversations": "reopened", "exchanges": "exchanges",
+                "median_resolution_minutes": "median_resolution_minutes"}
+        checks.append(([{m: c[ours] for m, ours in conv.items()}],
+                       {"metrics": list(conv), "group_by": [], "where": _days(co.first_date, co.last_date)}))
+        # Content by type; fan quality; feedback totals; maturity by unit and dimension
+        content = queries.content_by(con, ["content_type"], None, None)
+        checks.append(([{"post__content_type": r["content_type"], "posts": r["posts"],
+                         "engagement_rate": _none(r["engagement_rate"])}
+                        for r in content.to_dict("records")],
+                       {"metrics": ["posts", "engagement_rate"], "group_by": ["post__content_type"],
+                        "where": []}))
+        fans = queries.fan_quality(con)
+        checks.append(([{"fan_segment__brand": r["brand"], "fan_segment__channel": r["channel"],
+                         "engagers": r["engagers"], "customer_share": _none(r["customer_share"])}
+                        for r in fans.to_dict("records")],
+                       {"metrics": ["engagers", "customer_share"],
+                        "group_by": ["fan_segment__brand", "fan_segment__channel"], "where": []}))
+        totals, _rows = queries.feedback_loop(con, brand)
+        if totals["actions"] is not None:
+            checks.append(([{"feedback_actions": totals["actions"], "closure_rate": totals["closure_rate"]}],
+                           {"metrics": ["feedback_actions", "closure_rate"], "group_by": [],
+                            "where": [_in("feedback_action__brand", [brand])]}))
+        quarter = queries.maturity_quarters(con)[0]
+        dims = queries.maturity_dimensions(con, quarter)
+        checks.append(([{"maturity_criterion__business_unit": r["business_unit"],
+                         "maturity_criterion__dimension": r["dimension"], "criteria_passed": r["passed"],
+                         "criteria_passed_share": _none(r["passed_share"])} for r in dims.to_dict("records")],
+                       {"metrics": ["criteria_passed", "criteria_passed_share"],
+                        "group_by": ["maturity_criterion__business_unit", "maturity_criterion__dimension"],
+                        "where": [_in("maturity_criterion__year_quarter", [quarter])]}))
     answers = metricflow(published_home, [r for _rows, r in checks])
     for (rows, request), answer in zip(checks, answers, strict=True):
         assert_equal(layer, rows, answer, request["metrics"], request["group_by"])
