@@ -30,7 +30,8 @@ def listening_home(published_home, tmp_path_factory):
     generate(work.landing_dir, scale="tiny")
     land_everything(work)
     enrich(work)
-    transform.build(work, "+fct_crisis_episodes +dim_influencers +agg_feedback_actions")
+    transform.build(work, "+fct_crisis_episodes +agg_share_of_voice_hourly +dim_influencers "
+                          "+agg_feedback_actions")
     return publish_tables(work, published_home, root / "home", TABLES)
 
 
