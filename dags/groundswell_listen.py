@@ -8,9 +8,10 @@ Hourly crisis early warning (docs/metrics.md#crisis-early-warning):
 2. `enrich`: sentiment and complaint type of the mentions that are new: only the records landed
    since the last enrichment are compared (the build DAG's full check catches the rest).
 3. `dbt`: the listening models only (`+fct_crisis_episodes`: mentions, hourly figures, crisis
-   signals, episodes), with their tests (astronomer-cosmos). The models are incremental: a run
-   rebuilds what landed or changed since the last one, so its cost follows what landed, not the
-   history (1.49 times at 50M mentions what it is at 1M: docs/metrics.md#listening-at-scale).
+   signals, episodes; and `agg_share_of_voice_hourly`), with their tests (astronomer-cosmos). The
+   models are incremental: a run rebuilds what landed or changed since the last one, so its cost
+   follows what landed, not the history (1.49 times at 50M mentions what it is at 1M:
+   docs/metrics.md#listening-at-scale).
    Tests tagged `full_history` (uniqueness over every mention) are left to the build DAG.
 4. `alert`: each new crisis episode of the company's brands, once, through the
    `groundswell_alerts` connection (a webhook, Slack's included, or SMTP); with none configured,
@@ -46,7 +47,8 @@ def groundswell_listen():
     def enrich() -> dict:
         return orch.enrich(since_last_run=True)
 
-    dbt = orch.dbt_task_group(select=["+fct_crisis_episodes"], exclude=["tag:full_history"])
+    dbt = orch.dbt_task_group(select=["+fct_crisis_episodes", "+agg_share_of_voice_hourly"],
+                              exclude=["tag:full_history"])
 
     @task(pool=orch.WRITER_POOL)
     def alert() -> dict:

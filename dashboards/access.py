@@ -78,6 +78,7 @@ RULES: dict[str, str] = {
     # listening: the brand's units, and everybody for competitors
     "marts.fct_mentions": LISTENING,
     "marts.agg_mentions_hourly": LISTENING,
+    "marts.agg_share_of_voice_hourly": LISTENING,
     "marts.agg_crisis_hours": LISTENING,
     "marts.fct_crisis_episodes": LISTENING,
     "marts.dim_influencers": LISTENING,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboards import access, figures, inputs, queries
+from dashboards import access, figures, inputs, labels, queries
 from dashboards.data import snapshot
 from groundswell.config import get_settings
 from groundswell.corrections import Correction, record
@@ -59,7 +59,7 @@ def register(prefix: str, grid: str, key: str) -> None:
         topics = topics if topic is None or topic in topics else [*topics, topic]
         return (figures.correction_record(row), row["sentiment_label"], False,
                 *figures.complaint_type_choices(row["sentiment_label"], row["complaint_type"]),
-                [{"label": t, "value": t} for t in topics], topic, False, False)
+                [{"label": labels.value(t), "value": t} for t in topics], topic, False, False)
 
     @callback(
         Output(f"{form}-status", "children"),

@@ -15,11 +15,13 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
+from dashboards import semantic
 from dashboards.data import cached
+from dashboards.semantic import Query, Where
 from groundswell.sources.base import BRAND_CONFIGURATION
 
-#: Time grains the UI may ask for, mapped to the dim_date column that holds them.
-GRAINS = {"day": "date_day", "week": "week_start", "month": "month_start"}
+#: Time grains the UI may ask for.
+GRAINS = ("day", "week", "month")
 
 
 @dataclass(frozen=True)
@@ -61,27 +63,22 @@ def _where(start: date, end: date, brands: list[str] | None) -> tuple[str, list]
     return "posted_date between ? and ?" + sql, [start, end, *params]
 
 
+#: The metrics of the Overview page (dbt/models/marts/fct_post_performance.yml).
+POST_METRICS = ("posts", "impressions", "engagements", "engagement_rate")
+
+
+def _post_filters(start: date, end: date, brands: list[str] | None) -> tuple[Where, ...]:
+    where = [Where("metric_time__day", "between", (start, end))]
+    if brands:
+        where.append(Where("post__brand", "in", [str(b) for b in brands]))
+    return tuple(where)
+
+
 @cached
 def kpis(con: duckdb.DuckDBPyConnection, start: date, end: date,
          brands: list[str] | None = None) -> dict:
     """Posts, impressions, engagements and engagement rate of the period (docs/metrics.md)."""
-    where, params = _where(start, end, brands)
-    posts, impressions, engagements, rate = con.execute(
-        f"""
-        select
-            count(*) as posts,
-            coalesce(sum(impressions), 0) as impressions,
-            coalesce(sum(engagements), 0) as engagements,
-            -- aggregate engagement rate: over posts whose impressions are known and positive
-            sum(engagements) filter (where impressions > 0)
-                / nullif(sum(impressions) filter (where impressions > 0), 0) as engagement_rate
-        from marts.fct_post_performance
-        where {where}
-        """,
-        params,
-    ).fetchone()
-    return {"posts": posts, "impressions": int(impressions), "engagements": int(engagements),
-            "engagement_rate": rate}
+    return semantic.row(con, Query.of(POST_METRICS, where=_post_filters(start, end, brands)))
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
@@ -96,27 +93,10 @@ def engagement_by_platform(con: duckdb.DuckDBPyConnection, start: date, end: dat
     """Engagements, impressions and posts per platform and period start."""
     if grain not in GRAINS:
         raise ValueError(f"grain must be one of {', '.join(GRAINS)}")
-    period = GRAINS[grain]
-    where, params = _where(start, end, brands)
-    return con.execute(
-        f"""
-        select
-            d.{period} as period_start,
-            f.platform,
-            count(*) as posts,
-            sum(f.impressions) as impressions,
-            sum(f.engagements) as engagements,
-            sum(f.engagements) filter (where f.impressions > 0)
-                / nullif(sum(f.impressions) filter (where f.impressions > 0), 0)
-                as engagement_rate
-        from marts.fct_post_performance as f
-        inner join marts.dim_date as d on d.date_day = f.posted_date
-        where {where}
-        group by all
-        order by period_start, platform
-        """,
-        params,
-    ).df()
+    time = f"metric_time__{grain}"
+    df = semantic.frame(con, Query.of(POST_METRICS, (time, "post__platform"),
+                                      _post_filters(start, end, brands)))
+    return df.rename(columns={time: "period_start", "post__platform": "platform"})
 
 
 @cached
@@ -294,55 +274,42 @@ def _care_where(f: CareFilters, drill: Drill | None = None,
     return sql, params
 
 
+#: The care page's headline metrics (dbt/models/marts/fct_care_messages.yml), by the page's names.
+CARE_KPIS = {"messages": "messages", "responded_messages": "responded", "sla_judged_messages": "judged",
+             "sla_met_messages": "within_sla", "open_backlog": "open", "breached_backlog": "open_breached",
+             "median_first_response_business_minutes": "median_business_minutes",
+             "p90_first_response_business_minutes": "p90_business_minutes",
+             "response_rate": "response_rate", "sla_attainment": "sla_attainment"}
+#: The weekly trend's metrics.
+CARE_WEEKLY = {"messages": "messages", "responded_messages": "responded", "sla_judged_messages": "judged",
+               "sla_met_messages": "within_sla", "response_rate": "response_rate",
+               "sla_attainment": "sla_attainment"}
+
+
+def _care_filters(f: CareFilters) -> tuple[Where, ...]:
+    """The page's filters in the semantic layer's names (received_at's UTC day is metric_time)."""
+    where = [Where("metric_time__day", "between", (f.start, f.end))]
+    if f.brands:
+        where.append(Where("care_message__brand", "in", [str(v) for v in f.brands]))
+    if f.channels:
+        where.append(Where("care_message__channel", "in", [str(v) for v in f.channels]))
+    return tuple(where)
+
+
 @cached
 def care_kpis(con: duckdb.DuckDBPyConnection, f: CareFilters) -> dict:
     """The page's headline numbers (docs/metrics.md, "Customer care")."""
-    where, params = _care_where(f)
-    row = con.execute(
-        f"""
-        select
-            count(*) as messages,
-            count(*) filter (where is_responded) as responded,
-            count(is_within_sla) as judged,
-            count(*) filter (where is_within_sla) as within_sla,
-            count(*) filter (where is_open) as open,
-            count(*) filter (where is_open and is_within_sla = false) as open_breached,
-            -- both percentiles from one sort
-            quantile_cont(first_response_business_minutes, [0.5, 0.9]) as business_minutes
-        from {CARE_MART}
-        where {where}
-        """,
-        params,
-    ).fetchone()
-    names = ("messages", "responded", "judged", "within_sla", "open", "open_breached")
-    out = dict(zip(names, row[:-1], strict=True))
-    out["median_business_minutes"], out["p90_business_minutes"] = row[-1] or (None, None)
-    out["response_rate"] = out["responded"] / out["messages"] if out["messages"] else None
-    out["sla_attainment"] = out["within_sla"] / out["judged"] if out["judged"] else None
-    return out
+    got = semantic.row(con, Query.of(CARE_KPIS, where=_care_filters(f)))
+    return {CARE_KPIS[name]: value for name, value in got.items()}
 
 
 @cached
 def sla_by_week(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
     """Per ISO week (Monday) of received_at: messages, response rate and SLA attainment."""
-    where, params = _care_where(f)
-    return con.execute(
-        f"""
-        select
-            date_trunc('week', received_at)::date as week_start,
-            count(*) as messages,
-            count(*) filter (where is_responded) as responded,
-            count(is_within_sla) as judged,
-            count(*) filter (where is_within_sla) as within_sla,
-            count(*) filter (where is_responded) / count(*) as response_rate,
-            count(*) filter (where is_within_sla) / nullif(count(is_within_sla), 0) as sla_attainment
-        from {CARE_MART}
-        where {where}
-        group by all
-        order by week_start
-        """,
-        params,
-    ).df()
+    df = semantic.frame(con, Query.of(CARE_WEEKLY, ("metric_time__week",), _care_filters(f)))
+    df = df.rename(columns={"metric_time__week": "week_start", **CARE_WEEKLY})
+    df["week_start"] = pd.to_datetime(df["week_start"]).dt.date
+    return df
 
 
 @cached
@@ -352,36 +319,13 @@ def response_time_stats(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.Da
     Columns ``<measure>_<percentile>`` for each of RESPONSE_MEASURES and RESPONSE_PERCENTILES.
     The distribution is summarised in SQL, so the browser never receives one row per message.
     """
-    where, params = _care_where(f)
-    # One quantile_cont per measure with every percentile in a list: one sort per measure, not one
-    # per percentile (the same values).
-    fractions = ", ".join(str(q) for q in RESPONSE_PERCENTILES.values())
-    lists = ",\n                ".join(
-        f"quantile_cont({column}, [{fractions}]) as {measure}"
-        for measure, column in RESPONSE_MEASURES.items())
-    stats = ",\n            ".join(
-        f"{measure}[{i}] as {measure}_{name}"
-        for measure in RESPONSE_MEASURES
-        for i, name in enumerate(RESPONSE_PERCENTILES, start=1))
-    return con.execute(
-        f"""
-        select
-            channel,
-            responded,
-            {stats}
-        from (
-            select
-                channel,
-                count(*) as responded,
-                {lists}
-            from {CARE_MART}
-            where {where} and is_responded
-            group by all
-        )
-        order by channel
-        """,
-        params,
-    ).df()
+    names = {"responded_messages": "responded"}
+    for measure, column in RESPONSE_MEASURES.items():
+        for pct in RESPONSE_PERCENTILES:
+            names[f"{pct}_{column}"] = f"{measure}_{pct}"
+    df = semantic.frame(con, Query.of(names, ("care_message__channel",), _care_filters(f)))
+    df = df.rename(columns={"care_message__channel": "channel", **names})
+    return df[df.responded > 0].reset_index(drop=True)
 
 
 @cached
@@ -414,32 +358,20 @@ def worst_segments(con: duckdb.DuckDBPyConnection, f: CareFilters, min_judged: i
                    limit: int = 50) -> pd.DataFrame:
     """brand × channel × complaint_type × complaint_topic with at least ``min_judged`` judged
     messages, the lowest SLA attainment first, then the slowest median business response."""
-    where, params = _care_where(f)
-    return con.execute(
-        f"""
-        select
-            row_number() over (
-                order by count(*) filter (where is_within_sla) / count(is_within_sla),
-                         quantile_cont(first_response_business_minutes, 0.5) desc nulls first,
-                         count(is_within_sla) desc, brand, channel, complaint_type, complaint_topic
-            ) as rank,
-            brand, channel, complaint_type, complaint_topic,
-            count(*) as messages,
-            count(is_within_sla) as judged,
-            count(*) filter (where is_within_sla) as within_sla,
-            count(*) filter (where is_within_sla) / count(is_within_sla) as sla_attainment,
-            count(*) filter (where is_responded) as responded,
-            quantile_cont(first_response_business_minutes, 0.5) as median_business_minutes,
-            count(*) filter (where is_open) as open
-        from {CARE_MART}
-        where {where}
-        group by brand, channel, complaint_type, complaint_topic
-        having count(is_within_sla) >= ?
-        order by rank
-        limit ?
-        """,
-        [*params, max(1, int(min_judged)), int(limit)],
-    ).df()
+    keys = ("brand", "channel", "complaint_type", "complaint_topic")
+    names = {"messages": "messages", "sla_judged_messages": "judged", "sla_met_messages": "within_sla",
+             "sla_attainment": "sla_attainment", "responded_messages": "responded",
+             "median_first_response_business_minutes": "median_business_minutes", "open_backlog": "open"}
+    df = semantic.frame(con, Query.of(names, tuple(f"care_message__{k}" for k in keys), _care_filters(f)))
+    df = df.rename(columns={**{f"care_message__{k}": k for k in keys}, **names})
+    df = df[df.judged >= max(1, int(min_judged))].assign(_untimed=lambda d: d.median_business_minutes.isna())
+    # the lowest attainment first, then the slowest median (a segment never answered first)
+    df = df.sort_values(["sla_attainment", "_untimed", "median_business_minutes", "judged", *keys],
+                        ascending=[True, False, False, False, True, True, True, True], na_position="last")
+    df = df.head(int(limit)).reset_index(drop=True)
+    df.insert(0, "rank", range(1, len(df) + 1))
+    return df[["rank", *keys, "messages", "judged", "within_sla", "sla_attainment", "responded",
+               "median_business_minutes", "open"]]
 
 
 @cached
@@ -524,27 +456,22 @@ def backlog_by_day(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFra
 def conversation_kpis(con: duckdb.DuckDBPyConnection, f: CareFilters) -> dict:
     """Conversations opened in the period (marts.fct_care_conversations): how many, resolved,
     reopened, and exchanges per conversation. All None for a snapshot without the mart."""
-    names = ("conversations", "resolved", "awaiting_brand", "awaiting_customer", "reopened",
-             "exchanges", "median_resolution_minutes")
+    names = {"conversations": "conversations", "resolved_conversations": "resolved",
+             "awaiting_brand_conversations": "awaiting_brand",
+             "awaiting_customer_conversations": "awaiting_customer",
+             "reopened_conversations": "reopened", "exchanges": "exchanges",
+             "median_resolution_minutes": "median_resolution_minutes",
+             "resolved_rate": "resolved_rate", "reopened_rate": "reopened_rate",
+             "exchanges_per_conversation": "exchanges_per_conversation"}
     if not _has_table(con, CONVERSATIONS_MART):
-        return dict.fromkeys(names)
-    where, params = _care_where(f, day_column="opened_at")
-    row = con.execute(
-        f"""
-        select
-            count(*),
-            count(*) filter (where is_resolved),
-            count(*) filter (where status = 'awaiting_brand'),
-            count(*) filter (where status = 'awaiting_customer'),
-            count(*) filter (where is_reopened),
-            sum(exchanges),
-            quantile_cont(resolution_minutes, 0.5)
-        from {CONVERSATIONS_MART}
-        where {where}
-        """,
-        params,
-    ).fetchone()
-    return dict(zip(names, row, strict=True))
+        return dict.fromkeys(names.values())
+    where = [Where("metric_time__day", "between", (f.start, f.end))]
+    if f.brands:
+        where.append(Where("care_conversation__brand", "in", [str(v) for v in f.brands]))
+    if f.channels:
+        where.append(Where("care_conversation__channel", "in", [str(v) for v in f.channels]))
+    got = semantic.row(con, Query.of(names, where=where))
+    return {names[k]: v for k, v in got.items()}
 
 
 def care_export(con: duckdb.DuckDBPyConnection, f: CareFilters, limit: int = EXPORT_LIMIT) -> pd.DataFrame:
@@ -568,9 +495,8 @@ def care_export(con: duckdb.DuckDBPyConnection, f: CareFilters, limit: int = EXP
 ROI_MART = "marts.fct_social_roi"
 ATTRIBUTION_MART = "marts.fct_attribution"
 
-#: The attribution models, in the order the page offers them; the page's default.
-ROI_MODELS = ("first_touch", "last_touch", "linear", "position_based", "time_decay")
-DEFAULT_MODEL = "linear"
+#: The attribution models: dbt/seeds/attribution_models.csv, published with the snapshot.
+ATTRIBUTION_MODELS = "seeds.attribution_models"
 
 #: What ROI may be broken down by on the page (identifiers, never from the browser).
 ROI_DIMENSIONS = ("department", "channel")
@@ -640,9 +566,37 @@ def roi_options(con: duckdb.DuckDBPyConnection) -> RoiOptions:
     return RoiOptions(True, distinct("month"), distinct("department"), distinct("channel"), snap)
 
 
-def _model(model: str) -> str:
-    if model not in ROI_MODELS:
-        raise ValueError(f"model must be one of {', '.join(ROI_MODELS)}")
+@cached
+def attribution_models(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(name, label) of every attribution model, in the order the page offers them (the seed's
+    sort_order). A snapshot published before the seed: the mart's models, labelled by name."""
+    if not _has_table(con, ATTRIBUTION_MODELS):
+        return [(m, m) for (m,) in con.execute(
+            f"select distinct model from {ROI_MART} order by model").fetchall()]
+    return [(m, label) for m, label in con.execute(
+        f"select attribution_model, label from {ATTRIBUTION_MODELS} "
+        "order by sort_order, attribution_model").fetchall()]
+
+
+@cached
+def default_model(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The model the page selects first: the seed's is_default one (else the first model)."""
+    if _has_table(con, ATTRIBUTION_MODELS):
+        row = con.execute(f"select attribution_model from {ATTRIBUTION_MODELS} where is_default "
+                          "order by sort_order, attribution_model limit 1").fetchone()
+        if row:
+            return row[0]
+    models = attribution_models(con)
+    return models[0][0] if models else None
+
+
+def _model(con: duckdb.DuckDBPyConnection, model: str | None) -> str:
+    """``model`` if it is one of the seed's (None: the default model), else ValueError."""
+    if model is None:
+        model = default_model(con)
+    names = [m for m, _ in attribution_models(con)]
+    if model not in names:
+        raise ValueError(f"model must be one of {', '.join(names)}")
     return model
 
 
@@ -654,73 +608,78 @@ def _roi_where(f: RoiFilters) -> tuple[str, list]:
             [f.start, f.end, *department_params, *channel_params])
 
 
+#: The page's headline metrics (dbt/models/marts/fct_social_roi.yml), by the names the page uses.
+ROI_KPIS = {"program_cost": "cost", "paid_media_cost": "paid_media_cost",
+            "attributed_revenue": "attributed_revenue", "attributed_pipeline": "attributed_pipeline",
+            "deflected_contacts": "deflected_contacts", "deflection_savings": "deflection_savings",
+            "ideas_adopted": "ideas_adopted", "ideas_value": "ideas_value", "total_value": "total_value",
+            "valued_idea_slices": "valued_rows", "social_roi": "roi", "roas": "roas",
+            "net_value": "net_value", "roi_slices": "rows"}
+
+
+def _roi_filters(f: RoiFilters, model: str) -> tuple[Where, ...]:
+    where = [Where("metric_time__month", "between", (f.start, f.end)),
+             Where("roi_slice__attribution_model", "=", model)]
+    if f.departments:
+        where.append(Where("roi_slice__department", "in", [str(v) for v in f.departments]))
+    if f.channels:
+        where.append(Where("roi_slice__channel", "in", [str(v) for v in f.channels]))
+    return tuple(where)
+
+
 @cached
-def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL) -> dict:
-    """The headline numbers of one model over the filters: the sums, ROI and ROAS from them.
-    Sums of an empty slice are 0; ROI and ROAS None where their denominator is 0."""
-    where, params = _roi_where(f)
-    # exact sums of the mart's decimals (docs/metrics.md#exact-money), as floats for the page
-    sums = ",\n            ".join(f"coalesce(sum({c}), 0)::double as {c}" for c in ROI_SUMS)
-    row = con.execute(
-        f"""
-        select
-            {sums},
-            count(ideas_value) as valued_rows,
-            {ROI_OF_SUMS} as roi,
-            {ROAS_OF_SUMS} as roas,
-            count(*) as rows
-        from {ROI_MART}
-        where {where} and model = ?
-        """,
-        [*params, _model(model)],
-    ).fetchone()
-    names = (*ROI_SUMS, "valued_rows", "roi", "roas", "rows")
-    out = dict(zip(names, row, strict=True))
-    for c in ("deflected_contacts", "ideas_adopted"):
+def roi_kpis(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str | None = None) -> dict:
+    """The headline numbers of one model (None: the default) over the filters: the sums, ROI and
+    ROAS from them. Sums of an empty slice are 0; ROI and ROAS None where their denominator is 0."""
+    model = _model(con, model)
+    got = semantic.row(con, Query.of(ROI_KPIS, where=_roi_filters(f, model)))
+    out = {ROI_KPIS[name]: value for name, value in got.items()}
+    for c in ("deflected_contacts", "ideas_adopted", "rows"):
         out[c] = int(out[c])
     out["ideas_valued"] = out.pop("valued_rows") > 0  # ideas_value NULL: counted, not valued
-    out["net_value"] = out["total_value"] - out["cost"]
+    out["ideas_value"] = out["ideas_value"] or 0.0  # adds nothing to total_value while not valued
     out["model"] = model
     return out
 
 
 @cached
 def roi_by(con: duckdb.DuckDBPyConnection, f: RoiFilters, dimension: str,
-           model: str = DEFAULT_MODEL) -> pd.DataFrame:
+           model: str | None = None) -> pd.DataFrame:
     """ROI per department or channel for ``model``, with the lowest and highest ROI of the same
-    slice across the five models (each computed from that model's sums, like ``roi``).
+    slice across the models (each computed from that model's sums, like ``roi``).
 
     Columns: <dimension>, cost, total_value, attributed_revenue, roi, roi_min, roi_min_model,
     roi_max, roi_max_model, models (how many models have a ROI there)."""
     if dimension not in ROI_DIMENSIONS:
         raise ValueError(f"dimension must be one of {', '.join(ROI_DIMENSIONS)}")
-    where, params = _roi_where(f)
-    return con.execute(
-        f"""
-        with per_model as (
-            select {dimension}, model, sum(cost) as cost, sum(total_value) as total_value,
-                   sum(attributed_revenue) as attributed_revenue, {ROI_OF_SUMS} as roi
-            from {ROI_MART}
-            where {where}
-            group by all
-        )
-
-        select
-            {dimension},
-            any_value(cost) filter (where model = ?) as cost,
-            any_value(total_value) filter (where model = ?) as total_value,
-            any_value(attributed_revenue) filter (where model = ?) as attributed_revenue,
-            any_value(roi) filter (where model = ?) as roi,
-            min(roi) as roi_min, {_ROI_MIN_MODEL} as roi_min_model,
-            max(roi) as roi_max, {_ROI_MAX_MODEL} as roi_max_model,
-            count(roi) as models
-        from per_model
-        group by all
-        having count(*) filter (where model = ?) > 0
-        order by {dimension}
-        """,
-        [*params, *[_model(model)] * 5],
-    ).df()
+    model = _model(con, model)
+    by = f"roi_slice__{dimension}"
+    every_model = tuple(w for w in _roi_filters(f, model) if w.dimension != "roi_slice__attribution_model")
+    df = semantic.frame(con, Query.of(
+        ("program_cost", "total_value", "attributed_revenue", "social_roi"),
+        (by, "roi_slice__attribution_model"), every_model)).rename(columns={
+            by: dimension, "roi_slice__attribution_model": "model", "program_cost": "cost",
+            "social_roi": "roi"})
+    columns = [dimension, "cost", "total_value", "attributed_revenue", "roi", "roi_min", "roi_min_model",
+               "roi_max", "roi_max_model", "models"]
+    rows = []
+    for value, part in df.groupby(dimension, sort=True, dropna=False):
+        mine = part[part.model == model]
+        if mine.empty:
+            continue
+        ranked = part.dropna(subset=["roi"])
+        # ties (to 1e-9: floating-point noise is not a difference) go to the first model by name
+        ranked = ranked.assign(_r=ranked.roi.round(9)).sort_values(["_r", "model"])
+        low, high = (ranked.iloc[0], ranked.sort_values(["_r", "model"], ascending=[False, True]).iloc[0]) \
+            if len(ranked) else (None, None)
+        mine = mine.iloc[0]
+        rows.append({dimension: value, "cost": mine.cost, "total_value": mine.total_value,
+                     "attributed_revenue": mine.attributed_revenue, "roi": mine.roi,
+                     "roi_min": None if low is None else low.roi,
+                     "roi_min_model": None if low is None else low.model,
+                     "roi_max": None if high is None else high.roi,
+                     "roi_max_model": None if high is None else high.model, "models": len(ranked)})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _campaigns_sql(f: RoiFilters, model: str) -> tuple[str, list]:
@@ -754,23 +713,23 @@ def _campaigns_sql(f: RoiFilters, model: str) -> tuple[str, list]:
             and p.campaign is not distinct from a.campaign
         where p.model = ?
     """
-    return sql, [*params, _model(model)]
+    return sql, [*params, model]
 
 
 @cached
-def campaign_count(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL) -> int:
-    sql, params = _campaigns_sql(f, model)
+def campaign_count(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str | None = None) -> int:
+    sql, params = _campaigns_sql(f, _model(con, model))
     return con.execute(f"select count(*) from ({sql})", params).fetchone()[0]
 
 
 @cached
-def campaign_roi(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL,
+def campaign_roi(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str | None = None,
                  limit: int = CAMPAIGN_LIMIT) -> pd.DataFrame:
     """One row per department × channel × campaign (NULL campaign: value no campaign carries)
-    for ``model``: its sums over the filters, ROI and ROAS from them, and the lowest and
-    highest ROI of that row across the five models. Ordered by department, channel, campaign;
-    at most ``limit`` rows. Columns: CAMPAIGN_COLUMNS."""
-    sql, params = _campaigns_sql(f, model)
+    for ``model`` (None: the default): its sums over the filters, ROI and ROAS from them, and the
+    lowest and highest ROI of that row across the models. Ordered by department, channel,
+    campaign; at most ``limit`` rows. Columns: CAMPAIGN_COLUMNS."""
+    sql, params = _campaigns_sql(f, _model(con, model))
     return con.execute(
         f"""
         select {", ".join(CAMPAIGN_COLUMNS)}
@@ -782,7 +741,7 @@ def campaign_roi(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEF
     ).df()
 
 
-def roi_export(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str = DEFAULT_MODEL,
+def roi_export(con: duckdb.DuckDBPyConnection, f: RoiFilters, model: str | None = None,
                limit: int = ROI_EXPORT_LIMIT) -> pd.DataFrame:
     """The campaign table, every column, at most ``limit`` rows (the CSV export)."""
     return campaign_roi(con, f, model, limit)
@@ -800,8 +759,9 @@ def fan_quality(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     the mart is the latest state, not a month). Empty for a snapshot published before the mart."""
     if not _has_table(con, FAN_QUALITY_MART):
         return pd.DataFrame(columns=list(FAN_QUALITY_COLUMNS))
-    return con.execute(f"select {', '.join(FAN_QUALITY_COLUMNS)} from {FAN_QUALITY_MART} "
-                       "order by brand, channel").df()
+    df = semantic.frame(con, Query.of(FAN_QUALITY_COLUMNS[2:],
+                                      ("fan_segment__brand", "fan_segment__channel")))
+    return df.rename(columns={"fan_segment__brand": "brand", "fan_segment__channel": "channel"})
 
 
 # --- Listening & crisis ------------------------------------------------------------------------
@@ -844,44 +804,37 @@ def _grain(grain: str) -> str:
     return LISTENING_GRAINS[grain]
 
 
+def _period(start: date, end: date) -> Where:
+    return Where("metric_time__day", "between", (start, end))
+
+
 @cached
 def listening_kpis(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date) -> dict:
-    """The brand's period: volume, negative share, net sentiment and share of voice from sums."""
-    row = con.execute(f"""
-        with mine as (
-            select sum(mentions) as mentions, sum(positive_mentions) as positive,
-                   sum(negative_mentions) as negative
-            from {HOURLY_MART} where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day
-        ), industry as (
-            select sum(h.mentions) as mentions
-            from {HOURLY_MART} as h
-            inner join seeds.brands as b using (brand)
-            where b.industry = (select industry from seeds.brands where brand = ?)
-              and h.hour_at >= ? and h.hour_at < ? + interval 1 day
-        )
-        select mine.mentions, mine.negative / nullif(mine.mentions, 0),
-               (mine.positive - mine.negative) / nullif(mine.positive + mine.negative, 0),
-               mine.mentions / nullif(industry.mentions, 0),
-               (select count(*) from {EPISODES_MART}
-                where brand = ? and start_at < ? + interval 1 day and end_at > ?)
-        from mine, industry""", [brand, start, end, brand, start, end, brand, end, start]).fetchone()
-    keys = ("mentions", "negative_share", "net_sentiment", "share_of_voice", "episodes")
-    return dict(zip(keys, row, strict=True))
+    """The brand's period: volume, negative share, net sentiment and share of voice from sums;
+    the crisis episodes overlapping the period."""
+    mine = semantic.row(con, Query.of(("mentions", "negative_share", "net_sentiment"),
+                                      where=(Where("mention_hour__brand", "=", brand), _period(start, end))))
+    voice = {"share_of_voice": None}
+    if _has_table(con, "marts.agg_share_of_voice_hourly"):
+        voice = semantic.row(con, Query.of(("share_of_voice",), where=(
+            Where("voice_hour__brand", "=", brand), _period(start, end))))
+    # Episodes overlapping the period, as the table below lists them (the metric crisis_episodes
+    # counts those that started in it).
+    episodes = con.execute(f"select count(*) from {EPISODES_MART} "
+                           "where brand = ? and start_at < ? + interval 1 day and end_at > ?",
+                           [brand, end, start]).fetchone()[0]
+    return {**mine, **voice, "episodes": episodes}
 
 
 @cached
 def mention_series(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date,
                    grain: str = "hour") -> pd.DataFrame:
     """Volume by sentiment and net sentiment per hour or day (net sentiment from the sums)."""
-    return con.execute(f"""
-        select date_trunc('{_grain(grain)}', hour_at) as bucket,
-               sum(mentions) as mentions, sum(positive_mentions) as positive_mentions,
-               sum(neutral_mentions) as neutral_mentions, sum(negative_mentions) as negative_mentions,
-               (sum(positive_mentions) - sum(negative_mentions))
-                   / nullif(sum(positive_mentions) + sum(negative_mentions), 0) as net_sentiment
-        from {HOURLY_MART}
-        where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day
-        group by bucket order by bucket""", [brand, start, end]).df()
+    time = f"metric_time__{_grain(grain)}"
+    df = semantic.frame(con, Query.of(
+        ("mentions", "positive_mentions", "neutral_mentions", "negative_mentions", "net_sentiment"),
+        (time,), (Where("mention_hour__brand", "=", brand), _period(start, end))))
+    return df.rename(columns={time: "bucket"})
 
 
 @cached
@@ -925,19 +878,28 @@ FEEDBACK_COLUMNS = ("topic", "owner_department", "actions", "feedback_items", "a
 
 @cached
 def feedback_loop(con: duckdb.DuckDBPyConnection, brand: str) -> tuple[dict, pd.DataFrame]:
-    """The brand's feedback loop, as the mart has it (all time: no period applies): totals, with
-    the closure rate pooled from the sums, and the rows per topic and department, slowest first."""
+    """The brand's feedback loop, all time (no period applies): totals, with the closure rate
+    pooled from the sums, and the rows per topic and department, slowest first."""
     empty = {"actions": None, "actions_closed": None, "actions_open": None, "closure_rate": None}
     if not _has_table(con, FEEDBACK_MART):
         return empty, pd.DataFrame(columns=list(FEEDBACK_COLUMNS))
-    totals = con.execute(f"""
-        select sum(actions), sum(actions_closed), sum(actions_open),
-               sum(actions_closed) / nullif(sum(actions), 0)
-        from {FEEDBACK_MART} where brand = ?""", [brand]).fetchone()
-    rows = con.execute(f"""
-        select {', '.join(FEEDBACK_COLUMNS)} from {FEEDBACK_MART} where brand = ?
-        order by closure_rate, actions desc, topic, owner_department""", [brand]).df()
-    return dict(zip(empty, totals, strict=True)), rows
+    names = {"feedback_actions": "actions", "feedback_items": "feedback_items",
+             "closed_actions": "actions_closed", "open_actions": "actions_open",
+             "closure_rate": "closure_rate", "median_hours_to_action": "median_hours_to_action",
+             "median_hours_to_close": "median_hours_to_close"}
+    mine = (Where("feedback_action__brand", "=", brand),)
+    totals = semantic.row(con, Query.of(("feedback_actions", "closed_actions", "open_actions",
+                                         "closure_rate"), where=mine))
+    rows = semantic.frame(con, Query.of(names, ("feedback_action__complaint_topic",
+                                                "feedback_action__owner_department"), mine))
+    rows = rows.rename(columns={"feedback_action__complaint_topic": "topic",
+                                "feedback_action__owner_department": "owner_department", **names})
+    rows = rows[rows.actions > 0].sort_values(
+        ["closure_rate", "actions", "topic", "owner_department"], ascending=[True, False, True, True],
+        na_position="last").reset_index(drop=True)[list(FEEDBACK_COLUMNS)]
+    if not totals["feedback_actions"]:
+        return empty, rows
+    return {names[k]: v for k, v in totals.items()}, rows
 
 
 # --- Influencers -------------------------------------------------------------------------------
@@ -1021,18 +983,17 @@ def content_by(con: duckdb.DuckDBPyConnection, dimensions: list[str], brands: li
                platforms: list[str] | None) -> pd.DataFrame:
     """Posts and the pooled engagement rate by the given dimensions (sums, then the ratio)."""
     columns = [CONTENT_DIMENSIONS[d] for d in dimensions]  # only the code's own names reach SQL
-    brand_filter, brand_params = _any_of("brand", brands)
-    platform_filter, platform_params = _any_of("platform", platforms)
-    group = ", ".join(columns)
-    return con.execute(f"""
-        select {group}, sum(posts)::bigint as posts,
-               sum(posts_with_impressions)::bigint as posts_with_impressions,
-               sum(impressions)::bigint as impressions,
-               sum(engagements_with_impressions)::bigint as engagements_with_impressions,
-               sum(engagements_with_impressions) / nullif(sum(impressions), 0) as engagement_rate
-        from {CONTENT_MART}
-        where true{brand_filter}{platform_filter}
-        group by {group} order by {group}""", [*brand_params, *platform_params]).df()
+    where = []
+    if brands:
+        where.append(Where("post__brand", "in", [str(b) for b in brands]))
+    if platforms:
+        where.append(Where("post__platform", "in", [str(p) for p in platforms]))
+    names = {"posts": "posts", "posts_with_impressions": "posts_with_impressions",
+             "impressions_with_engagement_rate": "impressions",
+             "engagements_with_impressions": "engagements_with_impressions",
+             "engagement_rate": "engagement_rate"}
+    df = semantic.frame(con, Query.of(names, tuple(f"post__{c}" for c in columns), where))
+    return df.rename(columns={**{f"post__{c}": c for c in columns}, **names})
 
 
 # --- Maturity ----------------------------------------------------------------------------------
@@ -1064,12 +1025,13 @@ def maturity_stages(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFram
 @cached
 def maturity_dimensions(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFrame:
     """Per unit and dimension: criteria passed / criteria assessed (applicable), every stage's."""
-    return con.execute(f"""
-        select business_unit, dimension, count(*) filter (where passed) as passed,
-               count(passed) as assessed,
-               count(*) filter (where passed) / nullif(count(passed), 0) as passed_share
-        from {ASSESSMENT_MART} where quarter = ?
-        group by all order by business_unit, dimension""", [quarter]).df()
+    names = {"criteria_passed": "passed", "criteria_assessed": "assessed",
+             "criteria_passed_share": "passed_share"}
+    df = semantic.frame(con, Query.of(
+        names, ("maturity_criterion__business_unit", "maturity_criterion__dimension"),
+        (Where("maturity_criterion__year_quarter", "=", quarter),)))
+    return df.rename(columns={"maturity_criterion__business_unit": "business_unit",
+                              "maturity_criterion__dimension": "dimension", **names})
 
 
 @cached

@@ -18,86 +18,125 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import access, correcting, figures, inputs, queries
+from dashboards import access, correcting, figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
 dash.register_page(__name__, path="/care", name="Customer care", title="groundswell: customer care")
 
 DEFAULT_DAYS = 90
-#: The headline cards: id, label, definition (tooltip), the messages a click shows.
+#: The headline cards: id, metric (its label, description and format are the semantic layer's:
+#: dbt/models/marts/fct_care_messages.yml), the messages a click shows.
 CARDS = (
-    ("care-kpi-messages", "Messages", "Inbound customer messages received in the period "
-     "(one row of marts.fct_care_messages each)", "all"),
-    ("care-kpi-response-rate", "Response rate", "is_responded / all messages", "all"),
-    ("care-kpi-sla", "SLA attainment", "messages with is_within_sla TRUE / messages with "
-     "is_within_sla not NULL (judged messages)", "judged"),
-    ("care-kpi-open", "Open backlog", "messages with is_open (not responded as of as_of); "
-     "breached: is_within_sla FALSE", "open"),
-    ("care-kpi-median", "Median response", "median first_response_business_minutes of "
-     "responded messages", "responded"),
-    ("care-kpi-p90", "90th percentile response", "90th percentile of "
-     "first_response_business_minutes of responded messages", "responded"),
+    ("care-kpi-messages", "messages", "all"),
+    ("care-kpi-response-rate", "response_rate", "all"),
+    ("care-kpi-sla", "sla_attainment", "judged"),
+    ("care-kpi-open", "open_backlog", "open"),
+    ("care-kpi-median", "median_first_response_business_minutes", "responded"),
+    ("care-kpi-p90", "p90_first_response_business_minutes", "responded"),
 )
-#: Conversation cards: id, label, definition (tooltip).
+#: Conversation cards: id, metric (dbt/models/marts/fct_care_conversations.yml).
 CONVERSATION_CARDS = (
-    ("care-conv-opened", "Conversations", "Conversations opened in the period (one row of "
-     "marts.fct_care_conversations each)"),
-    ("care-conv-resolved", "Resolved", "status resolved: the brand has the last word and the "
-     "customer stayed silent after it for care_resolution_silence_hours (default 24)"),
-    ("care-conv-reopened", "Reopened", "is_reopened: the customer wrote again after such a silence"),
-    ("care-conv-exchanges", "Exchanges per conversation", "sum of exchanges (brand messages "
-     "answering a customer turn) / conversations"),
+    ("care-conv-opened", "conversations"),
+    ("care-conv-resolved", "resolved_rate"),
+    ("care-conv-reopened", "reopened_rate"),
+    ("care-conv-exchanges", "exchanges_per_conversation"),
 )
 DRILL_PROMPT = "Click a number (a card, a week, a box, a bar or a segment) to see the messages behind it."
 CONVERSATION_PROMPT = "Select a message above to see its conversation."
-NO_CARE = ("No care messages yet: the published snapshot holds no customer messages in "
-           "marts.fct_care_messages. Land customer conversations (X, Facebook comments, "
-           "Messenger; `groundswell load`, or `groundswell demo`) and run `groundswell build`.")
-_MINUTES = {"function": "params.value == null ? '–' : d3.format(',.1f')(params.value)"}
-_RATE = {"function": "params.value == null ? '–' : d3.format('.1%')(params.value)"}
+NO_CARE = ("No care messages yet: the published snapshot holds no customer messages. Land "
+           "customer conversations (X, Facebook comments, Messenger; `groundswell load`, or "
+           "`groundswell demo`) and run `groundswell build`.")
 
 
-def _col(field: str, **extra) -> dict:
-    """A grid column headed by the mart's own column name (docs/metrics.md defines it)."""
-    if field.endswith("minutes") or field == "sla_attainment":
-        extra = {"type": "numericColumn",
-                 "valueFormatter": _RATE if field == "sla_attainment" else _MINUTES, **extra}
-    return {"field": field, "headerName": field, **extra}
+def _minutes(decimals: int) -> dict:
+    """A grid cell of minutes as the semantic layer's minutes format writes it: 45.3 min, 2.5 h,
+    3.1 d (of 24 h)."""
+    return {"function": (
+        "params.value == null ? '–' : Math.abs(params.value) < 90 ? "
+        f"d3.format(',.{decimals}f')(params.value) + ' min' : Math.abs(params.value) < 2880 ? "
+        "d3.format(',.1f')(params.value / 60) + ' h' : d3.format(',.1f')(params.value / 1440) + ' d'")}
 
 
-SEGMENT_COLUMNS = [
-    _col("rank", width=80), _col("brand"), _col("channel"), _col("complaint_type"),
-    _col("complaint_topic"), _col("messages", type="numericColumn"),
-    _col("judged", type="numericColumn", headerTooltip="messages with is_within_sla not NULL"),
-    _col("within_sla", type="numericColumn", headerTooltip="messages with is_within_sla TRUE"),
-    _col("sla_attainment", headerTooltip="within_sla / judged"),
-    _col("median_business_minutes", headerName="median first_response_business_minutes"),
-    _col("open", type="numericColumn", headerTooltip="messages with is_open"),
-]
-DRILL_GRID_COLUMNS = [
-    _col("received_at", headerName="received_at (UTC)"), _col("channel"), _col("brand"),
-    _col("complaint_type"), _col("complaint_topic"), _col("is_responded"),
-    _col("first_response_minutes"), _col("first_response_business_minutes"),
-    _col("sla_minutes"), _col("sla_result", headerTooltip="from sla_minutes and is_within_sla"),
-    _col("open_business_minutes"), _col("recommended_response", tooltipField="recommended_response"),
-    _col("message_id"), _col("conversation_id"), _col("source"),
-]
-CONVERSATION_COLUMNS = [
-    _col("received_at", headerName="received_at (UTC)"), _col("message_id"), _col("author_id"),
-    _col("channel"), _col("brand"), _col("is_responded"), _col("first_response_id"),
-    _col("first_response_by"), _col("first_response_at", headerName="first_response_at (UTC)"),
-    _col("first_response_minutes"), _col("first_response_business_minutes"), _col("sla_result"),
-    _col("complaint_type"), _col("complaint_topic"),
-    _col("recommended_response", tooltipField="recommended_response"),
-]
+_MINUTES = _minutes(1)
+_WHOLE_MINUTES = _minutes(0)
+#: A rate cell as the semantic layer's percent format (1 decimal) writes it: 62.5 %.
+_RATE = {"function": "params.value == null ? '–' : d3.format(',.1f')(params.value * 100) + ' %'"}
+_COUNT = {"function": "params.value == null ? '–' : d3.format(',.0f')(params.value)"}
+#: Columns whose cells are category values (shown in words; the value callbacks carry is unchanged).
+_CATEGORIES = ("channel", "complaint_type", "complaint_topic", "source")
+#: Grid columns holding a metric of the semantic layer under another name (queries.worst_segments).
+_METRIC_OF = {"judged": "sla_judged_messages", "within_sla": "sla_met_messages",
+              "median_business_minutes": "median_first_response_business_minutes",
+              "open": "open_backlog"}
+#: The semantic model of the grids' rows (dbt/models/marts/fct_care_messages.yml).
+_MODEL = "fct_care_messages"
+#: Minutes columns: their cell format.
+_MINUTES_COLUMNS = {"first_response_minutes": _MINUTES, "first_response_business_minutes": _MINUTES,
+                    "median_business_minutes": _MINUTES, "open_business_minutes": _MINUTES,
+                    "sla_minutes": _WHOLE_MINUTES}
+
+
+def _col(field: str, layer=None, **extra) -> dict:
+    """A grid column headed by its label (the semantic layer's for metrics and dimensions, with
+    the definition as tooltip; dashboards/labels.py's for the others), its cells in words or in
+    the metric's format."""
+    metric = _METRIC_OF.get(field, field)
+    if layer is not None and metric in layer.metrics:
+        m = layer.metric(metric)
+        extra = {"headerName": m.label, "headerTooltip": m.description, "type": "numericColumn",
+                 "valueFormatter": {"percent": _RATE, "minutes": _MINUTES}.get(m.format.kind, _COUNT),
+                 **extra}
+    elif layer is not None and field in layer.models[_MODEL].dimensions:
+        d = layer.models[_MODEL].dimensions[field]  # the message's, not another model's same name
+        extra = {"headerName": d.label, "headerTooltip": d.description,
+                 **({"valueFormatter": labels.CATEGORY} if field in _CATEGORIES else {}), **extra}
+    elif field in _MINUTES_COLUMNS:
+        extra = {"type": "numericColumn", "valueFormatter": _MINUTES_COLUMNS[field], **extra}
+    elif field in _CATEGORIES:
+        extra = {"valueFormatter": labels.CATEGORY, **extra}
+    return labels.column(field, layer, **extra)
+
+
+def _segment_columns(layer) -> list[dict]:
+    return [
+        _col("rank", width=80), _col("brand", layer), _col("channel", layer),
+        _col("complaint_type", layer), _col("complaint_topic", layer), _col("messages", layer),
+        _col("judged", layer), _col("within_sla", layer), _col("sla_attainment", layer),
+        _col("median_business_minutes", layer), _col("open", layer),
+    ]
+
+
+def _drill_columns(layer) -> list[dict]:
+    return [
+        _col("received_at"), _col("channel", layer), _col("brand", layer),
+        _col("complaint_type", layer), _col("complaint_topic", layer), _col("is_responded"),
+        _col("first_response_minutes"), _col("first_response_business_minutes"),
+        _col("sla_minutes", headerTooltip="The time the brand has to answer, in business minutes"),
+        _col("sla_result", headerTooltip="Within SLA, breached, open and still in time, or no SLA"),
+        _col("open_business_minutes"), _col("recommended_response", tooltipField="recommended_response"),
+        _col("message_id"), _col("conversation_id"), _col("source"),
+    ]
+
+
+def _conversation_columns(layer) -> list[dict]:
+    return [
+        _col("received_at"), _col("message_id"), _col("author_id"),
+        _col("channel", layer), _col("brand", layer), _col("is_responded"), _col("first_response_id"),
+        _col("first_response_by"), _col("first_response_at"),
+        _col("first_response_minutes"), _col("first_response_business_minutes"), _col("sla_result"),
+        _col("complaint_type", layer), _col("complaint_topic", layer),
+        _col("recommended_response", tooltipField="recommended_response"),
+    ]
+
+
 _GRID_DEFAULTS = {"sortable": True, "filter": True, "resizable": True}
 
 
 def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
     return dbc.Col(html.Div(dbc.Card(dbc.CardBody([
         html.Div(label, className="text-muted small", title=tooltip),
-        html.H3("–", id=f"{card_id}-value", className="mb-0"),
+        html.H3("–", id=f"{card_id}-value", className="mb-0"), " ",
         html.Div("", id=f"{card_id}-detail", className="small text-muted"),
     ])), id=f"{card_id}-card", n_clicks=0, role="button", title=f"{tooltip}. Click for the messages.",
         style={"cursor": "pointer"}), md=2)
@@ -106,7 +145,7 @@ def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
 def _info_card(card_id: str, label: str, tooltip: str) -> dbc.Col:
     return dbc.Col(html.Div(dbc.Card(dbc.CardBody([
         html.Div(label, className="text-muted small"),
-        html.H4("–", id=f"{card_id}-value", className="mb-0"),
+        html.H4("–", id=f"{card_id}-value", className="mb-0"), " ",
         html.Div("", id=f"{card_id}-detail", className="small text-muted"),
     ])), title=tooltip), md=3)
 
@@ -116,6 +155,7 @@ def layout(**_query) -> html.Div:
     try:
         with snapshot() as con:
             options = queries.care_options(con)
+            layer = semantic.layer(con) if options.has_mart else None
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="care-missing")
     if options.last_date is None:
@@ -126,14 +166,13 @@ def layout(**_query) -> html.Div:
             dbc.Col(html.H2("Customer care"), md=6),
             dbc.Col(html.Div([
                 html.Div(f"Snapshot taken {options.snapshot_at:%Y-%m-%d %H:%M} UTC"),
-                html.Div(f"Open messages judged as of {options.as_of:%Y-%m-%d %H:%M} UTC (as_of)"),
+                html.Div(f"Open messages judged as of {options.as_of:%Y-%m-%d %H:%M} UTC"),
             ], className="text-muted text-end small", id="care-snapshot"), md=6),
         ], className="align-items-center"),
         html.Div(id="care-coverage"),
         html.Div(id="care-agreement", className="small text-muted mb-2",
-                 title="marts.agg_label_agreement: of the picked brands' messages analysts corrected, "
-                       "the share whose machine label (one that did not see the correction) was "
-                       "theirs; all time"),
+                 title="Of the picked brands' messages analysts corrected, the share whose machine "
+                       "label (one that did not see the correction) was theirs; all time"),
         dbc.Row([
             dbc.Col([dbc.Label("Received between (UTC)"), dcc.DatePickerRange(
                 id="care-dates", min_date_allowed=options.first_date,
@@ -153,16 +192,17 @@ def layout(**_query) -> html.Div:
                 html.Div("", id="care-export-status", className="small text-muted"),
             ], md=3, className="text-end"),
         ], className="mb-3 align-items-end"),
-        dbc.Row([_card(card_id, label, tooltip) for card_id, label, tooltip, _ in CARDS],
-                className="mb-3 g-3"),
-        dbc.Row([_info_card(*card) for card in CONVERSATION_CARDS], className="mb-3 g-3",
+        dbc.Row([_card(card_id, layer.metric(m).label, layer.metric(m).description)
+                 for card_id, m, _ in CARDS], className="mb-3 g-3"),
+        dbc.Row([_info_card(card_id, layer.metric(m).label, layer.metric(m).description)
+                 for card_id, m in CONVERSATION_CARDS], className="mb-3 g-3",
                 id="care-conversation-cards"),
         dbc.Row([
             dbc.Col(dcc.Graph(id="care-trend"), md=6),
             dbc.Col([
                 dbc.RadioItems(id="care-measure", inline=True, value="business", options=[
-                    {"label": "first_response_business_minutes", "value": "business"},
-                    {"label": "first_response_minutes (calendar)", "value": "calendar"}]),
+                    {"label": figures.RESPONSE_MEASURE_LABELS[m], "value": m}
+                    for m in ("business", "calendar")]),
                 dcc.Graph(id="care-response-times"),
                 html.Div(id="care-response-table"),
             ], md=6),
@@ -175,17 +215,18 @@ def layout(**_query) -> html.Div:
             dbc.Col([
                 dbc.Row([
                     dbc.Col(html.H4("Worst-served segments", title=(
-                        "brand × channel × complaint_type × complaint_topic, ranked by SLA "
-                        "attainment (lowest first), then median first_response_business_minutes "
+                        "brand × channel × complaint type × complaint topic, ranked by SLA "
+                        "attainment (lowest first), then median first response in business minutes "
                         "(slowest first)")), md=8),
                     dbc.Col(dbc.InputGroup([
-                        dbc.InputGroupText("min. judged"),
+                        dbc.InputGroupText(html.Span("min. judged", title=layer.metric(
+                            "sla_judged_messages").label)),
                         dbc.Input(id="care-min-judged", type="number", min=1, max=10_000, step=1,
                                   value=queries.MIN_JUDGED),
                     ], size="sm"), md=4),
                 ], className="align-items-center"),
                 dag.AgGrid(
-                    id="care-segments", columnDefs=SEGMENT_COLUMNS, defaultColDef=_GRID_DEFAULTS,
+                    id="care-segments", columnDefs=_segment_columns(layer), defaultColDef=_GRID_DEFAULTS,
                     dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                       "enableClickSelection": True},
                                      "pagination": True, "paginationPageSize": 10},
@@ -195,7 +236,7 @@ def layout(**_query) -> html.Div:
         html.H4("Messages behind the number", className="mt-4"),
         html.Div(DRILL_PROMPT, id="care-drill-title", className="mb-2"),
         dag.AgGrid(
-            id="care-drill-grid", columnDefs=DRILL_GRID_COLUMNS, rowData=[],
+            id="care-drill-grid", columnDefs=_drill_columns(layer), rowData=[],
             defaultColDef=_GRID_DEFAULTS,
             getRowId="params.data.source + '|' + params.data.message_id",
             dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
@@ -207,7 +248,7 @@ def layout(**_query) -> html.Div:
         html.H5("Conversation", className="mt-3"),
         html.Div(CONVERSATION_PROMPT, id="care-conversation-title", className="mb-2"),
         dag.AgGrid(
-            id="care-conversation", columnDefs=CONVERSATION_COLUMNS, rowData=[],
+            id="care-conversation", columnDefs=_conversation_columns(layer), rowData=[],
             defaultColDef=_GRID_DEFAULTS,
             rowClassRules={"fw-bold": "params.data.is_selected"},
             style={"height": "260px"}, className="mb-5"),
@@ -242,22 +283,31 @@ def update(start_date, end_date, brands, channels):
         trend = queries.sla_by_week(con, f)
         backlog = queries.backlog_by_type(con, f)
         daily = queries.backlog_by_day(con, f)
+        layer = semantic.layer(con)
+
+    def shown(metric: str, value) -> str:
+        return layer.metric(metric).format(value)
+
     opened = c["conversations"]
-    share = (lambda n: figures.fmt_rate(n / opened)) if opened else (lambda n: "–")
     return (
-        figures.fmt_count(k["messages"]), f"received {f.start:%d %b} – {f.end:%d %b %Y}",
-        figures.fmt_rate(k["response_rate"]), f"{k['responded']:,} of {k['messages']:,} responded",
-        figures.fmt_rate(k["sla_attainment"]), f"{k['within_sla']:,} of {k['judged']:,} judged",
-        figures.fmt_count(k["open"]), f"{k['open_breached']:,} breached",
-        figures.fmt_minutes(k["median_business_minutes"]), "business minutes",
-        figures.fmt_minutes(k["p90_business_minutes"]), "business minutes",
-        figures.fmt_count(opened), f"opened {f.start:%d %b} – {f.end:%d %b %Y}",
-        share(c["resolved"]), (f"{c['resolved']:,} resolved; median "
-                               f"{figures.fmt_minutes(c['median_resolution_minutes'])} to resolve"
-                               if opened else ""),
-        share(c["reopened"]), f"{c['reopened']:,} reopened" if opened else "",
-        f"{c['exchanges'] / opened:,.2f}" if opened else "–",
-        (f"{c['awaiting_brand']:,} awaiting the brand, {c['awaiting_customer']:,} the customer"
+        shown("messages", k["messages"]), f"received {f.start:%d %b} – {f.end:%d %b %Y}",
+        shown("response_rate", k["response_rate"]),
+        f"{shown('responded_messages', k['responded'])} of {shown('messages', k['messages'])} responded",
+        shown("sla_attainment", k["sla_attainment"]),
+        f"{shown('sla_met_messages', k['within_sla'])} of {shown('sla_judged_messages', k['judged'])} judged",
+        shown("open_backlog", k["open"]), f"{shown('breached_backlog', k['open_breached'])} breached",
+        shown("median_first_response_business_minutes", k["median_business_minutes"]), "business minutes",
+        shown("p90_first_response_business_minutes", k["p90_business_minutes"]), "business minutes",
+        shown("conversations", opened), f"opened {f.start:%d %b} – {f.end:%d %b %Y}",
+        shown("resolved_rate", c["resolved_rate"]),
+        (f"{shown('resolved_conversations', c['resolved'])} resolved; median "
+         f"{shown('median_resolution_minutes', c['median_resolution_minutes'])} to resolve"
+         if opened else ""),
+        shown("reopened_rate", c["reopened_rate"]),
+        f"{shown('reopened_conversations', c['reopened'])} reopened" if opened else "",
+        shown("exchanges_per_conversation", c["exchanges_per_conversation"]),
+        (f"{shown('awaiting_brand_conversations', c['awaiting_brand'])} awaiting the brand, "
+         f"{shown('awaiting_customer_conversations', c['awaiting_customer'])} the customer"
          if opened else ""),
         figures.sla_trend(trend), figures.backlog_bars(backlog), figures.backlog_trend(daily),
     )
@@ -306,20 +356,28 @@ def update_agreement(brands, channels):
     return figures.agreement_note(agreement, "care")
 
 
-def _response_table(df) -> html.Div:
+#: The response table's columns: heading, metric (its format and definition), column of
+#: queries.response_time_stats.
+RESPONSE_TABLE = (
+    ("Responded", "responded_messages", "responded"),
+    ("Median business min.", "median_first_response_business_minutes", "business_median"),
+    ("p90 business min.", "p90_first_response_business_minutes", "business_p90"),
+    ("Median calendar min.", "median_first_response_minutes", "calendar_median"),
+    ("p90 calendar min.", "p90_first_response_minutes", "calendar_p90"),
+)
+
+
+def _response_table(df, layer) -> html.Div:
     if df.empty:
         return html.Div()
-    head = html.Thead(html.Tr([html.Th(h) for h in (
-        "channel", "responded", "median business min.", "p90 business min.",
-        "median calendar min.", "p90 calendar min.")]))
-    body = html.Tbody([html.Tr([
-        html.Td(figures.CHANNEL_LABELS.get(r.channel, r.channel)), html.Td(f"{r.responded:,}"),
-        html.Td(f"{r.business_median:,.1f}"), html.Td(f"{r.business_p90:,.1f}"),
-        html.Td(f"{r.calendar_median:,.1f}"), html.Td(f"{r.calendar_p90:,.1f}"),
-    ]) for r in df.itertuples(index=False)])
+    head = html.Thead(html.Tr([html.Th("Channel")] + [
+        html.Th(h, title=layer.metric(m).description) for h, m, _ in RESPONSE_TABLE]))
+    body = html.Tbody([html.Tr([html.Td(figures.CHANNEL_LABELS.get(r["channel"], r["channel"]))] + [
+        html.Td(layer.metric(m).format(r[c])) for _, m, c in RESPONSE_TABLE])
+        for r in df.to_dict("records")])
     return html.Div(dbc.Table([head, body], size="sm", bordered=False, className="small mb-0"),
-                    title="median and 90th percentile of first_response_business_minutes and "
-                          "first_response_minutes of responded messages (continuous percentiles)")
+                    title="Median and 90th percentile of the first response time, in business and in "
+                          "calendar minutes, of responded messages (continuous percentiles)")
 
 
 @callback(Output("care-response-times", "figure"), Output("care-response-table", "children"),
@@ -328,7 +386,8 @@ def update_response_times(start_date, end_date, brands, channels, measure):
     measure = inputs.one_of(measure, queries.RESPONSE_MEASURES, "business")
     with snapshot() as con:
         stats = queries.response_time_stats(con, _filters(start_date, end_date, brands, channels))
-    return figures.response_time_box(stats, measure), _response_table(stats)
+        layer = semantic.layer(con)
+    return figures.response_time_box(stats, measure), _response_table(stats, layer)
 
 
 @callback(Output("care-segments", "rowData"), *FILTERS, Input("care-min-judged", "value"))
@@ -343,7 +402,7 @@ def update_segments(start_date, end_date, brands, channels, min_judged):
 def _drill_from_click(trigger: object, click: object, rows: object) -> queries.Drill | None:
     """The drill-down a click asks for, from what the browser sent; None when it is not a click
     this page's figures, cards or grid could send (inputs.py)."""
-    for card_id, _label, _tip, messages in CARDS:
+    for card_id, _metric, messages in CARDS:
         if trigger == f"{card_id}-card":
             return queries.Drill(messages)
     if trigger == "care-segments":

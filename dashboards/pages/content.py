@@ -12,35 +12,59 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboards import figures, inputs, queries
+from dashboards import figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
 dash.register_page(__name__, path="/content", name="Content", title="groundswell: content")
 
-NO_CONTENT = ("No content figures yet: the published snapshot holds no marts.agg_content_performance "
-              "rows. Land owned posts (`groundswell demo`, or the API readers) and run `groundswell build`.")
+NO_CONTENT = ["No content figures yet: the published snapshot holds no ",
+              html.Code("marts.agg_content_performance"), " rows. Land owned posts (",
+              html.Code("groundswell demo"), ", or the API readers) and run ",
+              html.Code("groundswell build"), "."]
 _RATE = {"function": "params.value == null ? '–' : d3.format('.2%')(params.value)"}
 _NUMBER = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
-TABLE_COLUMNS = [
-    {"field": "content_type", "headerName": "content_type", "pinned": "left"},
-    {"field": "posting_weekday", "headerName": "posting_weekday",
-     "headerTooltip": "local ISO weekday, 1 = Monday"},
-    {"field": "posting_hour", "headerName": "posting_hour", "headerTooltip": "local hour, 0-23"},
-    {"field": "posts", "headerName": "posts", "type": "numericColumn"},
-    {"field": "posts_with_impressions", "headerName": "posts_with_impressions", "type": "numericColumn"},
-    {"field": "impressions", "headerName": "impressions", "type": "numericColumn", "valueFormatter": _NUMBER},
-    {"field": "engagements_with_impressions", "headerName": "engagements_with_impressions",
-     "type": "numericColumn", "valueFormatter": _NUMBER},
-    {"field": "engagement_rate", "headerName": "engagement_rate", "type": "numericColumn",
-     "valueFormatter": _RATE, "headerTooltip": "engagements_with_impressions / impressions"},
-]
+_WEEKDAY = {"function": "params.value == null ? '–' : "
+                        f"({list(figures.WEEKDAYS)}[params.value - 1] || params.value)"}
+_HOUR = {"function": "params.value == null ? '–' : (params.value < 10 ? '0' : '') + params.value + ':00'"}
+
+
+def post_dimension(layer, field: str, **extra) -> dict:
+    """A grid column of a dimension of the posts' semantic model: its label, its description."""
+    out = {"field": field, "headerName": layer.label(f"post__{field}"), **extra}
+    for model in layer.models.values():
+        if model.entity == "post" and model.dimensions[field].description:
+            out.setdefault("headerTooltip", model.dimensions[field].description)
+    return out
+
+
+def _metric(layer, name: str, field: str | None = None, **extra) -> dict:
+    """A grid column of a metric: its label and definition; ``field``: the row's name for it."""
+    out = labels.column(name, layer, type="numericColumn", **extra)
+    out["field"] = field or name
+    return out
+
+
+def table_columns(layer) -> list[dict]:
+    """The grid by type and slot: the posts' dimensions and the metrics, as the semantic layer
+    labels and defines them."""
+    return [
+        post_dimension(layer, "content_type", pinned="left", valueFormatter=labels.CATEGORY),
+        post_dimension(layer, "posting_weekday", valueFormatter=_WEEKDAY),
+        post_dimension(layer, "posting_hour", valueFormatter=_HOUR),
+        _metric(layer, "posts", valueFormatter=_NUMBER),
+        _metric(layer, "posts_with_impressions", valueFormatter=_NUMBER),
+        _metric(layer, "impressions_with_engagement_rate", "impressions", valueFormatter=_NUMBER),
+        _metric(layer, "engagements_with_impressions", valueFormatter=_NUMBER),
+        _metric(layer, "engagement_rate", valueFormatter=_RATE),
+    ]
 
 
 def layout(**_query) -> html.Div:
     try:
         with snapshot() as con:
             brands, platforms = queries.content_options(con)
+            layer = semantic.layer(con) if brands else None
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="content-missing")
     if not brands:
@@ -63,8 +87,9 @@ def layout(**_query) -> html.Div:
         ]),
         html.H4("By type and slot", className="mt-3"),
         dag.AgGrid(
-            id="content-table", columnDefs=TABLE_COLUMNS, rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            id="content-table", columnDefs=table_columns(layer), rowData=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True,
+                           "wrapHeaderText": True, "autoHeaderHeight": True},
             csvExportParams={"fileName": "groundswell-content.csv"},
             dashGridOptions={"pagination": True, "paginationPageSize": 20, "tooltipShowDelay": 300},
             style={"height": "520px"}, className="mb-5"),

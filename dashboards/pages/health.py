@@ -13,26 +13,86 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboards import access, figures, queries
+from dashboards import access, figures, labels, queries
 from dashboards.data import snapshot
+from groundswell.semantic import Format
 from groundswell.warehouse import SnapshotMissingError, utcnow
 
 dash.register_page(__name__, path="/health", name="Data health", title="groundswell: data health",
                    order=99)
 
-NO_HEALTH = ("No operations record in this snapshot: it was published before groundswell kept one "
-             "(the ops schema). The next `groundswell build` or build DAG run publishes it.")
+NO_HEALTH = ["No operations record in this snapshot: it was published before groundswell kept one "
+             "(the ", html.Code("ops"), " schema). The next ", html.Code("groundswell build"),
+             " or build DAG run publishes it."]
 STATUS_STYLE = {"styleConditions": [
-    {"condition": "params.value == 'error' || params.value == 'runtime error'",
+    {"condition": "params.value == 'error' || params.value == 'runtime error' || params.value == 'fail'",
      "style": {"backgroundColor": "#f8d7da"}},
     {"condition": "params.value == 'warn'", "style": {"backgroundColor": "#fff3cd"}},
     {"condition": "params.value == 'pass'", "style": {"backgroundColor": "#d1e7dd"}},
 ]}
+SUCCESS_STYLE = {"styleConditions": [
+    {"condition": "params.value === false", "style": {"backgroundColor": "#f8d7da"}},
+    {"condition": "params.value === true", "style": {"backgroundColor": "#d1e7dd"}},
+]}
+
+
+def _formatter(js: str) -> dict:
+    return {"function": f"params.value == null ? '–' : {js}"}
+
+
+def _words(words: dict[str, str]) -> dict:
+    """A cell of a status column in words (the value, which the cell's colour reads, unchanged)."""
+    return _formatter(f"({words})[params.value] || params.value")
+
+
+_COUNT = {"type": "numericColumn", "valueFormatter": _formatter("d3.format(',')(params.value)")}
+#: Hours as Format("hours", 1) writes them: 5.3 h, 2.1 d (of 24 h) from 48 h on.
+_HOURS = {"type": "numericColumn", "valueFormatter": _formatter(
+    "params.value < 48 ? d3.format(',.1f')(params.value) + ' h' "
+    ": d3.format(',.1f')(params.value / 24) + ' d'")}
+_SHARE = {"type": "numericColumn", "valueFormatter": _formatter("d3.format('.1%')(params.value)")}
+#: cellDataType False: AG Grid would draw a boolean as a checkbox, without the words.
+_YES_NO = {"cellDataType": False, "valueFormatter": _formatter("(params.value ? 'yes' : 'no')")}
+#: A name an engineer looks up or a message quoted verbatim (a table, a source, a run, a dbt
+#: node, a contract's reason): shown as it is, as code (markdown: a code span).
+_CODE = {"cellRenderer": "markdown", "valueGetter": {
+    "function": "params.data[params.colDef.field] == null ? '–' : "
+                "'`` ' + params.data[params.colDef.field] + ' ``'"}}
+#: How each column of the ops tables shows (fields the grids share a meaning across tables).
+FIELDS: dict[str, dict] = {
+    **dict.fromkeys(("source_name", "table_name", "dag_id", "run_id", "source", "batch_id", "suite",
+                     "unique_id", "reason", "message", "subject"), _CODE),
+    **dict.fromkeys(("rows_received", "rows_landed", "rows_quarantined", "models_built",
+                     "models_failed", "tests_run", "tests_failed", "suites_run", "suites_failed",
+                     "records", "brand_replies", "orphan_replies", "rows_checked",
+                     "failed_expectations", "failures"), _COUNT),
+    **dict.fromkeys(("age_hours", "warn_after_hours", "error_after_hours"), _HOURS),
+    **dict.fromkeys(("gate_passed", "threads_incomplete"), _YES_NO),
+    **dict.fromkeys(("resource_type", "kind", "channel"), {"valueFormatter": labels.CATEGORY}),
+    "orphan_reply_share": _SHARE,
+    "success": {"cellDataType": False, "valueFormatter": _formatter("(params.value ? 'passed' : 'failed')"),
+                "cellStyle": SUCCESS_STYLE},
+}
+#: Widths of the columns holding long names and messages (the rest: AG Grid's default).
+WIDTHS = {"reason": {"flex": 1, "minWidth": 480}, "message": {"flex": 1, "minWidth": 480},
+          "subject": {"flex": 1, "minWidth": 420}, "suite": {"width": 300},
+          "unique_id": {"width": 360}, "batch_id": {"width": 260}, "run_id": {"width": 260}}
+#: Headers whose meaning is this page's (the rest: labels.COLUMNS, or the field in words).
+HEADERS = {"created_at": "Sent (UTC)", "kind": "Alert", "subject": "Subject", "success": "Result",
+           "records": "Records", "status": "Status", "source": "Source", "channel": "Channel"}
+#: Statuses in words: a source's freshness, a dbt node's result.
+FRESHNESS_STATUS = {"cellStyle": STATUS_STYLE, "valueFormatter": _words(
+    {"pass": "fresh", "warn": "late (warning)", "error": "late (error)",
+     "runtime error": "check failed", "no data": "no data yet"})}
+DBT_STATUS = {"cellStyle": STATUS_STYLE, "valueFormatter": _words(
+    {"fail": "failed", "error": "error", "warn": "warning", "pass": "passed", "success": "succeeded"})}
 
 
 def _columns(fields: list[str], **special) -> list[dict]:
-    """Grid columns named as the ops tables name them (one name from warehouse to page)."""
-    return [{"field": f, "headerName": f, "resizable": True, "sortable": True, **special.get(f, {})}
+    """Grid columns of the ops tables: headers in words, counts with separators, hours as hours
+    or days, names an engineer looks up as code."""
+    return [labels.column(f, resizable=True, sortable=True, **FIELDS.get(f, {}), **WIDTHS.get(f, {}),
+                          **special.get(f, {}), **({"headerName": HEADERS[f]} if f in HEADERS else {}))
             for f in fields]
 
 
@@ -58,8 +118,9 @@ def _coverage(coverage, batches) -> list:
                        id="health-coverage-complete", className="text-muted")]
     incomplete = coverage[coverage["threads_incomplete"]]
     return [
-        *([dbc.Alert([html.Div(f"threads incomplete: {r.orphan_replies:,} of {r.brand_replies:,} "
-                               f"brand replies of {r.brand} ({r.channel}) have no parent in the data")
+        *([dbc.Alert([html.Div(f"Threads incomplete: {r.orphan_replies:,} of {r.brand_replies:,} "
+                               f"brand replies of {r.brand} ({labels.value(r.channel)}) have no parent "
+                               "in the data")
                       for r in incomplete.itertuples(index=False)],
                      color="warning", id="health-coverage-warning")] if len(incomplete) else []),
         _grid("health-coverage", coverage),
@@ -93,23 +154,26 @@ def layout(**_query) -> html.Div:
     fresh = summary["freshness"].get("pass", 0)
     return html.Div([
         html.H2("Data health"),
-        html.P(f"Snapshot published by run {summary['run_id']} at {summary['snapshot_at']:%Y-%m-%d %H:%M} "
-               "UTC. Figures on every page come from it.", id="health-snapshot"),
+        html.P(["Snapshot published by run ", html.Code(summary["run_id"]),
+                f" at {summary['snapshot_at']:%Y-%m-%d %H:%M} UTC. Figures on every page come from it."],
+               id="health-snapshot"),
         dbc.Row([
-            _card("health-snapshot-age", "Snapshot age", f"{age_hours:,.1f} h",
+            _card("health-snapshot-age", "Snapshot age", Format("hours", 1)(age_hours),
                   "since the last publish", "success" if age_hours <= 36 else "danger"),
-            _card("health-sources-late", "Sources late", f"{late}",
-                  f"{warn} warn, {fresh} fresh (dbt source freshness)", "danger" if late else "success"),
-            _card("health-tests-failed", "Tests failed", f"{summary['tests_failed']}",
-                  f"of {summary['tests_run']} in run {summary['tests_run_id'] or 'none yet'}",
+            _card("health-sources-late", "Sources late", f"{late:,}",
+                  f"{warn:,} late with a warning, {fresh:,} fresh (dbt source freshness)",
+                  "danger" if late else "success"),
+            _card("health-tests-failed", "Tests failed", f"{summary['tests_failed']:,}",
+                  [f"of {summary['tests_run']:,} in run ",
+                   html.Code(summary["tests_run_id"]) if summary["tests_run_id"] else "none yet"],
                   "danger" if summary["tests_failed"] else "success"),
             _card("health-gate", "Validation gate",
-                  f"{summary['suites'] - summary['suites_failed']} / {summary['suites']}",
+                  f"{summary['suites'] - summary['suites_failed']:,} / {summary['suites']:,}",
                   "suites passed for this snapshot", "danger" if summary["suites_failed"] else "success"),
         ], className="mb-4"),
         html.H4("Source freshness", title="ops.source_freshness: each source's latest check; "
                 "'no data': nothing landed in it yet"),
-        _grid("health-freshness", freshness, status={"cellStyle": STATUS_STYLE}),
+        _grid("health-freshness", freshness, status=FRESHNESS_STATUS),
         html.H4("Recent runs", title="ops.pipeline_runs: rows received, landed and quarantined; "
                 "models built and tests run; gate suites"),
         _grid("health-runs", runs),
@@ -119,7 +183,7 @@ def layout(**_query) -> html.Div:
             html.Div(f"Unknown brands: {unknown_brands['records'].sum():,} quarantined records name a "
                      "brand that is not configured. Add it to dbt/seeds/brands.csv (or correct the "
                      "files), then land them again."),
-            html.Ul([html.Li(f"{r.source}: {r.records:,} × {r.reason.split(':')[0]}")
+            html.Ul([html.Li([html.Code(r.source), f": {r.records:,} × ", html.Code(r.reason.split(":")[0])])
                      for r in unknown_brands.head(10).itertuples(index=False)], className="mb-0"),
         ], color="warning", id="health-unknown-brands")] if len(unknown_brands) else []),
         _grid("health-quarantine", quarantine),
@@ -129,7 +193,7 @@ def layout(**_query) -> html.Div:
         html.H4("Validation gate of this snapshot", title="ops.validation_results"),
         _grid("health-gate-suites", gate),
         html.H4("dbt failures and warnings", title="ops.dbt_results"),
-        _grid("health-failures", failures),
+        _grid("health-failures", failures, status=DBT_STATUS),
         html.H4("Alerts sent", title="ops.alerts: crisis episodes and failed tasks"),
         *([html.P("Alerts quote crisis posts of every brand: users of every business unit see them.",
                   className="text-muted", id="health-alerts-restricted")] if access.current_scope() else []),

@@ -13,13 +13,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import figures, inputs, queries
+from dashboards import figures, inputs, labels, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
 dash.register_page(__name__, path="/influencers", name="Influencers", title="groundswell: influencers")
 
-NO_INFLUENCERS = ("No influencers yet: the published snapshot holds no marts.dim_influencers rows. "
+NO_INFLUENCERS = ("No influencers yet: the published snapshot ranks no authors of any brand. "
                   "Land a listening export (`groundswell load listening-mentions DIR`, or "
                   "`groundswell demo`) and run `groundswell build`.")
 PROFILE_PROMPT = "Click an author above to see their mentions of the brand."
@@ -29,25 +29,41 @@ _SCORE = {"function": "params.value == null ? '–' : d3.format('.3f')(params.va
 _SHARE = {"function": "params.value == null ? '–' : d3.format('.0%')(params.value)"}
 _NUMBER = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
 TOOLTIPS = {
-    "influence_score": "(reach_score + engagement_score + consistency) / 3, 0..1",
-    "reach": "latest known follower count",
-    "engagement_received": "likes + shares + replies on the author's mentions of the brand",
-    "avg_sentiment": "mean VADER compound score: advocate ≥ 0.05, detractor ≤ −0.05",
-    "consistency": "active weeks / weeks the brand was listened to",
-    "program_role": "evangelist_candidate: a top-100 active advocate; detractor_watch: a top-100 "
+    "influence_rank": "The author's rank among the brand's authors by influence score",
+    "platform": "Where the author posts",
+    "author_id": "The author (pseudonymised)",
+    "program_role": "Evangelist candidate: a top-100 active advocate; detractor watch: a top-100 "
                     "active detractor",
+    "stance": "Advocate (average sentiment ≥ 0.05), detractor (≤ −0.05) or neutral",
+    "influence_score": "The mean of reach score, engagement score and consistency, 0 to 1",
+    "reach": "The latest known follower count",
+    "engagement_received": "Likes + shares + replies on the author's mentions of the brand",
+    "mentions": "The author's mentions of the brand",
+    "avg_sentiment": "The mean VADER compound score of the author's mentions, −1 to 1",
+    "active_weeks": "Weeks in which the author mentioned the brand",
+    "consistency": "Active weeks / weeks the brand was listened to",
 }
 FORMATS = {"influence_score": _SCORE, "avg_sentiment": _SCORE, "consistency": _SHARE, "reach": _NUMBER,
-           "engagement_received": _NUMBER, "mentions": _NUMBER}
+           "engagement_received": _NUMBER, "mentions": _NUMBER, "active_weeks": _NUMBER}
+CATEGORIES = ("platform", "program_role", "stance")
 GRID_COLUMNS = [
-    {"field": c, "headerName": c, **({"headerTooltip": TOOLTIPS[c]} if c in TOOLTIPS else {}),
-     **({"type": "numericColumn", "valueFormatter": FORMATS[c]} if c in FORMATS else {}),
-     **({"pinned": "left", "width": 130} if c == "influence_rank" else {})}
+    labels.column(c, **({"headerTooltip": TOOLTIPS[c]} if c in TOOLTIPS else {}),
+                  **({"type": "numericColumn", "valueFormatter": FORMATS[c]} if c in FORMATS else {}),
+                  **({"valueFormatter": labels.CATEGORY} if c in CATEGORIES else {}),
+                  **({"pinned": "left", "width": 130} if c == "influence_rank" else {}))
     for c in queries.INFLUENCER_COLUMNS
 ]
-PROFILE_COLUMNS = [{"field": c, "headerName": c, **({"flex": 1, "minWidth": 320} if c == "text" else {})}
-                   for c in ("mentioned_at", "sentiment_label", "sentiment_score", "complaint_type",
-                             "engagement", "text", "mention_id")]
+PROFILE_COLUMNS = [
+    labels.column("mentioned_at"),
+    labels.column("sentiment_label", valueFormatter=labels.CATEGORY),
+    labels.column("sentiment_score", type="numericColumn", valueFormatter=_SCORE,
+                  headerTooltip="VADER compound score (enrichment): -1 to 1"),
+    labels.column("complaint_type", headerName="Complaint type", valueFormatter=labels.CATEGORY),
+    labels.column("engagement", type="numericColumn", valueFormatter=_NUMBER,
+                  headerTooltip="Likes + shares + replies"),
+    labels.column("text", flex=1, minWidth=320),
+    labels.column("mention_id"),
+]
 
 
 def layout(**_query) -> html.Div:
@@ -123,9 +139,9 @@ def profile(selected, brand):
             return PROFILE_PROMPT, []
         df = queries.influencer_mentions(con, brand, picked["platform"], picked["author_id"])
     row = found[0]  # the mart's figures, not the ones the browser sent back
-    text = (f"@{row['author_handle'] or row['author_id']} on {row['platform']}: rank "
-            f"{row['influence_rank']} for {brand}, {row['stance']}"
-            f"{', ' + row['program_role'].replace('_', ' ') if row.get('program_role') else ''}; "
+    role = f", {labels.value(row['program_role']).lower()}" if row.get("program_role") else ""
+    text = (f"@{row['author_handle'] or row['author_id']} on {labels.value(row['platform'])}: rank "
+            f"{row['influence_rank']} for {brand}, {row['stance']}{role}; "
             f"{figures.fmt_count(row['reach'])} followers, {row['mentions']:,} mentions over "
             f"{row['active_weeks']} weeks, {row['engagement_received']:,} engagements received. "
             f"Latest {len(df):,} mentions:")

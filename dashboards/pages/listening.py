@@ -18,7 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import access, correcting, figures, inputs, queries
+from dashboards import access, correcting, figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
@@ -26,73 +26,127 @@ dash.register_page(__name__, path="/listening", name="Listening & crisis",
                    title="groundswell: listening and crisis")
 
 DEFAULT_DAYS = 30
+#: The cards: id, metric of the semantic layer (its label, description and format), or, for
+#: the episodes overlapping the period (not yet a metric: docs/metrics.md), a label and tooltip.
 CARDS = (
-    ("listening-kpi-mentions", "Mentions", "sum(mentions) of the brand in the period"),
-    ("listening-kpi-negative", "Negative share", "sum(negative_mentions) / sum(mentions)"),
-    ("listening-kpi-net", "Net sentiment", "(positive − negative) / (positive + negative), from sums"),
-    ("listening-kpi-sov", "Share of voice", "the brand's mentions / those of every brand of its "
-     "industry in seeds/brands.csv (itself and its competitors), from sums"),
-    ("listening-kpi-episodes", "Crisis episodes", "episodes of the brand overlapping the period "
-     "(marts.fct_crisis_episodes)"),
+    ("listening-kpi-mentions", "mentions"),
+    ("listening-kpi-negative", "negative_share"),
+    ("listening-kpi-net", "net_sentiment"),
+    ("listening-kpi-sov", "share_of_voice"),
 )
+EPISODES_CARD = ("listening-kpi-episodes", "Crisis episodes", "Episodes of the brand overlapping the "
+                 "period (marts.fct_crisis_episodes), as the table below lists them")
 FEEDBACK_CARDS = (
-    ("feedback-kpi-actions", "Actions on feedback", "sum(actions): actions logged on the brand's "
-     "mentions and care messages (marts.agg_feedback_actions, all time)"),
-    ("feedback-kpi-closure", "Closure rate", "sum(actions_closed) / sum(actions): done or declined"),
-    ("feedback-kpi-open", "Open actions", "sum(actions_open): open or in progress"),
+    ("feedback-kpi-actions", "feedback_actions"),
+    ("feedback-kpi-closure", "closure_rate"),
+    ("feedback-kpi-open", "open_actions"),
 )
-FEEDBACK_GRID_COLUMNS = [
-    {"field": "topic", "pinned": "left", "width": 200},
-    {"field": "owner_department", "width": 160},
-    {"field": "actions", "type": "numericColumn", "width": 110},
-    {"field": "feedback_items", "type": "numericColumn", "width": 140},
-    {"field": "actions_closed", "type": "numericColumn", "width": 140},
-    {"field": "actions_open", "type": "numericColumn", "width": 130},
-    {"field": "closure_rate", "type": "numericColumn",
-     "valueFormatter": {"function": "params.value == null ? '–' : d3.format('.1%')(params.value)"}},
-    {"field": "median_hours_to_action", "type": "numericColumn",
-     "valueFormatter": {"function": "params.value == null ? '–' : d3.format(',.1f')(params.value)"}},
-    {"field": "median_hours_to_close", "type": "numericColumn", "flex": 1,
-     "valueFormatter": {"function": "params.value == null ? '–' : d3.format(',.1f')(params.value)"}},
-]
 NO_LISTENING = ("No listening data yet: the published snapshot holds no mentions. Land a listening "
                 "export (`groundswell load listening-mentions DIR`, or `groundswell demo`) and run "
                 "`groundswell build`.")
 _NUMBER = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
-EPISODE_GRID_COLUMNS = [
-    {"field": "brand", "pinned": "left", "width": 150},
-    {"field": "kind", "width": 140},
-    {"field": "start_at", "headerTooltip": "first alerting hour, UTC"},
-    {"field": "peak_at", "headerTooltip": "the hour with the most negative mentions"},
-    {"field": "end_at", "headerTooltip": "end of the last alerting hour"},
-    {"field": "duration_hours", "type": "numericColumn", "width": 130},
-    {"field": "peak_negative_mentions", "type": "numericColumn", "valueFormatter": _NUMBER},
-    {"field": "negative_mentions", "type": "numericColumn", "valueFormatter": _NUMBER},
-    {"field": "dominant_complaint_type"},
-    {"field": "hashtag"},
-    {"field": "top_post", "headerTooltip": "the most engaging negative mention", "flex": 1,
-     "minWidth": 300},
-    {"field": "episode_id"},
-]
-MENTION_GRID_COLUMNS = [
-    {"field": "mentioned_at", "headerName": "mentioned_at (UTC)", "width": 170},
-    {"field": "platform", "width": 100},
-    {"field": "sentiment_label", "width": 140},
-    {"field": "sentiment_score", "type": "numericColumn", "width": 140,
-     "headerTooltip": "VADER compound score (enrichment): -1 to 1"},
-    {"field": "complaint_type", "width": 150},
-    {"field": "complaint_topic", "width": 170},
-    {"field": "label_source", "width": 120,
-     "headerTooltip": "who set the labels: analyst (a correction), rules or model"},
-    {"field": "text", "flex": 1, "minWidth": 300, "tooltipField": "text"},
-    {"field": "engagement", "type": "numericColumn", "width": 120, "valueFormatter": _NUMBER,
-     "headerTooltip": "likes + shares + replies"},
-    {"field": "mention_id", "width": 200},
-    {"field": "source", "width": 170},
-]
-for _column in [*EPISODE_GRID_COLUMNS, *FEEDBACK_GRID_COLUMNS, *MENTION_GRID_COLUMNS]:
-    _column.setdefault("headerName", _column["field"])  # the marts' own column names
-MENTIONS_PROMPT = "The brand's mentions in the period, from marts.fct_mentions."
+_SCORE = {"function": "params.value == null ? '–' : d3.format('.3f')(params.value)"}
+
+
+def _cell(fmt) -> dict:
+    """A grid cell formatter writing a value as ``fmt`` (groundswell.semantic.Format) does on the
+    cards: 1,234; 12.3 %; 5.2 h or 3.1 d; a dash for none."""
+    d = f"',.{0 if fmt.kind == 'count' else fmt.decimals}f'"
+    v = "params.value"
+    text = {"percent": f"d3.format({d})({v} * 100) + ' %'",
+            "hours": f"Math.abs({v}) >= 48 ? d3.format({d})({v} / 24) + ' d' : d3.format({d})({v}) + ' h'",
+            }.get(fmt.kind, f"d3.format({d})({v})")
+    return {"function": f"{v} == null ? '–' : {text}"}
+
+
+def _metric(layer, field: str, metric: str | None = None, **extra) -> dict:
+    """A numeric column of ``field`` holding ``metric`` (the field's own name when it is one): the
+    metric's label, description and format."""
+    m = layer.metric(metric or field)
+    return labels.column(field, None, headerName=m.label, headerTooltip=m.description,
+                         type="numericColumn", valueFormatter=_cell(m.format), **extra)
+
+
+def _dimension(layer, model: str, name: str, field: str | None = None, *, category: bool = True,
+               **extra) -> dict:
+    """A column ``field`` (the dimension's column by default) of a dimension of ``model``: its
+    label and description; a category's values in words."""
+    d = layer.models[model].dimensions[name]
+    if category:
+        extra.setdefault("valueFormatter", labels.CATEGORY)
+    if d.description:
+        extra.setdefault("headerTooltip", d.description)
+    return labels.column(field or d.expr, None, headerName=d.label, **extra)
+
+
+def feedback_columns(layer) -> list[dict]:
+    """The feedback loop's grid (marts.agg_feedback_actions): its sums are the metrics'."""
+    return [
+        _dimension(layer, "fct_feedback_actions", "complaint_topic", "topic", pinned="left", width=200),
+        _dimension(layer, "fct_feedback_actions", "owner_department", width=160),
+        _metric(layer, "actions", "feedback_actions", width=130),
+        _metric(layer, "feedback_items", width=150),
+        _metric(layer, "actions_closed", "closed_actions", width=130),
+        _metric(layer, "actions_open", "open_actions", width=130),
+        _metric(layer, "closure_rate", width=130),
+        _metric(layer, "median_hours_to_action"),
+        _metric(layer, "median_hours_to_close", flex=1),
+    ]
+
+
+def episode_columns(layer) -> list[dict]:
+    """The crisis episodes' grid (marts.fct_crisis_episodes)."""
+    return [
+        _dimension(layer, "fct_crisis_episodes", "brand", category=False, pinned="left",
+                   width=150),
+        _dimension(layer, "fct_crisis_episodes", "kind", width=150),
+        _dimension(layer, "fct_crisis_episodes", "start_at", category=False),
+        labels.column("peak_at", headerTooltip="The hour with the most negative mentions, UTC"),
+        labels.column("end_at", headerTooltip="The end of the last alerting hour, UTC"),
+        labels.column("duration_hours", type="numericColumn", width=130, valueFormatter=_NUMBER),
+        labels.column("peak_negative_mentions", type="numericColumn", valueFormatter=_NUMBER,
+                      headerTooltip="Negative mentions in the peak hour"),
+        labels.column("negative_mentions", layer, type="numericColumn", valueFormatter=_NUMBER,
+                      headerTooltip="The episode's mentions whose sentiment label is negative"),
+        labels.column("dominant_complaint_type", valueFormatter=labels.CATEGORY),
+        labels.column("hashtag"),
+        labels.column("top_post", headerTooltip="The most engaging negative mention", flex=1,
+                      minWidth=300),
+        labels.column("episode_id"),
+    ]
+
+
+def mention_columns(layer) -> list[dict]:
+    """The brand's mentions (marts.fct_mentions); ``source`` rides along hidden: a correction
+    names its record by it."""
+    return [
+        labels.column("mentioned_at", width=170),
+        labels.column("platform", width=110, valueFormatter=labels.CATEGORY,
+                      headerTooltip="Where the mention was posted"),
+        labels.column("sentiment_label", width=130, valueFormatter=labels.CATEGORY,
+                      headerTooltip="Positive, neutral or negative (enrichment, or an analyst)"),
+        labels.column("sentiment_score", type="numericColumn", width=140, valueFormatter=_SCORE,
+                      headerTooltip="VADER compound score (enrichment): -1 to 1"),
+        labels.column("complaint_type", width=160, valueFormatter=labels.CATEGORY,
+                      headerName="Complaint type",
+                      headerTooltip="Troll, rage, misinformation or unhappy customer for a negative "
+                                    "text; else its sentiment"),
+        labels.column("complaint_topic", width=170, valueFormatter=labels.CATEGORY,
+                      headerName="Complaint topic",
+                      headerTooltip="What the mention is about, from the keyword topics of its "
+                                    "industry"),
+        labels.column("label_source", width=130, valueFormatter=labels.CATEGORY,
+                      headerTooltip="Who set the labels: an analyst (a correction), the rules or "
+                                    "the model"),
+        labels.column("text", flex=1, minWidth=300, tooltipField="text"),
+        labels.column("engagement", type="numericColumn", width=130, valueFormatter=_NUMBER,
+                      headerTooltip="Likes + shares + replies"),
+        labels.column("mention_id", width=200),
+        labels.column("source", hide=True),
+    ]
+
+
+MENTIONS_PROMPT = "The brand's mentions in the period."
 
 
 def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
@@ -107,6 +161,7 @@ def layout(**_query) -> html.Div:
     try:
         with snapshot() as con:
             options = queries.listening_options(con)
+            layer = semantic.layer(con) if options.has_mart else None
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="listening-missing")
     if options.last_day is None:
@@ -127,10 +182,12 @@ def layout(**_query) -> html.Div:
                 max_date_allowed=options.last_day, start_date=start, end_date=options.last_day,
                 display_format="YYYY-MM-DD")], md=5),
             dbc.Col([dbc.Label("Grain"), dbc.RadioItems(
-                id="listening-grain", options=list(queries.LISTENING_GRAINS), value="day",
+                id="listening-grain", value="day",
+                options=[{"label": g.capitalize(), "value": g} for g in queries.LISTENING_GRAINS],
                 inline=True)], md=3),
         ], className="mb-3"),
-        dbc.Row([_card(*card) for card in CARDS], className="mb-1 g-3"),
+        dbc.Row([*[_card(card_id, layer.metric(m).label, layer.metric(m).description)
+                   for card_id, m in CARDS], _card(*EPISODES_CARD)], className="mb-1 g-3"),
         html.Div(id="listening-agreement", className="small text-muted mb-3",
                  title="marts.agg_label_agreement: of the brand's mentions analysts corrected, the "
                        "share whose machine label (one that did not see the correction) was theirs; "
@@ -144,7 +201,7 @@ def layout(**_query) -> html.Div:
                                className="float-end"), md=3),
         ], className="mt-3 align-items-center"),
         dag.AgGrid(
-            id="listening-episodes", columnDefs=EPISODE_GRID_COLUMNS, rowData=[],
+            id="listening-episodes", columnDefs=episode_columns(layer), rowData=[],
             defaultColDef={"sortable": True, "filter": True, "resizable": True},
             csvExportParams={"fileName": "groundswell-crisis-episodes.csv"},
             dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
@@ -160,7 +217,7 @@ def layout(**_query) -> html.Div:
         ], className="mt-3 align-items-center"),
         html.Div(MENTIONS_PROMPT, id="listening-mentions-title", className="small text-muted mb-2"),
         dag.AgGrid(
-            id="listening-mentions", columnDefs=MENTION_GRID_COLUMNS, rowData=[],
+            id="listening-mentions", columnDefs=mention_columns(layer), rowData=[],
             defaultColDef={"sortable": True, "filter": True, "resizable": True},
             getRowId="params.data.mention_id",
             dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
@@ -173,16 +230,17 @@ def layout(**_query) -> html.Div:
                 "the brand's mentions and care messages, by topic and owning department; all time "
                 "(the period does not apply). Seed 001: listening and then ignoring is worse than not "
                 "listening."),
-        dbc.Row([_card(*card) for card in FEEDBACK_CARDS], className="mb-3 g-3"),
+        dbc.Row([_card(card_id, layer.metric(m).label, layer.metric(m).description)
+                 for card_id, m in FEEDBACK_CARDS], className="mb-3 g-3"),
         dag.AgGrid(
-            id="feedback-actions", columnDefs=FEEDBACK_GRID_COLUMNS, rowData=[],
+            id="feedback-actions", columnDefs=feedback_columns(layer), rowData=[],
             defaultColDef={"sortable": True, "filter": True, "resizable": True},
             dashGridOptions={"domLayout": "autoHeight"}, className="mb-5"),
     ])
 
 
 @callback(
-    *[Output(f"{card_id}-value", "children") for card_id, *_ in CARDS],
+    *[Output(f"{card_id}-value", "children") for card_id, *_ in (*CARDS, EPISODES_CARD)],
     Output("listening-volume", "figure"), Output("listening-sov", "figure"),
     Output("listening-episodes", "rowData"),
     *[Output(f"{card_id}-value", "children") for card_id, *_ in FEEDBACK_CARDS],
@@ -206,14 +264,15 @@ def update(brand, start_date, end_date, grain):
         sov = queries.share_of_voice_series(con, brand, start, end, "day")
         episodes = queries.crisis_episodes(con, None, start, end)
         feedback, feedback_rows = queries.feedback_loop(con, brand)
+        layer = semantic.layer(con)
     mine = episodes[episodes["brand"] == brand]
-    return (figures.fmt_count(k["mentions"]), figures.fmt_rate(k["negative_share"]),
-            "–" if k["net_sentiment"] is None else f"{k['net_sentiment']:+.2f}",
-            figures.fmt_rate(k["share_of_voice"]), f"{k['episodes']:,}",
+    feedback = {"feedback_actions": feedback["actions"], "closure_rate": feedback["closure_rate"],
+                "open_actions": feedback["actions_open"]}
+    return (*[layer.metric(m).format(k[m]) for _id, m in CARDS], f"{k['episodes']:,}",
             figures.mention_volume(series, mine, brand, grain), figures.share_of_voice_lines(sov, brand),
             figures.grid_rows(episodes),
-            figures.fmt_count(feedback["actions"]), figures.fmt_rate(feedback["closure_rate"]),
-            figures.fmt_count(feedback["actions_open"]), figures.grid_rows(feedback_rows))
+            *[layer.metric(m).format(feedback[m]) for _id, m in FEEDBACK_CARDS],
+            figures.grid_rows(feedback_rows))
 
 
 @callback(Output("listening-agreement", "children"), Input("listening-brand", "value"))

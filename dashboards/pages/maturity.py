@@ -13,41 +13,64 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import figures, inputs, queries
+from dashboards import figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
 dash.register_page(__name__, path="/maturity", name="Maturity", title="groundswell: maturity")
 
-NO_MATURITY = ("No maturity assessment yet: the published snapshot holds no marts.fct_maturity_stage "
-               "rows. Register the business units (dbt/seeds/business_units.csv), land their activity "
-               "and survey (`groundswell demo`), and run `groundswell build`.")
+NO_MATURITY = ["No maturity assessment yet: the published snapshot holds no ",
+               html.Code("marts.fct_maturity_stage"), " rows. Register the business units (",
+               html.Code("dbt/seeds/business_units.csv"), "), land their activity and survey (",
+               html.Code("groundswell demo"), "), and run ", html.Code("groundswell build"), "."]
 _VALUE = {"function": "params.value == null ? 'n/a' : d3.format(',.3~f')(params.value)"}
-STAGE_GRID_COLUMNS = [
-    {"field": "business_unit", "pinned": "left", "width": 200},
-    {"field": "brand", "width": 150},
-    {"field": "stage", "width": 170},
-    {"field": "previous_stage", "width": 170},
-    {"field": "change", "width": 100},
-    {"field": "criteria_passed", "type": "numericColumn", "width": 140},
-    {"field": "criteria_assessed", "type": "numericColumn", "width": 150},
-    {"field": "is_survey_missing", "width": 150},
-    {"field": "evidence_note", "flex": 1, "minWidth": 260},
-]
-CHECKLIST_GRID_COLUMNS = [
-    {"field": "passed", "width": 100,
-     "valueFormatter": {"function": "params.value == null ? 'n/a' : (params.value ? '✓' : '✗')"}},
-    {"field": "criterion", "pinned": "left", "width": 230},
-    {"field": "dimension", "width": 170},
-    {"field": "signal", "width": 200},
-    {"field": "measured_value", "type": "numericColumn", "valueFormatter": _VALUE, "width": 150},
-    {"field": "operator", "width": 100},
-    {"field": "threshold", "type": "numericColumn", "valueFormatter": _VALUE, "width": 120},
-    {"field": "evidence_source", "width": 230},
-    {"field": "description", "flex": 1, "minWidth": 300},
-]
-for _column in [*STAGE_GRID_COLUMNS, *CHECKLIST_GRID_COLUMNS]:  # the marts' own column names
-    _column["headerName"] = _column["field"]
+_COUNT = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
+_YES_NO = {"function": "params.value == null ? '–' : (params.value ? 'yes' : 'no')"}
+#: AG Grid draws a boolean as a checkbox (no words) unless the column's cellDataType is False.
+_WORDS = {"cellDataType": False}
+_OPERATOR = {"function": "({'>=': '≥', '<=': '≤'})[params.value] || params.value"}
+#: A table the evidence comes from stays its name, as code (markdown: a code span).
+_CODE = {"cellRenderer": "markdown",
+         "valueGetter": {"function": "params.data.evidence_source == null ? '–' : "
+                                     "'`` ' + params.data.evidence_source + ' ``'"}}
+
+
+def _dimension(layer, name: str, field: str, **extra) -> dict:
+    """A grid column of a dimension of the semantic layer (``entity__dimension``): its label."""
+    return {"field": field, "headerName": layer.label(name), **extra}
+
+
+def stage_columns(layer) -> list[dict]:
+    """Each unit's stage: the semantic layer's labels for its dimensions and metrics, the words of
+    labels.COLUMNS for the rest; stages in words."""
+    return [
+        _dimension(layer, "unit_quarter__business_unit", "business_unit", pinned="left", width=200),
+        labels.column("brand", width=150),
+        _dimension(layer, "unit_quarter__stage", "stage", width=210, valueFormatter=labels.CATEGORY),
+        labels.column("previous_stage", width=210, valueFormatter=labels.CATEGORY),
+        labels.column("change", width=110, valueFormatter=labels.CATEGORY),
+        labels.column("criteria_passed", layer, type="numericColumn", width=150, valueFormatter=_COUNT),
+        labels.column("criteria_assessed", layer, type="numericColumn", width=160, valueFormatter=_COUNT),
+        labels.column("is_survey_missing", width=150, valueFormatter=_YES_NO, **_WORDS),
+        labels.column("evidence_note", flex=1, minWidth=260),
+    ]
+
+
+def checklist_columns(layer) -> list[dict]:
+    """The criteria of the next stage: rubric identifiers in words, the evidence's table as code."""
+    return [
+        labels.column("passed", width=100, **_WORDS, valueFormatter={
+            "function": "params.value == null ? 'n/a' : (params.value ? '✓ yes' : '✗ no')"}),
+        labels.column("criterion", pinned="left", width=260, valueFormatter=labels.CATEGORY),
+        _dimension(layer, "maturity_criterion__dimension", "dimension", width=190,
+                   valueFormatter=labels.CATEGORY),
+        labels.column("signal", width=230, valueFormatter=labels.CATEGORY),
+        labels.column("measured_value", type="numericColumn", valueFormatter=_VALUE, width=150),
+        labels.column("operator", width=100, valueFormatter=_OPERATOR),
+        labels.column("threshold", type="numericColumn", valueFormatter=_VALUE, width=120),
+        labels.column("evidence_source", width=260, **_CODE),
+        labels.column("description", flex=1, minWidth=300),
+    ]
 
 
 def layout(**_query) -> html.Div:
@@ -55,6 +78,7 @@ def layout(**_query) -> html.Div:
         with snapshot() as con:
             quarters = queries.maturity_quarters(con)
             units = queries.maturity_stages(con, quarters[0])["business_unit"].tolist() if quarters else []
+            layer = semantic.layer(con) if quarters else None
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="maturity-missing")
     if not quarters:
@@ -67,7 +91,7 @@ def layout(**_query) -> html.Div:
         ], className="mb-3"),
         html.H4("Stage per business unit", title="marts.fct_maturity_stage: the highest stage whose "
                 "applicable criteria, and those of every stage below, all passed"),
-        dag.AgGrid(id="maturity-stages", columnDefs=STAGE_GRID_COLUMNS, rowData=[],
+        dag.AgGrid(id="maturity-stages", columnDefs=stage_columns(layer), rowData=[],
                    defaultColDef={"sortable": True, "resizable": True},
                    dashGridOptions={"domLayout": "autoHeight"}, className="mb-3"),
         dbc.Row([
@@ -80,7 +104,7 @@ def layout(**_query) -> html.Div:
                 clearable=False)], md=4),
         ], className="mt-3 mb-2"),
         html.H4("–", id="maturity-checklist-title"),
-        dag.AgGrid(id="maturity-checklist", columnDefs=CHECKLIST_GRID_COLUMNS, rowData=[],
+        dag.AgGrid(id="maturity-checklist", columnDefs=checklist_columns(layer), rowData=[],
                    defaultColDef={"sortable": True, "resizable": True},
                    dashGridOptions={"domLayout": "autoHeight"}, className="mb-5"),
     ])
@@ -113,8 +137,9 @@ def checklist(unit, quarter):
         current, rows = queries.maturity_checklist(con, unit, quarter)
     if current["stage"] is None:
         return f"{unit} was not assessed in {quarter}", []
+    stage = labels.value(current["stage"]).lower()  # "scaling_optimizing": scaling and optimizing
     if current["next_stage"] is None:
-        return f"{unit} is {current['stage']} in {quarter}: the highest stage", []
+        return f"{unit} is {stage} in {quarter}: the highest stage", []
     failed = int((rows["passed"] == False).sum())  # noqa: E712 (a pandas mask, NULLs excluded)
-    return (f"{unit} is {current['stage']} in {quarter}: {failed} of {len(rows)} criteria of "
-            f"{current['next_stage']} to meet", figures.grid_rows(rows))
+    return (f"{unit} is {stage} in {quarter}: {failed:,} of {len(rows):,} criteria of "
+            f"{labels.value(current['next_stage']).lower()} to meet", figures.grid_rows(rows))

@@ -10,13 +10,19 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import figures, inputs, queries
+from dashboards import figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
 dash.register_page(__name__, path="/", name="Overview", title="groundswell: overview")
 
 DEFAULT_DAYS = 90
+
+
+#: The cards: (element id, metric of the semantic layer). Labels, tooltips and formats are the
+#: metrics' own (dbt/models/marts/fct_post_performance.yml).
+CARDS = (("kpi-posts", "posts"), ("kpi-impressions", "impressions"),
+         ("kpi-engagements", "engagements"), ("kpi-rate", "engagement_rate"))
 
 
 def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
@@ -32,6 +38,7 @@ def layout(**_query) -> html.Div:
     try:
         with snapshot() as con:
             options = queries.overview_options(con)
+            layer = semantic.layer(con)
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="overview-missing")
     if options.last_date is None:
@@ -57,14 +64,8 @@ def layout(**_query) -> html.Div:
                 id="overview-grain", options=list(queries.GRAINS), value="week", inline=True)],
                 md=3),
         ], className="mb-3"),
-        dbc.Row([
-            _card("kpi-posts", "Posts", "Owned posts published in the period"),
-            _card("kpi-impressions", "Impressions", "Sum of impressions of those posts"),
-            _card("kpi-engagements", "Engagements",
-                  "reactions + comments + shares (docs/metrics.md)"),
-            _card("kpi-rate", "Engagement rate",
-                  "engagements / impressions, over posts with impressions (docs/metrics.md)"),
-        ], className="mb-3 g-3"),
+        dbc.Row([_card(card_id, layer.metric(m).label, layer.metric(m).description)
+                 for card_id, m in CARDS], className="mb-3 g-3"),
         dbc.Row([
             dbc.Col(dcc.Graph(id="overview-engagements"), md=6),
             dbc.Col(dcc.Graph(id="overview-rate"), md=6),
@@ -76,7 +77,7 @@ def layout(**_query) -> html.Div:
         ], className="mt-3 align-items-center"),
         dag.AgGrid(
             id="overview-top-posts",
-            columnDefs=TOP_POST_COLUMNS,
+            columnDefs=top_post_columns(layer),
             defaultColDef={"sortable": True, "filter": True, "resizable": True},
             csvExportParams={"fileName": "groundswell-top-posts.csv"},
             dashGridOptions={"pagination": True, "paginationPageSize": 20},
@@ -85,20 +86,32 @@ def layout(**_query) -> html.Div:
     ])
 
 
-TOP_POST_COLUMNS = [
-    {"field": "posted_at", "headerName": "Posted (UTC)"},
-    {"field": "brand"},
-    {"field": "platform"},
-    {"field": "content_type", "headerName": "Type"},
-    {"field": "impressions", "type": "numericColumn",
-     "valueFormatter": {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}},
-    {"field": "engagements", "type": "numericColumn",
-     "valueFormatter": {"function": "d3.format(',')(params.value)"}},
-    {"field": "engagement_rate", "headerName": "Engagement rate", "type": "numericColumn",
-     "valueFormatter": {"function": "params.value == null ? '–' : "
-                                   "d3.format('.2%')(params.value)"}},
-    {"field": "post_id", "headerName": "Post id"},
-]
+_NUMBER = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
+_RATE = {"function": "params.value == null ? '–' : d3.format('.2%')(params.value)"}
+
+
+def post_dimension(layer, field: str, **extra) -> dict:
+    """A grid column of a dimension of the posts' semantic model: its label, its description."""
+    out = {"field": field, "headerName": layer.label(f"post__{field}"), **extra}
+    for model in layer.models.values():
+        if model.entity == "post" and model.dimensions[field].description:
+            out.setdefault("headerTooltip", model.dimensions[field].description)
+    return out
+
+
+def top_post_columns(layer) -> list[dict]:
+    """The top posts grid: labels and definitions of the semantic layer (the posts' dimensions,
+    the metrics), labels.COLUMNS for the rest; categories in words."""
+    return [
+        labels.column("posted_at"),
+        post_dimension(layer, "brand"),
+        post_dimension(layer, "platform", valueFormatter=labels.CATEGORY),
+        post_dimension(layer, "content_type", valueFormatter=labels.CATEGORY),
+        labels.column("impressions", layer, type="numericColumn", valueFormatter=_NUMBER),
+        labels.column("engagements", layer, type="numericColumn", valueFormatter=_NUMBER),
+        labels.column("engagement_rate", layer, type="numericColumn", valueFormatter=_RATE),
+        labels.column("post_id", minWidth=250),
+    ]
 
 
 @callback(
@@ -126,18 +139,20 @@ def update(start_date, end_date, brands, grain):
         before = queries.kpis(con, *queries.previous_period(start, end), brands)
         trend = queries.engagement_by_platform(con, start, end, brands, grain)
         top = queries.top_posts(con, start, end, brands)
-    had_before = before["posts"] > 0
-    prev = before if had_before else dict.fromkeys(before)
+        layer = semantic.layer(con)
+    days = (end - start).days + 1
+    cards = []
+    for _card_id, m in CARDS:
+        metric = layer.metric(m)
+        cards.append(metric.format(now[m]))
+        if before["posts"] == 0:
+            cards.append(f"no posts in the previous {days} days")
+        else:
+            cards.append(figures.fmt_change(now[m], before[m], points=metric.format.kind == "percent"))
     return (
-        figures.fmt_count(now["posts"]), figures.fmt_change(now["posts"], prev["posts"]),
-        figures.fmt_count(now["impressions"]),
-        figures.fmt_change(now["impressions"], prev["impressions"]),
-        figures.fmt_count(now["engagements"]),
-        figures.fmt_change(now["engagements"], prev["engagements"]),
-        figures.fmt_rate(now["engagement_rate"]),
-        figures.fmt_change(now["engagement_rate"], prev["engagement_rate"], points=True),
-        figures.engagement_trend(trend, "engagements"),
-        figures.engagement_trend(trend, "engagement_rate"),
+        *cards,
+        figures.engagement_trend(trend, "engagements", layer.metric("engagements").label),
+        figures.engagement_trend(trend, "engagement_rate", layer.metric("engagement_rate").label),
         figures.grid_rows(top),
     )
 

@@ -13,36 +13,27 @@ from datetime import date
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import duckdb
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboards import figures, inputs, queries
+from dashboards import figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
 dash.register_page(__name__, path="/roi", name="Social ROI", title="groundswell: social ROI")
 
 DEFAULT_MONTHS = 12
-#: The headline cards: id, label, definition (tooltip).
+#: The headline cards: id, metric of the semantic layer (dbt/models/marts/fct_social_roi.yml:
+#: its label heads the card, its description is the tooltip, its format shows the value).
 CARDS = (
-    ("roi-kpi-cost", "Cost", "sum(cost): program cost lines (paid media, staff hours, tools, "
-     "agency) of the months, departments and channels; the same under every model"),
-    ("roi-kpi-value", "Total value", "sum(total_value) = attributed_revenue + deflection_savings "
-     "+ ideas_value, of the selected model; pipeline not included"),
-    ("roi-kpi-roi", "ROI", "(sum(total_value) − sum(cost)) / sum(cost) of the selected model, "
-     "from sums, never averaged; – where cost is 0"),
-    ("roi-kpi-roas", "ROAS", "sum(attributed_revenue) / sum(paid_media_cost) of the selected "
-     "model; – without paid media"),
-    ("roi-kpi-revenue", "Attributed revenue", "sum(attributed_revenue): revenue of won deals and "
-     "orders credited to the touches by the selected model"),
-    ("roi-kpi-pipeline", "Attributed pipeline (not in ROI)", "sum(attributed_pipeline): amounts "
-     "of deals created, credited by the selected model. A forecast, reported but not added to "
-     "total_value: a won deal would count twice (created, then won)"),
-    ("roi-kpi-savings", "Deflection savings", "sum(deflection_savings) = deflected_contacts × "
-     "(cost_per_phone_contact − cost_per_social_contact), dbt/seeds/roi_assumptions.csv; "
-     "deflected: community questions solved plus care conversations resolved"),
-    ("roi-kpi-ideas", "Ideas adopted", "sum(ideas_adopted): community ideas adopted in the months; "
-     "ideas_value = ideas_adopted × value_per_adopted_idea (not valued while the seed leaves it "
-     "empty)"),
+    ("roi-kpi-cost", "program_cost"),
+    ("roi-kpi-value", "total_value"),
+    ("roi-kpi-roi", "social_roi"),
+    ("roi-kpi-roas", "roas"),
+    ("roi-kpi-revenue", "attributed_revenue"),
+    ("roi-kpi-pipeline", "attributed_pipeline"),
+    ("roi-kpi-savings", "deflection_savings"),
+    ("roi-kpi-ideas", "ideas_adopted"),
 )
 NO_ROI = ("No Social ROI yet: the published snapshot holds no rows in marts.fct_social_roi. "
           "Land costs, CRM deals and orders, web sessions and the community (`groundswell "
@@ -51,45 +42,29 @@ MODEL_HELP = ("Attribution model: how the credit of a conversion is split over i
               "touches. Only attributed revenue and pipeline change with it; cost, savings and "
               "ideas are the same under every model.")
 
-_MONEY = {"function": "params.value == null ? '–' : d3.format('$,.2f')(params.value)"}
-_PERCENT = {"function": "params.value == null ? '–' : d3.format('+.1%')(params.value)"}
-_TIMES = {"function": "params.value == null ? '–' : d3.format(',.2f')(params.value) + '×'"}
 _CAMPAIGN = {"function": "params.value == null ? '(no campaign)' : params.value"}
-
-
-def _col(field: str, tooltip: str | None = None, **extra) -> dict:
-    """A grid column headed by the query's own column name (docs/metrics.md defines it)."""
-    if field in queries.ROI_SUMS and field not in ("deflected_contacts", "ideas_adopted"):
-        extra = {"type": "numericColumn", "valueFormatter": _MONEY, **extra}
-    elif field in ("roi", "roi_min", "roi_max"):
-        extra = {"type": "numericColumn", "valueFormatter": _PERCENT, **extra}
-    elif field == "roas":
-        extra = {"type": "numericColumn", "valueFormatter": _TIMES, **extra}
-    elif field in ("deflected_contacts", "ideas_adopted"):
-        extra = {"type": "numericColumn", **extra}
-    if tooltip:
-        extra["headerTooltip"] = tooltip
-    return {"field": field, "headerName": field, **extra}
-
-
-CAMPAIGN_GRID_COLUMNS = [
-    _col("department", pinned="left", width=120),
-    _col("channel", pinned="left", width=110),
-    _col("campaign", "NULL: value no campaign carries (care, organic reactions, ideas)",
-         pinned="left", valueFormatter=_CAMPAIGN),
-    _col("cost"), _col("total_value", "attributed_revenue + deflection_savings + ideas_value"),
-    _col("roi", "(total_value − cost) / cost, from the sums of the selected model"),
-    _col("roas", "attributed_revenue / paid_media_cost"),
-    _col("roi_min", "lowest ROI of this row across the five models"),
-    _col("roi_max", "highest ROI of this row across the five models"),
-    _col("roi_min_model"), _col("roi_max_model"),
-    _col("attributed_revenue"), _col("attributed_pipeline", "a forecast: not in total_value"),
-    _col("deflection_savings"), _col("deflected_contacts"), _col("ideas_adopted"),
-    _col("ideas_value"), _col("paid_media_cost"),
-]
+#: The grid columns of the campaign table that are metrics: column → metric of the layer.
+CAMPAIGN_METRICS = {
+    "cost": "program_cost", "total_value": "total_value", "roi": "social_roi", "roas": "roas",
+    "roi_min": "social_roi", "roi_max": "social_roi", "attributed_revenue": "attributed_revenue",
+    "attributed_pipeline": "attributed_pipeline", "deflection_savings": "deflection_savings",
+    "deflected_contacts": "deflected_contacts", "ideas_adopted": "ideas_adopted",
+    "ideas_value": "ideas_value", "paid_media_cost": "paid_media_cost",
+}
+#: The campaign table's columns, in order.
+CAMPAIGN_FIELDS = ("department", "channel", "campaign", "cost", "total_value", "roi", "roas",
+                   "roi_min", "roi_max", "roi_min_model", "roi_max_model", "attributed_revenue",
+                   "attributed_pipeline", "deflection_savings", "deflected_contacts",
+                   "ideas_adopted", "ideas_value", "paid_media_cost")
+#: Tooltips of the columns that are not metrics.
+CAMPAIGN_TOOLTIPS = {
+    "campaign": "Empty: value no campaign carries (care, organic reactions, ideas)",
+    "roi_min": "The lowest ROI of this row across the attribution models",
+    "roi_max": "The highest ROI of this row across the attribution models",
+    "roi_min_model": "The attribution model of the lowest ROI of this row",
+    "roi_max_model": "The attribution model of the highest ROI of this row",
+}
 _GRID_DEFAULTS = {"sortable": True, "filter": True, "resizable": True}
-_SHARE = {"function": "params.value == null ? '–' : d3.format('.1%')(params.value)"}
-_COUNT = {"function": "params.value == null ? '–' : d3.format(',')(params.value)"}
 FAN_QUALITY_HELP = ("Seed 003: is your fan a customer? Engagers wrote to the brand (care "
                     "messages); followers follow its X accounts in the latest follower list. "
                     "Shares of them linked to a CRM contact, a customer, the brand's target "
@@ -97,32 +72,84 @@ FAN_QUALITY_HELP = ("Seed 003: is your fan a customer? Engagers wrote to the bra
                     "state: the filters above do not apply.")
 
 
-def _fan_col(field: str, tooltip: str) -> dict:
-    formatter = _SHARE if field.endswith("_share") else _COUNT
-    extra = {} if field in ("brand", "channel") else {"type": "numericColumn", "valueFormatter": formatter}
-    return {"field": field, "headerName": field, "headerTooltip": tooltip, **extra}
+def grid_format(fmt) -> dict:
+    """An AG Grid valueFormatter showing a number as the metric's Format does; – for none."""
+    d = fmt.decimals
+    body = {"usd": f"d3.format('$,.{d}f')(params.value)",
+            "percent": f"d3.format(',.{d}%')(params.value)",
+            "multiple": f"d3.format(',.{d}f')(params.value) + '×'",
+            "count": "d3.format(',')(params.value)"}.get(fmt.kind, f"d3.format(',.{d}f')(params.value)")
+    return {"function": f"params.value == null ? '–' : {body}"}
 
 
-FAN_QUALITY_GRID_COLUMNS = [
-    _fan_col("brand", "brand (competitors are not measured)"),
-    _fan_col("channel", "x or facebook"),
-    _fan_col("engagers", "distinct accounts that wrote to the brand on the channel"),
-    _fan_col("matched_share", "matched_engagers / engagers: linked to a CRM contact by an exact key"),
-    _fan_col("customer_share", "customer_engagers / engagers: contacts at lifecycle stage customer"),
-    _fan_col("target_segment_share", "target_segment_engagers / engagers (seeds/brands.csv)"),
-    _fan_col("followers", "distinct followers of the brand's X accounts, latest snapshot"),
-    _fan_col("follower_matched_share", "matched_followers / followers"),
-    _fan_col("follower_customer_share", "customer_followers / followers"),
-    _fan_col("follower_target_segment_share", "target_segment_followers / followers"),
-]
+def campaign_columns(layer, departments: dict, channels: dict, models: dict) -> list[dict]:
+    """The campaign grid's columns: metrics headed by their label (tooltip: their description)
+    and shown in their format; departments, channels and models in words (``refData``: the cell
+    shows the words, the row keeps the value a click or an export carries)."""
+    refs = {"department": departments, "channel": channels, "roi_min_model": models,
+            "roi_max_model": models}
+    cols = []
+    for field in CAMPAIGN_FIELDS:
+        extra: dict = {}
+        if field in CAMPAIGN_METRICS:
+            m = layer.metric(CAMPAIGN_METRICS[field])
+            extra = {"type": "numericColumn", "valueFormatter": grid_format(m.format)}
+            label, tooltip = m.label, m.description
+            if field in labels.COLUMNS:  # the range across models: its own words
+                label = labels.COLUMNS[field]
+        else:
+            label, tooltip = labels.header(field, layer)
+        if field in refs:
+            extra["refData"] = refs[field]
+        if field in ("department", "channel"):
+            extra.update(pinned="left", width=130)
+        if field == "campaign":
+            extra.update(pinned="left", valueFormatter=_CAMPAIGN)
+        tooltip = CAMPAIGN_TOOLTIPS.get(field, tooltip)
+        col = {"field": field, "headerName": label, **extra}
+        if tooltip:
+            col["headerTooltip"] = tooltip
+        cols.append(col)
+    return cols
 
 
-def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
+#: The fan-quality grid's metrics (agg_fan_quality.yml), in order.
+FAN_QUALITY_METRICS = ("engagers", "matched_share", "customer_share", "target_segment_share",
+                       "followers", "follower_matched_share", "follower_customer_share",
+                       "follower_target_segment_share")
+
+
+def fan_quality_columns(layer) -> list[dict]:
+    """Brand and channel, then each metric headed by its label, in its format."""
+    cols = [{"field": "brand", "headerName": layer.label("fan_segment__brand"),
+             "headerTooltip": "The brand (competitors are not measured)"},
+            {"field": "channel", "headerName": layer.label("fan_segment__channel"),
+             "headerTooltip": "X or Facebook", "valueFormatter": labels.CATEGORY}]
+    for field in FAN_QUALITY_METRICS:
+        m = layer.metric(field)
+        cols.append({"field": field, "headerName": m.label, "headerTooltip": m.description,
+                     "type": "numericColumn", "valueFormatter": grid_format(m.format)})
+    return cols
+
+
+def department_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """{department: label} of seeds.departments; {} for a snapshot without the seed."""
+    try:
+        return dict(con.execute("select department, label from seeds.departments").fetchall())
+    except duckdb.CatalogException:
+        return {}
+
+
+def _words(value: object, names: dict) -> str:
+    return names.get(value) or labels.value(value)
+
+
+def _card(card_id: str, metric) -> dbc.Col:
     return dbc.Col(html.Div(dbc.Card(dbc.CardBody([
-        html.Div(label, className="text-muted small"),
+        html.Div(metric.label, className="text-muted small"),
         html.H3("–", id=f"{card_id}-value", className="mb-0"),
         html.Div("", id=f"{card_id}-detail", className="small text-muted"),
-    ])), id=f"{card_id}-card", title=tooltip), md=3)
+    ])), id=f"{card_id}-card", title=metric.description), md=3)
 
 
 def _month_options(months: list[date]) -> list[dict]:
@@ -135,11 +162,17 @@ def layout(**_query) -> html.Div:
         with snapshot() as con:
             options = queries.roi_options(con)
             fans = queries.fan_quality(con)
+            # the attribution models (dbt/seeds/attribution_models.csv), labelled, in its order
+            models = queries.attribution_models(con) if options.has_mart else []
+            default_model = queries.default_model(con) if options.has_mart else None
+            layer = semantic.layer(con) if options.months else None
+            departments = department_labels(con)
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="roi-missing")
     if not options.months:
         return dbc.Alert(NO_ROI, color="info", id="roi-empty")
     months = _month_options(options.months)
+    channels = {c: _words(c, figures.ROI_CHANNEL_LABELS) for c in options.channels}
     start = options.months[max(0, len(options.months) - DEFAULT_MONTHS)]
     return html.Div([
         dbc.Row([
@@ -155,23 +188,23 @@ def layout(**_query) -> html.Div:
                 id="roi-month-to", options=months, value=options.months[-1].isoformat(),
                 clearable=False)], md=2),
             dbc.Col([dbc.Label("Departments"), dcc.Dropdown(
-                id="roi-departments", options=options.departments, value=[], multi=True,
-                placeholder="All departments")], md=4),
+                id="roi-departments", value=[], multi=True, placeholder="All departments",
+                options=[{"label": _words(d, departments), "value": d} for d in options.departments])],
+                md=4),
             dbc.Col([dbc.Label("Channels"), dcc.Dropdown(
                 id="roi-channels", value=[], multi=True, placeholder="All channels",
-                options=[{"label": figures.ROI_CHANNEL_LABELS.get(c, c), "value": c}
-                         for c in options.channels])], md=4),
+                options=[{"label": label, "value": c} for c, label in channels.items()])], md=4),
         ], className="mb-3 align-items-end"),
         dbc.Row([
             dbc.Col([
                 html.Span(dbc.Label("Attribution model", className="me-3 fw-bold"), title=MODEL_HELP),
-                dbc.RadioItems(id="roi-model", inline=True, value=queries.DEFAULT_MODEL,
-                               options=[{"label": m, "value": m} for m in queries.ROI_MODELS],
+                dbc.RadioItems(id="roi-model", inline=True, value=default_model,
+                               options=[{"label": label, "value": m} for m, label in models],
                                className="d-inline-block"),
                 html.Div(MODEL_HELP, className="small text-muted"),
             ], md=12),
         ], className="mb-3"),
-        dbc.Row([_card(*card) for card in CARDS], className="mb-3 g-3"),
+        dbc.Row([_card(card_id, layer.metric(m)) for card_id, m in CARDS], className="mb-3 g-3"),
         dbc.Row([
             dbc.Col(dcc.Graph(id="roi-by-department"), md=5),
             dbc.Col(dcc.Graph(id="roi-by-channel"), md=7),
@@ -180,7 +213,7 @@ def layout(**_query) -> html.Div:
         dbc.Row([
             dbc.Col(html.H4("Campaigns", title="department × channel × campaign of the selected "
                             "model: sums over the filters, ROI and ROAS from them, and the range "
-                            "of the row's ROI across the five models"), md=6),
+                            "of the row's ROI across the models"), md=6),
             dbc.Col([
                 dbc.Button("Export CSV", id="roi-export", color="secondary", size="sm",
                            title="Every column of the campaign table (selected model)"),
@@ -190,7 +223,8 @@ def layout(**_query) -> html.Div:
         ], className="mt-4 align-items-center"),
         html.Div("", id="roi-campaign-title", className="mb-2 small text-muted"),
         dag.AgGrid(
-            id="roi-campaigns", columnDefs=CAMPAIGN_GRID_COLUMNS, rowData=[],
+            id="roi-campaigns", rowData=[],
+            columnDefs=campaign_columns(layer, departments, channels, dict(models)),
             defaultColDef=_GRID_DEFAULTS,
             dashGridOptions={"pagination": True, "paginationPageSize": 20,
                              "tooltipShowDelay": 300},
@@ -198,7 +232,7 @@ def layout(**_query) -> html.Div:
         html.H4("Is your fan a customer?", title=FAN_QUALITY_HELP),
         html.Div(FAN_QUALITY_HELP, className="mb-2 small text-muted"),
         dag.AgGrid(
-            id="roi-fan-quality", columnDefs=FAN_QUALITY_GRID_COLUMNS,
+            id="roi-fan-quality", columnDefs=fan_quality_columns(layer),
             rowData=figures.grid_rows(fans),
             defaultColDef=_GRID_DEFAULTS,
             dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
@@ -215,8 +249,10 @@ def _filters(month_from: object, month_to: object, departments: object,
     return queries.RoiFilters(start, end, inputs.some_of(departments), inputs.some_of(channels))
 
 
-def _model(model: object) -> str:
-    return inputs.one_of(model, queries.ROI_MODELS, queries.DEFAULT_MODEL)
+def _model(con, model: object) -> str:
+    """The model the browser picked, if it is one of the snapshot's (the seed's); else the default."""
+    names = [m for m, _ in queries.attribution_models(con)]
+    return inputs.one_of(model, names, queries.default_model(con))
 
 
 FILTERS = (Input("roi-month-from", "value"), Input("roi-month-to", "value"),
@@ -230,40 +266,58 @@ FILTERS = (Input("roi-month-from", "value"), Input("roi-month-to", "value"),
     *FILTERS,
 )
 def update(month_from, month_to, departments, channels, model):
-    f, model = _filters(month_from, month_to, departments, channels), _model(model)
+    f = _filters(month_from, month_to, departments, channels)
     with snapshot() as con:
+        model = _model(con, model)
         k = queries.roi_kpis(con, f, model)
-    money = figures.fmt_money
-    ideas = (f"valued at {money(k['ideas_value'])}" if k["ideas_valued"]
-             else "counted, not valued (value_per_adopted_idea empty)")
+        layer = semantic.layer(con)
+        label = _words(model, dict(queries.attribution_models(con)))
+
+    def shown(metric: str, value) -> str:
+        return layer.metric(metric).format(value)
+
+    ideas = (f"valued at {shown('ideas_value', k['ideas_value'])}" if k["ideas_valued"]
+             else "counted, not valued (no value per adopted idea set)")
     return (
-        money(k["cost"]), f"{money(k['paid_media_cost'])} of it paid media",
-        money(k["total_value"]), f"model {model}; pipeline not included",
-        figures.fmt_roi(k["roi"]),
-        f"net value {money(k['net_value'])}" if k["roi"] is not None else "no cost in this selection",
-        figures.fmt_roas(k["roas"]),
-        f"per $ of {money(k['paid_media_cost'])} paid media" if k["roas"] is not None
+        shown("program_cost", k["cost"]),
+        f"{shown('paid_media_cost', k['paid_media_cost'])} of it paid media",
+        shown("total_value", k["total_value"]), f"{label} model; pipeline not included",
+        shown("social_roi", k["roi"]),
+        f"net value {shown('net_value', k['net_value'])}" if k["roi"] is not None
+        else "no cost in this selection",
+        shown("roas", k["roas"]),
+        f"per $1 of {shown('paid_media_cost', k['paid_media_cost'])} paid media" if k["roas"] is not None
         else "no paid media in this selection",
-        money(k["attributed_revenue"]), f"credited by {model}",
-        money(k["attributed_pipeline"]), "forecast: reported, not in total value or ROI",
-        money(k["deflection_savings"]), f"{k['deflected_contacts']:,} deflected contacts",
-        f"{k['ideas_adopted']:,}", ideas,
-        figures.value_waterfall(k),
+        shown("attributed_revenue", k["attributed_revenue"]), f"credited by the {label} model",
+        shown("attributed_pipeline", k["attributed_pipeline"]),
+        "a forecast: not in ROI, nor in total value",
+        shown("deflection_savings", k["deflection_savings"]),
+        f"{shown('deflected_contacts', k['deflected_contacts'])} deflected contacts",
+        shown("ideas_adopted", k["ideas_adopted"]), ideas,
+        figures.value_waterfall(k, model_label=label, money_format=layer.metric("total_value").format),
     )
 
 
 @callback(Output("roi-by-department", "figure"), Output("roi-by-channel", "figure"), *FILTERS)
 def update_bars(month_from, month_to, departments, channels, model):
-    f, model = _filters(month_from, month_to, departments, channels), _model(model)
+    f = _filters(month_from, month_to, departments, channels)
     with snapshot() as con:
+        model = _model(con, model)
         by_department = queries.roi_by(con, f, "department", model)
         by_channel = queries.roi_by(con, f, "channel", model)
-    return (figures.roi_bars(by_department, "department", model),
-            figures.roi_bars(by_channel, "channel", model))
+        layer = semantic.layer(con)
+        models = dict(queries.attribution_models(con))
+        department_names = department_labels(con)
+    formats = {"model_labels": models, "roi_format": layer.metric("social_roi").format,
+               "money_format": layer.metric("total_value").format}
+    return (figures.roi_bars(by_department, "department", model, value_labels=department_names,
+                             **formats),
+            figures.roi_bars(by_channel, "channel", model, **formats))
 
 
 def _campaign_title(f: queries.RoiFilters, model: str, total: int, shown: int) -> str:
-    text = (f"{total:,} rows (department × channel × campaign), model {model}, "
+    """``model``: the model in words (the seed's label)."""
+    text = (f"{total:,} rows (department × channel × campaign), {model} model, "
             f"{f.start:%b %Y} – {f.end:%b %Y}")
     if shown < total:
         text += f" (showing the first {shown:,}: narrow the filters or export the rest)"
@@ -272,11 +326,13 @@ def _campaign_title(f: queries.RoiFilters, model: str, total: int, shown: int) -
 
 @callback(Output("roi-campaign-title", "children"), Output("roi-campaigns", "rowData"), *FILTERS)
 def update_campaigns(month_from, month_to, departments, channels, model):
-    f, model = _filters(month_from, month_to, departments, channels), _model(model)
+    f = _filters(month_from, month_to, departments, channels)
     with snapshot() as con:
+        model = _model(con, model)
         total = queries.campaign_count(con, f, model)
         df = queries.campaign_roi(con, f, model)
-    return _campaign_title(f, model, total, len(df)), figures.grid_rows(df)
+        label = _words(model, dict(queries.attribution_models(con)))
+    return _campaign_title(f, label, total, len(df)), figures.grid_rows(df)
 
 
 @callback(Output("roi-download", "data"), Output("roi-export-status", "children"),
@@ -284,8 +340,9 @@ def update_campaigns(month_from, month_to, departments, channels, model):
           State("roi-month-to", "value"), State("roi-departments", "value"),
           State("roi-channels", "value"), State("roi-model", "value"), prevent_initial_call=True)
 def export(_clicks, month_from, month_to, departments, channels, model):
-    f, model = _filters(month_from, month_to, departments, channels), _model(model)
+    f = _filters(month_from, month_to, departments, channels)
     with snapshot() as con:
+        model = _model(con, model)
         total = queries.campaign_count(con, f, model)
         df = queries.roi_export(con, f, model)
     status = f"Exported {len(df):,} rows"

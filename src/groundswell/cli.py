@@ -463,8 +463,9 @@ def sql(query: str, max_rows: int, on_writer: bool) -> None:
 def metrics(mf_args: tuple[str, ...]) -> None:
     """Run MetricFlow (`mf MF_ARGS...`) on the published snapshot, read-only.
 
-    The metrics are defined once in the dbt semantic layer
-    (dbt/models/marts/fct_social_roi.yml); ROI by department:
+    `groundswell metrics list` lists every metric with its label and format. The
+    metrics are defined once in the dbt semantic layer (each mart's yml,
+    docs/metrics.md); ROI by department:
 
     groundswell metrics query --metrics social_roi --group-by
     roi_slice__department,roi_slice__attribution_model
@@ -478,6 +479,13 @@ def metrics(mf_args: tuple[str, ...]) -> None:
     from groundswell.warehouse import SnapshotMissingError
 
     settings = get_settings()
+    if mf_args == ("list",):
+        from groundswell import semantic
+
+        click.echo(semantic.listing(semantic.project_layer(settings)))
+        click.echo("\nDefinitions: docs/metrics.md; dimensions of a metric: "
+                   "groundswell metrics list dimensions --metrics NAME")
+        return
     if not settings.published_path.exists():
         raise SnapshotMissingError(settings.published_path)
     transform.semantic_manifest(settings)

@@ -173,9 +173,10 @@ def publish(candidate: str) -> str:
 
 def dbt_manifest(settings: Settings | None = None) -> Path:
     """The manifest Cosmos renders the dbt task group from, parsed once when missing."""
-    from groundswell.transform import manifest_path, parse
+    from groundswell.transform import forget_stale_partial_parse, manifest_path, parse
 
     settings = settings or get_settings()
+    forget_stale_partial_parse(settings)  # before Cosmos' dbt tasks read it
     path = manifest_path(settings)
     if not path.exists():
         parse(settings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -27,6 +28,7 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bo
             pass
     from dbt.cli.main import dbtRunner  # heavy import: only when transforming
 
+    forget_stale_partial_parse(settings)
     spark = settings.engine == "spark"
     if spark:
         _prepare_spark(settings)
@@ -55,6 +57,26 @@ def run_dbt(args: list[str], settings: Settings | None = None, *, touches_db: bo
 
 
 _SPARK_KEY_ENV = "GROUNDSWELL_PSEUDONYM_KEY"
+
+
+def forget_stale_partial_parse(settings: Settings) -> None:
+    """Drop dbt's partial parse when a yml defining metrics changed since it was written.
+
+    dbt 1.12 re-reads such a file as a second copy of each of its metrics and stops ("two metrics
+    named social_roi"): the first build after an upgrade that changes a metric would fail. A
+    full parse then costs a few seconds once; other changes keep the partial parse.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(settings.dbt_project_dir.glob("models/**/*.yml")):
+        text = path.read_bytes()
+        if b"metrics:" in text:
+            digest.update(str(path.relative_to(settings.dbt_project_dir)).encode() + b"\0" + text)
+    stamp = settings.dbt_target_dir / "semantic-layer.sha256"
+    if stamp.is_file() and stamp.read_text() == digest.hexdigest():
+        return
+    (settings.dbt_target_dir / "partial_parse.msgpack").unlink(missing_ok=True)
+    settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest.hexdigest())
 
 
 def _prepare_spark(settings: Settings) -> None:
@@ -142,5 +164,8 @@ def semantic_manifest(settings: Settings | None = None) -> Path:
     """
     settings = settings or get_settings()
     target = settings.dbt_project_dir / "target"
-    run_dbt(["parse", "--quiet", "--target-path", str(target)], settings, touches_db=False)
+    # A full parse: dbt 1.12's partial parse reads a metric moved between yml files as two metrics
+    # of the same name ("two metrics named social_roi").
+    run_dbt(["parse", "--quiet", "--no-partial-parse", "--target-path", str(target)], settings,
+            touches_db=False)
     return target / "semantic_manifest.json"

@@ -215,6 +215,7 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
     fresh their numbers are, and the ops summaries (``groundswell.ops.summarize``).
     """
     from groundswell.ops import summarize
+    from groundswell.semantic import SemanticLayer
 
     settings = settings or get_settings()
     settings.published_dir.mkdir(parents=True, exist_ok=True)
@@ -243,6 +244,10 @@ def take_candidate(settings: Settings | None = None, run_id: str | None = None) 
                     "SELECT ?::TIMESTAMP AS snapshot_at, ?::VARCHAR AS run_id",
                     [utcnow(), run_id or "manual"],
                 )
+                # The metric definitions of these marts, as the pages and the digest render them
+                # (groundswell.semantic): a snapshot always carries the definitions it was built with.
+                con.execute("CREATE TABLE candidate.meta.semantic_layer AS SELECT ?::VARCHAR AS definitions",
+                            [SemanticLayer.from_manifest(manifest).to_json()])
                 con.execute("CHECKPOINT candidate")  # all in the file, nothing in a WAL beside it
             finally:
                 con.execute("DETACH candidate")

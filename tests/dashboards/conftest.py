@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,15 +134,17 @@ def as_user(browser, server):
 
 
 def write_roi_snapshot(source: Path, dest: Path, *, varied: bool = True, empty: bool = False) -> Path:
-    """A published warehouse file at ``dest`` holding meta.snapshot and marts.fct_social_roi
-    copied from ``source`` (varied as VARIED_ROI says, or with no rows)."""
+    """A published warehouse file at ``dest`` holding meta.snapshot, marts.fct_social_roi and the
+    attribution models (seeds.attribution_models) copied from ``source`` (the mart varied as
+    VARIED_ROI says, or with no rows)."""
     from groundswell.warehouse import connect
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     con = connect(dest)
     try:
         con.execute("attach ? as fixture (read_only)", [str(source)])
-        for schema, table in (("meta", "snapshot"), ("marts", "fct_social_roi")):
+        for schema, table in (("meta", "snapshot"), ("meta", "semantic_layer"), ("marts", "fct_social_roi"),
+                              ("seeds", "attribution_models")):
             con.execute(f"create schema if not exists {schema}")
             con.execute(f"create table {schema}.{table} as select * from fixture.{schema}.{table} "
                         f"where {not (empty and schema == 'marts')}")
@@ -183,3 +186,32 @@ def message_without_marts(published_home: Path, tmp_path: Path, page, path: str,
         page.goto(url + path)
         page.locator(f"#{element_id}").wait_for(timeout=30_000)
         return page.locator(f"#{element_id}").inner_text()
+
+
+def shown(home: Path, metric: str, value) -> str:
+    """``value`` as the pages show ``metric``: its format in the snapshot's semantic layer."""
+    from groundswell.semantic import SemanticLayer
+
+    ((definitions,),) = snapshot_sql(home, "select definitions from meta.semantic_layer")
+    return SemanticLayer.from_manifest(definitions).metric(metric).format(value)
+
+
+#: What an executive must not meet on a page: an identifier (snake_case) or a float nobody formatted.
+SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+RAW_FLOAT = re.compile(r"(?<![\d.])\d+\.\d{4,}\b")
+#: Pseudonymised authors (p_ and 20 hex digits) are data, not identifiers.
+PSEUDONYM = re.compile(r"^p_[0-9a-f]{8,}$")
+
+
+def unreadable(page) -> tuple[list[str], list[str]]:
+    """The snake_case identifiers and unformatted floats visible on ``page``: its text, the text
+    of its charts, and its grids' headers. Text inside <code> is an identifier on purpose (a
+    table name on Data health, a command to run) and is left out."""
+    text = page.evaluate("""() => {
+        const clone = document.body.cloneNode(true);
+        clone.querySelectorAll('code, script, style').forEach(e => e.remove());
+        const charts = Array.from(document.querySelectorAll('svg text')).map(t => t.textContent);
+        return clone.innerText + '\\n' + charts.join('\\n');
+    }""")
+    snake = sorted({w for w in SNAKE_CASE.findall(text) if not PSEUDONYM.match(w)})
+    return snake, sorted(set(RAW_FLOAT.findall(text)))

@@ -15,9 +15,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.security import generate_password_hash
 
-from dashboards import access, figures, queries
+from dashboards import access, queries
 from groundswell.warehouse import connect
-from tests.dashboards.conftest import serving
+from tests.dashboards.conftest import serving, shown
 
 ADMIN = {"username": "admin", "password": "admin:pw"}
 NORTHWIND = {"username": "northwind", "password": "nw pw"}
@@ -75,11 +75,11 @@ def _expected(home, units):
         listening = queries.listening_options(con)
         start = max(listening.first_day, listening.last_day - timedelta(days=29))
         kpis = {b: queries.listening_kpis(con, b, start, listening.last_day) for b in (OWN, COMPETITOR)}
-        return {"overview_brands": o.brands, "posts": figures.fmt_count(posts), "care_brands": c.brands,
-                "messages": figures.fmt_count(messages), "segments": segments,
+        return {"overview_brands": o.brands, "posts": shown(home, "posts", posts), "care_brands": c.brands,
+                "messages": shown(home, "messages", messages), "segments": segments,
                 "listening_brands": listening.brands,
-                "competitor_mentions": figures.fmt_count(kpis[COMPETITOR]["mentions"]),
-                "own_sov": figures.fmt_rate(kpis[OWN]["share_of_voice"])}
+                "competitor_mentions": shown(home, "mentions", kpis[COMPETITOR]["mentions"]),
+                "own_sov": shown(home, "share_of_voice", kpis[OWN]["share_of_voice"])}
     finally:
         con.close()
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import csv
 
-from dashboards import figures
 from groundswell.warehouse import connect, published
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serving
+from tests.dashboards.conftest import serving, shown
 
 #: True once the backlog figure in the page sums to n open messages.
 BACKLOG_TOTAL_IS = (
@@ -43,12 +42,13 @@ def test_care_page_shows_the_mart_drills_down_and_exports(server, published_home
         select count(*), count(*) filter (where is_responded), count(is_within_sla),
                count(*) filter (where is_within_sla), count(*) filter (where is_open)
         from marts.fct_care_messages""")
-    page.locator("#care-kpi-messages-value").filter(has_text=figures.fmt_count(total)).wait_for(
-        timeout=30_000)
-    assert page.locator("#care-kpi-sla-value").inner_text() == figures.fmt_rate(within / judged)
-    assert page.locator("#care-kpi-response-rate-value").inner_text() == figures.fmt_rate(
-        responded / total)
-    assert page.locator("#care-kpi-open-value").inner_text() == figures.fmt_count(open_)
+    page.locator("#care-kpi-messages-value").filter(
+        has_text=shown(published_home, "messages", total)).wait_for(timeout=30_000)
+    assert page.locator("#care-kpi-sla-value").inner_text() == shown(published_home, "sla_attainment",
+                                                                     within / judged)
+    assert page.locator("#care-kpi-response-rate-value").inner_text() == shown(
+        published_home, "response_rate", responded / total)
+    assert page.locator("#care-kpi-open-value").inner_text() == shown(published_home, "open_backlog", open_)
 
     # Conversations opened in the default period (the last 90 days of received_at).
     (conversations, resolved) = mart(published_home, """
@@ -61,9 +61,10 @@ def test_care_page_shows_the_mart_drills_down_and_exports(server, published_home
         from marts.fct_care_conversations, period
         where opened_at >= first_day and opened_at < after""")
     assert 0 < resolved < conversations
-    assert page.locator("#care-conv-opened-value").inner_text() == figures.fmt_count(conversations)
-    assert page.locator("#care-conv-resolved-value").inner_text() == figures.fmt_rate(
-        resolved / conversations)
+    assert page.locator("#care-conv-opened-value").inner_text() == shown(
+        published_home, "conversations", conversations)
+    assert page.locator("#care-conv-resolved-value").inner_text() == shown(
+        published_home, "resolved_rate", resolved / conversations)
 
     # The figures render, carrying the marts' numbers; the daily backlog ends at the open messages.
     page.wait_for_function(
@@ -79,7 +80,8 @@ def test_care_page_shows_the_mart_drills_down_and_exports(server, published_home
         select quantile_cont(first_response_business_minutes, 0.5) from marts.fct_care_messages
         where is_responded and channel = 'x'""")
     table = page.locator("#care-response-table")
-    table.filter(has_text=f"{x_median:,.1f}").wait_for(timeout=30_000)
+    table.filter(has_text=shown(published_home, "median_first_response_business_minutes",
+                                x_median)).wait_for(timeout=30_000)
     page.locator("#care-segments .ag-row").first.wait_for(timeout=30_000)
 
     # Filter one brand and one channel: the cards follow.
@@ -91,10 +93,10 @@ def test_care_page_shows_the_mart_drills_down_and_exports(server, published_home
         select count(*), count(*) filter (where is_open) from marts.fct_care_messages
         where brand = 'Northwind Air' and channel = 'x'""")
     assert 0 < mine < total and mine_open > 0
-    page.locator("#care-kpi-messages-value").filter(has_text=figures.fmt_count(mine)).wait_for(
-        timeout=30_000)
-    page.locator("#care-kpi-open-value").filter(has_text=figures.fmt_count(mine_open)).wait_for(
-        timeout=30_000)
+    page.locator("#care-kpi-messages-value").filter(
+        has_text=shown(published_home, "messages", mine)).wait_for(timeout=30_000)
+    page.locator("#care-kpi-open-value").filter(
+        has_text=shown(published_home, "open_backlog", mine_open)).wait_for(timeout=30_000)
 
     # Drill into a backlog bar: the messages behind that number, and exactly those.
     page.wait_for_function(
@@ -152,7 +154,8 @@ def test_care_page_says_so_when_there_are_no_care_messages(published_home, tmp_p
     try:
         con.execute("attach ? as fixture (read_only)",
                     [str(published_home / "published" / "warehouse.duckdb")])
-        for schema, table in (("meta", "snapshot"), ("marts", "fct_care_messages")):
+        for schema, table in (("meta", "snapshot"), ("meta", "semantic_layer"),
+                              ("marts", "fct_care_messages")):
             con.execute(f"create schema if not exists {schema}")
             con.execute(f"create table {schema}.{table} as select * from fixture.{schema}.{table} "
                         f"where {schema != 'marts'}")

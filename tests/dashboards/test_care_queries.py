@@ -27,8 +27,9 @@ def varied_snapshot(published_home, tmp_path_factory) -> Path:
     try:
         con.execute("attach ? as fixture (read_only)",
                     [str(published_home / "published" / "warehouse.duckdb")])
-        for schema, table in (("meta", "snapshot"), ("marts", "fct_care_messages")):
-            con.execute(f"create schema {schema}")
+        for schema, table in (("meta", "snapshot"), ("meta", "semantic_layer"),
+                              ("marts", "fct_care_messages")):
+            con.execute(f"create schema if not exists {schema}")
             con.execute(f"create table {schema}.{table} as select * from fixture.{schema}.{table}")
         for sql in (
             "set complaint_topic = case hash(message_id) % 3 when 0 then 'delay' "
@@ -386,6 +387,7 @@ def test_the_page_says_no_care_messages_yet(published_home, tmp_path, monkeypatc
                     [str(published_home / "published" / "warehouse.duckdb")])
         con.execute("create schema meta")
         con.execute("create table meta.snapshot as select * from fixture.meta.snapshot")
+        con.execute("create table meta.semantic_layer as select * from fixture.meta.semantic_layer")
         if with_mart:
             con.execute("create schema marts")
             con.execute("create table marts.fct_care_messages as "

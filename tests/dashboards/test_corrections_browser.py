@@ -25,6 +25,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from dashboards import access, figures, queries
+from dashboards.labels import value as words
 from groundswell.sources.corrections import LABELS, NEGATIVE_TYPES
 from tests.conftest import make_settings
 from tests.dashboards.conftest import GS, serving, snapshot_sql
@@ -116,11 +117,12 @@ def _click(page, grid: str, row: str, column: str) -> None:
     page.locator(f"#{grid} .ag-center-cols-container .ag-row{row} [col-id='{column}']").click()
 
 
-def _choose(page, dropdown: str, option: str) -> None:
+def _choose(page, dropdown: str, value: str) -> None:
+    """Pick ``value`` in a dropdown, by the words it shows (late_flight: "Late flight")."""
     page.locator(f"#{dropdown}").click()
-    page.get_by_role("option", name=option, exact=True).click()
+    page.get_by_role("option", name=words(value), exact=True).click()
     page.keyboard.press("Escape")  # closed whether the pick closed it or not
-    page.locator(f"#{dropdown}").filter(has_text=option).wait_for(timeout=TIMEOUT)
+    page.locator(f"#{dropdown}").filter(has_text=words(value)).wait_for(timeout=TIMEOUT)
 
 
 def _options(page, dropdown: str) -> list[str]:
@@ -132,8 +134,8 @@ def _options(page, dropdown: str) -> list[str]:
 
 
 def _wait_type(page, prefix: str, value: str, disabled: bool) -> None:
-    """The complaint type dropdown shows ``value``, disabled (forced) or not."""
-    page.locator(f"#{prefix}-correction-type").filter(has_text=value).wait_for(timeout=TIMEOUT)
+    """The complaint type dropdown shows ``value`` (in words), disabled (forced) or not."""
+    page.locator(f"#{prefix}-correction-type").filter(has_text=words(value)).wait_for(timeout=TIMEOUT)
     page.wait_for_function("([id, d]) => document.getElementById(id).disabled === d",
                            arg=[f"{prefix}-correction-type", disabled], timeout=TIMEOUT)
 
@@ -169,10 +171,10 @@ def _correct_a_mention(page, server: str, home: Path, index: int) -> tuple[str, 
     current = _labels(home, mention_id)
     assert current[0] is not None, "the build enriched nothing: the form would start empty"
     # prefilled with the row's labels, as the snapshot has them
-    assert page.locator("#listening-correction-sentiment").inner_text().strip() == current[0]
+    assert page.locator("#listening-correction-sentiment").inner_text().strip() == words(current[0])
     _wait_type(page, "listening", current[1], disabled=current[0] != "negative")
-    assert page.locator("#listening-correction-topic").inner_text().strip() == current[2]
-    assert f"now {' / '.join(current)}" in record.inner_text()
+    assert page.locator("#listening-correction-topic").inner_text().strip() == words(current[2])
+    assert f"now {' / '.join(map(words, current))}" in record.inner_text()
 
     # only valid values: a non-negative sentiment forces its type; a negative one offers the four
     for sentiment in ("positive", "neutral"):
@@ -181,13 +183,14 @@ def _correct_a_mention(page, server: str, home: Path, index: int) -> tuple[str, 
     _choose(page, "listening-correction-sentiment", "negative")
     page.wait_for_function("id => !document.getElementById(id).disabled",
                            arg="listening-correction-type", timeout=TIMEOUT)
-    assert _options(page, "listening-correction-type") == list(NEGATIVE_TYPES)
+    assert _options(page, "listening-correction-type") == [words(t) for t in NEGATIVE_TYPES]
     con = access.connect(home / "published" / "warehouse.duckdb", None)
     try:
         topics = queries.correction_topics(con, brand)
     finally:
         con.close()
-    assert _options(page, "listening-correction-topic") == topics and topics[-1] == "other"
+    assert _options(page, "listening-correction-topic") == [words(t) for t in topics]
+    assert topics[-1] == "other"
     labels = _target(current, topics)
     _choose(page, "listening-correction-type", labels[1])
     _choose(page, "listening-correction-topic", labels[2])
@@ -232,8 +235,8 @@ def test_an_analyst_corrects_a_care_message(server, home, as_user):
     sentiment, complaint_type, topic = snapshot_sql(
         home, "select sentiment_label, complaint_type, complaint_topic from marts.fct_care_messages "
               "where source = ? and message_id = ?", [first["source"], first["message_id"]])[0]
-    assert page.locator("#care-correction-sentiment").inner_text().strip() == sentiment
-    assert page.locator("#care-correction-topic").inner_text().strip() == topic
+    assert page.locator("#care-correction-sentiment").inner_text().strip() == words(sentiment)
+    assert page.locator("#care-correction-topic").inner_text().strip() == words(topic)
     new = "neutral" if sentiment == "positive" else "positive"
     _choose(page, "care-correction-sentiment", new)
     _wait_type(page, "care", new, disabled=True)  # forced: a positive or neutral text's type is its label

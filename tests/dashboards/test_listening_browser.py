@@ -8,16 +8,17 @@ from datetime import timedelta
 
 import pytest
 
-from dashboards import figures
+from dashboards.labels import value as words
 from groundswell import transform
 from groundswell.demo import generate
 from groundswell.enrichment import enrich
 from groundswell.landing import land_everything
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serving, snapshot_sql
+from tests.dashboards.conftest import serving, shown, snapshot_sql
 
-TABLES = (("meta", "snapshot"), ("seeds", "brands"), ("marts", "agg_mentions_hourly"),
+TABLES = (("meta", "snapshot"), ("meta", "semantic_layer"), ("seeds", "brands"),
+          ("marts", "agg_mentions_hourly"), ("marts", "agg_share_of_voice_hourly"),
           ("marts", "fct_crisis_episodes"), ("marts", "fct_mentions"), ("marts", "dim_influencers"),
           ("marts", "agg_feedback_actions"))
 
@@ -29,7 +30,8 @@ def listening_home(published_home, tmp_path_factory):
     generate(work.landing_dir, scale="tiny")
     land_everything(work)
     enrich(work)
-    transform.build(work, "+fct_crisis_episodes +dim_influencers +agg_feedback_actions")
+    transform.build(work, "+fct_crisis_episodes +agg_share_of_voice_hourly +dim_influencers "
+                          "+agg_feedback_actions")
     return publish_tables(work, published_home, root / "home", TABLES)
 
 
@@ -85,10 +87,13 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
             where brand = ? and hour_at >= ? and hour_at < ? + interval 1 day""",
             [brand, start, last, brand, start, last])
         # all outputs of one callback change together: wait for the most precise one
-        page.locator("#listening-kpi-negative-value").filter(has_text=f"{negative:.2%}").wait_for(
-            timeout=30_000)
-        assert page.locator("#listening-kpi-mentions-value").inner_text() == figures.fmt_count(mentions)
-        assert page.locator("#listening-kpi-sov-value").inner_text() == f"{sov:.2%}"
+        def value(card: str) -> str:
+            return page.locator(f"#{card}-value").inner_text()
+
+        page.locator("#listening-kpi-negative-value").filter(
+            has_text=shown(listening_home, "negative_share", negative)).wait_for(timeout=30_000)
+        assert value("listening-kpi-mentions") == shown(listening_home, "mentions", mentions)
+        assert value("listening-kpi-sov") == shown(listening_home, "share_of_voice", sov)
         mine = sum(b == brand for (b,) in episodes)
         assert page.locator("#listening-kpi-episodes-value").inner_text() == str(mine)
         # The volume chart shades each of the brand's episodes; three sentiment bars and a line.
@@ -97,7 +102,7 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
         traces = page.evaluate("() => document.querySelector('#listening-volume .js-plotly-plot')"
                                ".data.map(t => t.name)")
         assert shapes == mine
-        assert traces == ["negative", "neutral", "positive", "net sentiment"]
+        assert traces == ["Negative", "Neutral", "Positive", "Net sentiment"]
         sov_traces = page.evaluate("() => document.querySelector('#listening-sov .js-plotly-plot')"
                                    ".data.map(t => t.name)")
         assert brand in sov_traces and len(sov_traces) == 2  # the brand and its competitor
@@ -107,10 +112,10 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
             select sum(actions), sum(actions_closed) / sum(actions), sum(actions_open), count(*)
             from marts.agg_feedback_actions where brand = ?""", [brand])
         assert actions and 0 < closure < 1, "the demo's brands closed some of their actions, not all"
-        page.locator("#feedback-kpi-closure-value").filter(has_text=f"{closure:.2%}").wait_for(
-            timeout=30_000)
-        assert page.locator("#feedback-kpi-actions-value").inner_text() == figures.fmt_count(actions)
-        assert page.locator("#feedback-kpi-open-value").inner_text() == figures.fmt_count(open_actions)
+        page.locator("#feedback-kpi-closure-value").filter(
+            has_text=shown(listening_home, "closure_rate", closure)).wait_for(timeout=30_000)
+        assert value("feedback-kpi-actions") == shown(listening_home, "feedback_actions", actions)
+        assert value("feedback-kpi-open") == shown(listening_home, "open_actions", open_actions)
         feedback_rows = page.locator("#feedback-actions .ag-center-cols-container .ag-row")
         feedback_rows.nth(rows - 1).wait_for(timeout=30_000)
         assert feedback_rows.count() == rows
@@ -161,7 +166,8 @@ def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_ho
                                    "platform = ? and author_id = ?", [brand, platform, author_id])[0][0]
     profile = page.locator("#influencers-profile-text")
     profile.wait_for(timeout=30_000)
-    assert profile.inner_text().startswith(f"@{handle or author_id} on {platform}: rank 1 for {brand}")
+    assert profile.inner_text().startswith(f"@{handle or author_id} on {words(platform)}: rank 1 for "
+                                           f"{brand}")
     shown = page.locator("#influencers-mentions .ag-center-cols-container .ag-row")
     shown.first.wait_for(timeout=30_000)
     assert shown.count() == min(mentions, 20)
@@ -180,8 +186,8 @@ def test_airline_dataset_gives_each_airline_net_sentiment_and_share_of_voice(pub
     source = get_source("airline-sentiment")
     land_files(source.key, resolve_files(source, [tweets]), work)
     enrich(work)
-    transform.build(work, "+fct_crisis_episodes")
-    home = publish_tables(work, published_home, tmp_path / "home", TABLES[:4])
+    transform.build(work, "+fct_crisis_episodes +agg_share_of_voice_hourly")
+    home = publish_tables(work, published_home, tmp_path / "home", TABLES[:6])
     airlines = [b for (b,) in snapshot_sql(home, "select distinct brand from marts.agg_mentions_hourly "
                                                  "order by 1")]
     assert airlines == ["American", "Delta", "Southwest", "US Airways", "United", "Virgin America"]
@@ -199,8 +205,9 @@ def test_airline_dataset_gives_each_airline_net_sentiment_and_share_of_voice(pub
                        sum(mentions) / (select sum(mentions) from marts.agg_mentions_hourly)
                 from marts.agg_mentions_hourly where brand = ?""", [airline])
             assert -1 < net < 1 and 0 < sov < 1
-            page.locator("#listening-kpi-sov-value").filter(has_text=f"{sov:.2%}").wait_for(timeout=30_000)
-            assert page.locator("#listening-kpi-net-value").inner_text() == f"{net:+.2f}"
+            page.locator("#listening-kpi-sov-value").filter(
+                has_text=shown(home, "share_of_voice", sov)).wait_for(timeout=30_000)
+            assert page.locator("#listening-kpi-net-value").inner_text() == shown(home, "net_sentiment", net)
             names = page.evaluate("() => document.querySelector('#listening-sov .js-plotly-plot')"
                                   ".data.map(t => t.name)")
             assert airline in names and len(names) == 6  # every airline of the industry that spoke

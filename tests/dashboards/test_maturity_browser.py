@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboards.labels import value
 from tests.dashboards.conftest import snapshot_sql
 
 
@@ -58,12 +59,13 @@ def test_maturity_page_shows_stages_dimensions_history_and_the_checklist(server,
     assert failed >= 1
     page.locator("#maturity-unit").click()
     page.get_by_role("option", name=unit, exact=True).click()
+    # stages and criteria read as words ("scaling_optimizing": scaling and optimizing)
     page.locator("#maturity-checklist-title").filter(
-        has_text=f"{unit} is {stage} in {quarter}: {failed} of {len(criteria)} criteria of {next_stage} "
-                 "to meet").wait_for(timeout=30_000)
+        has_text=f"{unit} is {value(stage).lower()} in {quarter}: {failed} of {len(criteria)} criteria "
+                 f"of {value(next_stage).lower()} to meet").wait_for(timeout=30_000)
     checklist = page.locator("#maturity-checklist .ag-pinned-left-cols-container .ag-row")
     checklist.nth(len(criteria) - 1).wait_for(timeout=30_000)
-    assert [r.strip() for r in checklist.all_inner_texts()] == [c for c, *_ in criteria]
+    assert [r.strip() for r in checklist.all_inner_texts()] == [value(c) for c, *_ in criteria]
 
 
 def test_maturity_page_says_so_without_an_assessment(published_home, tmp_path, page):

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from dashboards import figures, queries
+from dashboards import figures, labels, queries, semantic
 from groundswell.warehouse import published
 from tests.conftest import make_settings
 from tests.dashboards.conftest import serving, write_roi_snapshot
@@ -24,6 +24,17 @@ def mart(home, sql: str, params: list | None = None):
     """The rows of a direct SQL computation on the published snapshot."""
     with published(make_settings(home)) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def layer_of(home):
+    """The semantic layer of the published snapshot: the cards' labels, definitions, formats."""
+    with published(make_settings(home)) as con:
+        return semantic.layer(con)
+
+
+def department_labels(home) -> dict[str, str]:
+    """{department: label} of seeds.departments: the words the page shows for a department."""
+    return dict(mart(home, "select department, label from seeds.departments"))
 
 
 def figure_data(page, graph_id: str) -> list[dict]:
@@ -51,20 +62,26 @@ def test_roi_page_shows_the_mart_and_exports_the_campaigns(server, published_hom
                sum(deflection_savings), sum(deflected_contacts), sum(ideas_adopted), {ROI_OF},
                sum(attributed_revenue) / nullif(sum(paid_media_cost), 0), count(*)
         from marts.fct_social_roi where model = 'linear'""")
-    wait_for_card(page, "roi-kpi-cost", figures.fmt_money(cost))
-    assert page.locator("#roi-kpi-value-value").inner_text() == figures.fmt_money(value)
-    assert page.locator("#roi-kpi-roi-value").inner_text() == figures.fmt_roi(roi)
-    assert page.locator("#roi-kpi-roas-value").inner_text() == figures.fmt_roas(roas)
-    assert page.locator("#roi-kpi-revenue-value").inner_text() == figures.fmt_money(revenue)
-    assert page.locator("#roi-kpi-pipeline-value").inner_text() == figures.fmt_money(pipeline)
+    layer = layer_of(published_home)
+
+    def shown(metric: str, v) -> str:  # the metric's format in the semantic layer
+        return layer.metric(metric).format(v)
+
+    wait_for_card(page, "roi-kpi-cost", shown("program_cost", cost))
+    assert page.locator("#roi-kpi-value-value").inner_text() == shown("total_value", value)
+    assert page.locator("#roi-kpi-roi-value").inner_text() == shown("social_roi", roi)
+    assert page.locator("#roi-kpi-roas-value").inner_text() == shown("roas", roas)
+    assert page.locator("#roi-kpi-revenue-value").inner_text() == shown("attributed_revenue", revenue)
+    assert page.locator("#roi-kpi-pipeline-value").inner_text() == shown("attributed_pipeline", pipeline)
     assert "not in ROI" in page.locator("#roi-kpi-pipeline-card").inner_text()
-    assert page.locator("#roi-kpi-savings-value").inner_text() == figures.fmt_money(savings)
+    assert page.locator("#roi-kpi-savings-value").inner_text() == shown("deflection_savings", savings)
     assert f"{int(deflected):,} deflected contacts" in page.locator("#roi-kpi-savings-detail").inner_text()
     assert page.locator("#roi-kpi-ideas-value").inner_text() == f"{int(ideas):,}"
-    # Each card's tooltip is its definition.
-    assert "sum(cost)" in page.locator("#roi-kpi-cost-card").get_attribute("title")
-    assert "nullif" not in page.locator("#roi-kpi-roi-card").get_attribute("title")
-    assert "from sums" in page.locator("#roi-kpi-roi-card").get_attribute("title")
+    # Each card is headed by its metric's label; its tooltip is the metric's definition.
+    for card, metric in (("cost", "program_cost"), ("roi", "social_roi")):
+        title = page.locator(f"#roi-kpi-{card}-card").get_attribute("title")
+        assert title == layer.metric(metric).description
+    assert layer.metric("social_roi").label in page.locator("#roi-kpi-roi-card").inner_text()
 
     # ROI by department: the bars carry the mart's ROI computed from sums.
     by_department = dict(mart(published_home, f"""
@@ -75,8 +92,9 @@ def test_roi_page_shows_the_mart_and_exports_the_campaigns(server, published_hom
         " return !!(g && g.data && g.data.length) && g.data[0].x.length === n; }",
         arg=len(by_department), timeout=30_000)
     (bars,) = figure_data(page, "roi-by-department")
-    assert bars["x"] == sorted(by_department)
-    assert bars["y"] == pytest.approx([by_department[d] for d in bars["x"]])
+    words = department_labels(published_home)  # the bars are labelled in words
+    assert bars["x"] == [words[d] for d in sorted(by_department)]
+    assert bars["y"] == pytest.approx([by_department[d] for d in sorted(by_department)])
     page.locator("#roi-by-channel .js-plotly-plot").wait_for(timeout=30_000)
 
     # The waterfall: revenue, savings, ideas, minus cost, net value; the pipeline apart.
@@ -93,13 +111,13 @@ def test_roi_page_shows_the_mart_and_exports_the_campaigns(server, published_hom
 
     # Filter one department: the cards follow.
     page.locator("#roi-departments").click()
-    page.get_by_role("option", name="service", exact=True).click()
+    page.get_by_role("option", name=department_labels(published_home)["service"], exact=True).click()
     ((s_cost, s_roi, s_rows),) = mart(published_home, f"""
         select sum(cost), {ROI_OF}, count(*) from marts.fct_social_roi
         where model = 'linear' and department = 'service'""")
     assert 0 < s_cost < cost
-    wait_for_card(page, "roi-kpi-cost", figures.fmt_money(s_cost))
-    assert page.locator("#roi-kpi-roi-value").inner_text() == figures.fmt_roi(s_roi)
+    wait_for_card(page, "roi-kpi-cost", shown("program_cost", s_cost))
+    assert page.locator("#roi-kpi-roi-value").inner_text() == shown("social_roi", s_roi)
     page.locator("#roi-campaign-title").filter(has_text=f"{s_rows:,} rows").wait_for(timeout=30_000)
 
     # Export: the campaign table behind the filters, every column.
@@ -137,21 +155,23 @@ def test_fan_quality_table_shows_the_mart(server, published_home, page):
 
 
 def test_the_model_switch_and_the_range_across_models(varied_server, varied_roi_home, page):
-    """On the varied mart the five models disagree: the switch changes the numbers, and each
+    """On the varied mart the models disagree: the switch changes the numbers, and each
     department's whiskers span the lowest to the highest of its per-model ROI."""
     page.set_viewport_size({"width": 1600, "height": 1200})
     page.goto(varied_server + "/roi")
     per_model = dict(mart(varied_roi_home, f"""
         select model, {ROI_OF} from marts.fct_social_roi group by model"""))
     assert per_model["linear"] != pytest.approx(per_model["first_touch"])
-    wait_for_card(page, "roi-kpi-roi", figures.fmt_roi(per_model["linear"]))
+    layer = layer_of(varied_roi_home)
+    roi_shown, money_shown = layer.metric("social_roi").format, layer.metric("attributed_revenue").format
+    wait_for_card(page, "roi-kpi-roi", roi_shown(per_model["linear"]))
 
-    page.get_by_label("first_touch").check()
-    wait_for_card(page, "roi-kpi-roi", figures.fmt_roi(per_model["first_touch"]))
+    page.get_by_label("First touch", exact=True).check()  # its label in dbt/seeds/attribution_models.csv
+    wait_for_card(page, "roi-kpi-roi", roi_shown(per_model["first_touch"]))
     ((revenue,),) = mart(varied_roi_home, "select sum(attributed_revenue) from marts.fct_social_roi "
                                           "where model = 'first_touch'")
-    assert page.locator("#roi-kpi-revenue-value").inner_text() == figures.fmt_money(revenue)
-    page.locator("#roi-campaign-title").filter(has_text="model first_touch").wait_for(timeout=30_000)
+    assert page.locator("#roi-kpi-revenue-value").inner_text() == money_shown(revenue)
+    page.locator("#roi-campaign-title").filter(has_text="First touch model").wait_for(timeout=30_000)
 
     ranges = {d: (lo, hi, sel) for d, lo, hi, sel in mart(varied_roi_home, f"""
         with per_model as (
@@ -162,12 +182,14 @@ def test_the_model_switch_and_the_range_across_models(varied_server, varied_roi_
     assert any(hi - lo > 0.01 for lo, hi, _ in ranges.values() if lo is not None)
     page.wait_for_function(
         "() => { const g = document.querySelector('#roi-by-department .js-plotly-plot');"
-        " return !!(g && g.data && g.data.length) && g.layout.title.text.includes('first_touch'); }",
+        " return !!(g && g.data && g.data.length) && g.layout.title.text.includes('First touch'); }",
         timeout=30_000)
     (bars,) = figure_data(page, "roi-by-department")
+    # the bars in words: this snapshot has no seeds.departments, so the departments' own words
+    named = {labels.value(d): d for d in ranges}
     for department, y, plus, minus in zip(bars["x"], bars["y"], bars["plus"], bars["minus"],
                                           strict=True):
-        lo, hi, selected = ranges[department]
+        lo, hi, selected = ranges[named[department]]
         assert y == pytest.approx(selected)
         assert y + plus == pytest.approx(hi) and y - minus == pytest.approx(lo)
 

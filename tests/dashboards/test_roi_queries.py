@@ -6,6 +6,7 @@ slice from its sums for one model, never averaged, never summed across models.
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 import dash
@@ -13,10 +14,16 @@ import pandas as pd
 import pytest
 
 from dashboards import figures, queries
+from groundswell.config import PROJECT_ROOT
 from groundswell.warehouse import connect, published
 from tests.dashboards.conftest import write_roi_snapshot
 
 SUMS = list(queries.ROI_SUMS)
+#: The attribution models of dbt/seeds/attribution_models.csv, in its order: (name, label).
+with (PROJECT_ROOT / "dbt" / "seeds" / "attribution_models.csv").open(newline="") as _f:
+    SEED_MODELS = [(r["attribution_model"], r["label"])
+                   for r in sorted(csv.DictReader(_f), key=lambda r: int(r["sort_order"]))]
+MODELS = [m for m, _ in SEED_MODELS]
 WIDE = (date(1900, 1, 1), date(2999, 12, 1))
 
 
@@ -40,7 +47,7 @@ def con(request, use_published_home):
 def roi(con) -> pd.DataFrame:
     df = con.execute("select * from marts.fct_social_roi").df()
     assert len(df) > 0, "the demo fixture publishes ROI rows"
-    assert set(df.model) == set(queries.ROI_MODELS)
+    assert set(df.model) == set(MODELS)
     df["month"] = pd.to_datetime(df["month"]).dt.date
     return df
 
@@ -73,7 +80,7 @@ def test_options_cover_the_mart(con, roi):
     assert set(opts.channels) == set(roi.channel) >= {"all", "community", "x", "facebook", "linkedin"}
 
 
-@pytest.mark.parametrize("model", queries.ROI_MODELS)
+@pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize(("departments", "channels"), [
     ([], []), (["marketing"], []), ([], ["x", "facebook"]), (["service"], ["x"]),
 ])
@@ -95,7 +102,7 @@ def test_kpis_equal_an_independent_pandas_computation(con, roi, model, departmen
 
 def test_costs_do_not_depend_on_the_model_and_are_never_summed_across_models(con, roi):
     f = queries.RoiFilters(*WIDE)
-    costs = {m: queries.roi_kpis(con, f, m)["cost"] for m in queries.ROI_MODELS}
+    costs = {m: queries.roi_kpis(con, f, m)["cost"] for m, _ in queries.attribution_models(con)}
     assert len({round(c, 6) for c in costs.values()}) == 1
     assert costs["linear"] == pytest.approx(roi[roi.model == "linear"].cost.sum())
     assert costs["linear"] < roi.cost.sum()  # the mart summed over models would count it 5 times
@@ -114,7 +121,7 @@ def test_revenue_and_pipeline_are_the_attributions_credit(use_published_home):
     with published(use_published_home) as con:
         credit = con.execute("select model, sum(credited_revenue)::double, sum(credited_pipeline)::double "
                              "from marts.fct_attribution group by model").fetchall()
-        assert {m for m, *_ in credit} == set(queries.ROI_MODELS)
+        assert {m for m, *_ in credit} == {m for m, _ in queries.attribution_models(con)}
         for model, revenue, pipeline in credit:
             got = queries.roi_kpis(con, queries.RoiFilters(*WIDE), model)
             assert got["attributed_revenue"] == pytest.approx(revenue)
@@ -219,7 +226,34 @@ def test_filter_values_travel_as_parameters(con, roi):
     assert con.execute("select count(*) from marts.fct_social_roi").fetchone()[0] == len(roi)
 
 
-@pytest.mark.parametrize("model", ["linear' or '1'='1", "linear; drop table x", "LINEAR", ""])
+def test_the_models_are_the_seeds_with_their_labels_and_default(con):
+    """The page offers the models of dbt/seeds/attribution_models.csv (published as
+    seeds.attribution_models), labelled and in its order; the default is the seed's (linear), and
+    a call without a model is one of it."""
+    assert queries.attribution_models(con) == SEED_MODELS
+    assert queries.default_model(con) == "linear"
+    f = queries.RoiFilters(*WIDE)
+    assert queries.roi_kpis(con, f) == queries.roi_kpis(con, f, "linear")
+    assert queries.roi_kpis(con, f)["model"] == "linear"
+
+
+def test_a_snapshot_before_the_seed_offers_the_marts_models(published_home, tmp_path):
+    """A snapshot published before seeds.attribution_models: the mart's models, labelled by name,
+    the first the default."""
+    db = write_roi_snapshot(published_home / "published" / "warehouse.duckdb",
+                            tmp_path / "home" / "published" / "warehouse.duckdb", varied=False)
+    c = connect(db)
+    try:
+        c.execute("drop table seeds.attribution_models")
+        assert queries.attribution_models(c) == [(m, m) for m in sorted(MODELS)]
+        assert queries.default_model(c) == sorted(MODELS)[0]
+        with pytest.raises(ValueError, match="model must be one of"):
+            queries.roi_kpis(c, queries.RoiFilters(*WIDE), "markov")
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize("model", ["linear' or '1'='1", "linear; drop table x", "LINEAR", "", "markov"])
 def test_the_model_is_allowlisted(con, model):
     f = queries.RoiFilters(*WIDE)
     for call in (lambda: queries.roi_kpis(con, f, model),

@@ -40,7 +40,7 @@ BEFORE = Path(__file__).parent / "marts_before_lake"
 #: intermediate models that read marts, published as marts since (issue 18's layering)
 ADDED = {"agg_crisis_hours", "fct_maturity_signals"}
 #: marts that did not exist then (issue 19's thread coverage: tests/integration/test_care_coverage.py)
-NEW = {"agg_care_coverage", "agg_care_coverage_batches", "agg_label_agreement"}
+NEW = {"agg_care_coverage", "agg_care_coverage_batches", "agg_label_agreement", "agg_share_of_voice_hourly"}
 #: columns added since: who set the labels (issue 20)
 NEW_COLUMNS = {"fct_mentions": {"label_source"}, "fct_care_messages": {"label_source"}}
 GS = str(Path(sys.executable).parent / "groundswell")

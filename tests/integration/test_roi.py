@@ -3,6 +3,7 @@ independent computations on the published marts."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import subprocess
@@ -13,10 +14,13 @@ import duckdb
 import pandas as pd
 import pytest
 
+from groundswell.config import PROJECT_ROOT
 from groundswell.warehouse import connect, published
 from tests.conftest import make_settings
 
-MODELS = {"first_touch", "last_touch", "linear", "position_based", "time_decay"}
+#: The attribution models: every one the seed lists (dbt/seeds/attribution_models.csv).
+with (PROJECT_ROOT / "dbt" / "seeds" / "attribution_models.csv").open(newline="") as _f:
+    MODELS = {row["attribution_model"] for row in csv.DictReader(_f)}
 
 #: Every money column of the ROI marts, with its type (docs/metrics.md#exact-money): amounts to the
 #: cent, attributed amounts to 6 places, weights to 12, ratios to 6. No DOUBLE: a float sum follows
@@ -97,7 +101,7 @@ def test_weights_sum_to_one_and_credit_is_conserved(marts):
     assert set(attribution["model"]) == MODELS
     sums = attribution.groupby(["conversion_id", "model"])["weight"].sum()
     assert ((sums - 1).abs() < 1e-9).all()
-    assert attribution.groupby("conversion_id")["model"].nunique().eq(5).all()
+    assert attribution.groupby("conversion_id")["model"].nunique().eq(len(MODELS)).all()
     touched = conversions.loc[attribution["conversion_id"].unique()]
     assert touched["contact_id"].notna().all()
     for _model, rows in attribution.groupby("model"):

@@ -1,10 +1,10 @@
 -- One row per conversion × touch × attribution model: the share of the conversion's revenue and
--- pipeline credited to each touch of its contact inside the lookback window. Definitions:
--- docs/metrics.md#attribution. Exact (docs/metrics.md#exact-money): weights DECIMAL(13, 12),
--- credit DECIMAL(38, 6), summing per conversion and model to exactly its revenue and pipeline.
+-- pipeline credited to each touch of its contact inside the lookback window, for every model of
+-- seeds/attribution_models.csv. Definitions: docs/metrics.md#attribution. Exact
+-- (docs/metrics.md#exact-money): weights DECIMAL(13, 12), credit DECIMAL(38, 6), summing per
+-- conversion and model to exactly its revenue and pipeline.
 {%- set lookback_days = var('attribution_lookback_days') %}
 {%- set half_life_seconds = var('attribution_half_life_days') * 86400 %}
-{%- set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
 with
 
 conversions as (
@@ -87,25 +87,30 @@ decay_sums as (
 
 ),
 
--- Per model, the share of the conversion credited to its touches up to this one (<model>_upto):
--- the exact fraction rounded to 12 places, 1 at the last touch.
+-- Per model of the seed, the share of the conversion credited to its touches up to this one
+-- (upto): the exact fraction rounded to 12 places, 1 at the last touch. A model of the seed this
+-- case does not know gets NULL: its weights and credit are NULL, and their not_null tests fail.
 cumulative as (
 
     select
-        *,
-        cast(1 as decimal(13, 12)) as first_touch_upto,
-        cast(case when touch_number = touches then 1 else 0 end as decimal(13, 12)) as last_touch_upto,
-        cast({{ decimal_divide('touch_number', 'touches', 12, 0) }} as decimal(13, 12)) as linear_upto,
-        -- 40% first, 40% last, 20% shared by the ones between; one touch 100%, two 50/50. Up to
-        -- touch k < n of n >= 3: 0.4 + 0.2 (k - 1) / (n - 2) = (2n + k - 5) / (5n - 10).
-        cast(case
-            when touches <= 2 or touch_number = touches
-                then {{ decimal_divide('touch_number', 'touches', 12, 0) }}
-            else {{ decimal_divide('2 * touches + touch_number - 5', '5 * touches - 10', 12, 0) }}
-        end as decimal(13, 12)) as position_based_upto,
-        -- credit halves every half-life before the conversion; touches at the same instant share equally
-        cast({{ decimal_divide('decay_upto', 'decay_total', 12, 17) }} as decimal(13, 12)) as time_decay_upto
-    from decay_sums
+        d.*,
+        m.attribution_model as model,
+        case m.attribution_model
+            when 'first_touch' then cast(1 as decimal(13, 12))
+            when 'last_touch' then cast(case when touch_number = touches then 1 else 0 end as decimal(13, 12))
+            when 'linear' then cast({{ decimal_divide('touch_number', 'touches', 12, 0) }} as decimal(13, 12))
+            -- 40% first, 40% last, 20% shared by the ones between; one touch 100%, two 50/50. Up to
+            -- touch k < n of n >= 3: 0.4 + 0.2 (k - 1) / (n - 2) = (2n + k - 5) / (5n - 10).
+            when 'position_based' then cast(case
+                when touches <= 2 or touch_number = touches
+                    then {{ decimal_divide('touch_number', 'touches', 12, 0) }}
+                else {{ decimal_divide('2 * touches + touch_number - 5', '5 * touches - 10', 12, 0) }}
+            end as decimal(13, 12))
+            -- credit halves every half-life before the conversion; touches at the same instant share equally
+            when 'time_decay' then cast({{ decimal_divide('decay_upto', 'decay_total', 12, 17) }} as decimal(13, 12))
+        end as upto
+    from decay_sums as d
+    cross join {{ ref('attribution_models') }} as m
 
 ),
 
@@ -117,30 +122,27 @@ cumulative as (
 credited as (
 
     select
-        *
-        {%- for model in models %},
-        {{ model }}_upto - coalesce(lag({{ model }}_upto) over conversion_touches, 0) as {{ model }}_weight
+        *,
+        upto - coalesce(lag(upto) over model_touches, 0) as touch_weight
         {%- for amount in ['revenue', 'pipeline'] %},
-        round(cast({{ amount }} as decimal(20, 2)) * {{ model }}_upto, 6)
-            - coalesce(lag(round(cast({{ amount }} as decimal(20, 2)) * {{ model }}_upto, 6)) over conversion_touches, 0)
-            as {{ model }}_{{ amount }}
-        {%- endfor %}
+        round(cast({{ amount }} as decimal(20, 2)) * upto, 6)
+            - coalesce(lag(round(cast({{ amount }} as decimal(20, 2)) * upto, 6)) over model_touches, 0)
+            as touch_{{ amount }}
         {%- endfor %}
     from cumulative
-    window conversion_touches as (partition by conversion_id order by touch_number)
+    window model_touches as (partition by conversion_id, model order by touch_number)
 
 ),
 
 final as (
 
-    {% for model in models %}
     select
         conversion_id,
         touch_id,
-        '{{ model }}' as model,
-        cast({{ model }}_weight as decimal(13, 12)) as weight,
-        cast({{ model }}_revenue as decimal(38, 6)) as credited_revenue,
-        cast({{ model }}_pipeline as decimal(38, 6)) as credited_pipeline,
+        model,
+        cast(touch_weight as decimal(13, 12)) as weight,
+        cast(touch_revenue as decimal(38, 6)) as credited_revenue,
+        cast(touch_pipeline as decimal(38, 6)) as credited_pipeline,
         department,
         channel,
         campaign,
@@ -151,8 +153,6 @@ final as (
         touch_number,
         touches
     from credited
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
 
 )
 

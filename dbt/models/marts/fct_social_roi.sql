@@ -21,11 +21,11 @@ assumptions as (
 
 ),
 
+-- The attribution models (seeds/attribution_models.csv): every one of them carries the costs,
+-- savings and ideas, with or without a conversion attributed under it.
 models as (
 
-    select distinct model from {{ ref('fct_attribution') }}
-    union
-    select model from (values ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')) as m(model)
+    select attribution_model as model from {{ ref('attribution_models') }}
 
 ),
 
