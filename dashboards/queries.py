@@ -871,7 +871,7 @@ def crisis_episodes(con: duckdb.DuckDBPyConnection, brands: list[str] | None, st
         order by start_at desc, episode_id""", [end, start, *params]).df()
 
 
-FEEDBACK_MART = "marts.agg_feedback_actions"
+FEEDBACK_MART = "marts.fct_feedback_actions"  # the semantic model feedback_action
 FEEDBACK_COLUMNS = ("topic", "owner_department", "actions", "feedback_items", "actions_closed",
                     "actions_open", "closure_rate", "median_hours_to_action", "median_hours_to_close")
 

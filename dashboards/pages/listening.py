@@ -2,7 +2,7 @@
 
 Every number comes from ``marts.agg_mentions_hourly`` (volume, sentiment, share of voice: ratios
 from sums, never averaged), ``marts.fct_crisis_episodes`` (the alert list) and
-``marts.agg_feedback_actions`` (the feedback loop: what was done about what was heard, all time).
+``marts.fct_feedback_actions`` (the feedback loop: what was done about what was heard, all time).
 Definitions: docs/metrics.md, "Listening" and "Feedback loop". The episode list exports as CSV.
 The brand's mentions of the period are listed from ``marts.fct_mentions``; an analyst login picks
 one and corrects its labels (docs/operations.md, "Dashboard logins"; groundswell.corrections).
@@ -80,7 +80,7 @@ def _dimension(layer, model: str, name: str, field: str | None = None, *, catego
 
 
 def feedback_columns(layer) -> list[dict]:
-    """The feedback loop's grid (marts.agg_feedback_actions): its sums are the metrics'."""
+    """The feedback loop's grid (marts.fct_feedback_actions): its sums are the metrics'."""
     return [
         _dimension(layer, "fct_feedback_actions", "complaint_topic", "topic", pinned="left", width=200),
         _dimension(layer, "fct_feedback_actions", "owner_department", width=160),
@@ -226,7 +226,7 @@ def layout(**_query) -> html.Div:
             style={"height": "480px"}, className="mb-3"),
         # analysts only; the callbacks check the role again (access.may_correct)
         figures.correction_form("listening", "mention") if access.may_correct() else html.Div(),
-        html.H4("Feedback loop", className="mt-3", title="marts.agg_feedback_actions: actions taken on "
+        html.H4("Feedback loop", className="mt-3", title="marts.fct_feedback_actions: actions taken on "
                 "the brand's mentions and care messages, by topic and owning department; all time "
                 "(the period does not apply). Seed 001: listening and then ignoring is worse than not "
                 "listening."),

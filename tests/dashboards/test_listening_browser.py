@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboards.labels import value as words
 from groundswell import transform
@@ -20,7 +21,7 @@ from tests.dashboards.conftest import serving, shown, snapshot_sql
 TABLES = (("meta", "snapshot"), ("meta", "semantic_layer"), ("seeds", "brands"),
           ("marts", "agg_mentions_hourly"), ("marts", "agg_share_of_voice_hourly"),
           ("marts", "fct_crisis_episodes"), ("marts", "fct_mentions"), ("marts", "dim_influencers"),
-          ("marts", "agg_feedback_actions"))
+          ("marts", "fct_feedback_actions"), ("marts", "agg_feedback_actions"))
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +91,8 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
         def value(card: str) -> str:
             return page.locator(f"#{card}-value").inner_text()
 
-        page.locator("#listening-kpi-negative-value").filter(
-            has_text=shown(listening_home, "negative_share", negative)).wait_for(timeout=30_000)
+        expect(page.locator("#listening-kpi-negative-value")).to_have_text(
+            shown(listening_home, "negative_share", negative), timeout=30_000)
         assert value("listening-kpi-mentions") == shown(listening_home, "mentions", mentions)
         assert value("listening-kpi-sov") == shown(listening_home, "share_of_voice", sov)
         mine = sum(b == brand for (b,) in episodes)
