@@ -8,6 +8,10 @@ ENV PYTHONUNBUFFERED=1 \
     GROUNDSWELL_HOME=/data \
     GROUNDSWELL_PROJECT_ROOT=/opt/groundswell
 
+# The weekly digest (groundswell_digest): Debian's chromium draws its charts (kaleido), and brings
+# the Pango and fonts WeasyPrint renders its PDF with.
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir uv==0.13.8
 WORKDIR /opt/groundswell
 COPY pyproject.toml uv.lock README.md ./

@@ -22,6 +22,9 @@ def create_app() -> Dash:
     )
     app.layout = dbc.Container(
         [
+            # In the order of the executive's questions (docs: Overview, is social paying off,
+            # do we answer, how mature are we, then listening, content, influencers, data health):
+            # each page's `order` in its register_page.
             dbc.NavbarSimple(
                 [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"]))
                  for page in dash.page_registry.values()],

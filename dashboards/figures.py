@@ -35,17 +35,6 @@ def fmt_rate(value: float | None) -> str:
     return "–" if value is None else f"{value:.2%}"
 
 
-def fmt_change(current: float | None, previous: float | None, *, points: bool = False) -> str:
-    """Change against the previous period: percent for counts, percentage points for rates."""
-    if current is None or previous is None:
-        return "no previous period"
-    if points:
-        return f"{(current - previous) * 100:+.2f} pp vs previous period"
-    if previous == 0:
-        return "new vs previous period" if current else "no change"
-    return f"{(current - previous) / previous:+.1%} vs previous period"
-
-
 def engagement_trend(df: pd.DataFrame, metric: str = "engagements", label: str | None = None) -> go.Figure:
     """One line per platform of ``metric`` (``label``: its label in the semantic layer) over the
     period starts in ``df``."""

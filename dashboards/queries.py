@@ -87,6 +87,18 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=days), start - timedelta(days=1)
 
 
+def previous_months(start: date, end: date) -> tuple[date, date]:
+    """The same number of calendar months that ends the month before ``start`` (first days of
+    months, as the ROI page picks them)."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+
+    def back(n: int) -> date:
+        i = start.year * 12 + start.month - 1 - n
+        return date(i // 12, i % 12 + 1, 1)
+
+    return back(months), back(1)
+
+
 @cached
 def engagement_by_platform(con: duckdb.DuckDBPyConnection, start: date, end: date,
                            brands: list[str] | None = None, grain: str = "week") -> pd.DataFrame:
@@ -840,19 +852,24 @@ def mention_series(con: duckdb.DuckDBPyConnection, brand: str, start: date, end:
 @cached
 def share_of_voice_series(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date,
                           grain: str = "day") -> pd.DataFrame:
-    """Each brand of the brand's industry: its mentions / the industry's, per bucket."""
-    return con.execute(f"""
-        with peers as (
-            select h.brand, date_trunc('{_grain(grain)}', h.hour_at) as bucket, sum(h.mentions) as mentions
-            from {HOURLY_MART} as h
-            inner join seeds.brands as b using (brand)
-            where b.industry = (select industry from seeds.brands where brand = ?)
-              and h.hour_at >= ? and h.hour_at < ? + interval 1 day
-            group by all
-        )
-        select brand, bucket, mentions,
-               mentions / nullif(sum(mentions) over (partition by bucket), 0) as share_of_voice
-        from peers order by bucket, brand""", [brand, start, end]).df()
+    """Each brand of the brand's industry mentioned in the period: its share of voice per bucket
+    (the metric, pooled over the bucket's hours; 0 in a bucket where its peers were mentioned and
+    it was not)."""
+    columns = ["brand", "bucket", "mentions", "share_of_voice"]
+    industry = con.execute("select industry from seeds.brands where brand = ?", [brand]).fetchone()
+    if industry is None or not _has_table(con, "marts.agg_share_of_voice_hourly"):
+        return pd.DataFrame(columns=columns)
+    time = f"metric_time__{_grain(grain)}"
+    where = (Where("voice_hour__industry", "=", industry[0]), _period(start, end))
+    # the industry's brands mentioned in the period: a brand of the seed nobody mentioned has no line
+    totals = semantic.frame(con, Query.of(("share_of_voice_mentions",), ("voice_hour__brand",), where))
+    mentioned = totals.loc[totals["share_of_voice_mentions"] > 0, "voice_hour__brand"].tolist()
+    df = semantic.frame(con, Query.of(
+        ("share_of_voice_mentions", "share_of_voice"), (time, "voice_hour__brand"),
+        (*where, Where("voice_hour__brand", "in", mentioned))))
+    df = df.rename(columns={time: "bucket", "voice_hour__brand": "brand",
+                            "share_of_voice_mentions": "mentions"})
+    return df.sort_values(["bucket", "brand"]).reset_index(drop=True)[columns]
 
 
 @cached

@@ -12,7 +12,7 @@ import pandas as pd
 from dashboards.data import cached
 from groundswell.semantic import Format, Query, SemanticLayer, Where
 
-__all__ = ["Query", "Where", "frame", "label", "layer", "row", "value_format"]
+__all__ = ["Query", "Where", "changes", "nothing_before", "frame", "label", "layer", "row", "value_format"]
 
 NOT_IN_SNAPSHOT = ("This snapshot was published before the semantic layer: run `groundswell build` "
                    "to publish one the dashboards can read.")
@@ -62,3 +62,19 @@ def label(con: duckdb.DuckDBPyConnection, name: str) -> str:
 
 def value_format(con: duckdb.DuckDBPyConnection, metric: str) -> Format:
     return layer(con).metric(metric).format
+
+
+def changes(layer: SemanticLayer, values: list[tuple[str, object, object]], before_base: object,
+            nothing_before: str) -> list[str]:
+    """The KPI cards' lines "… vs previous period": for each (metric, now, before), its change in
+    the metric's own terms (Format.change). When the previous period of the same length holds
+    nothing (``before_base``, its count of posts, messages…, is 0 or None), ``nothing_before``
+    for every card: a change from nothing is no news an executive can use."""
+    if not before_base:
+        return [nothing_before] * len(values)
+    return [layer.metric(m).format.change(now, before) for m, now, before in values]
+
+
+def nothing_before(what: str, n: int, unit: str) -> str:
+    """"no posts in the previous 30 days", "no program rows in the previous month"."""
+    return f"no {what} in the previous {unit}" if n == 1 else f"no {what} in the previous {n:,} {unit}s"

@@ -10,6 +10,7 @@ groundswell.corrections).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import dash
@@ -22,7 +23,7 @@ from dashboards import access, correcting, figures, inputs, labels, queries, sem
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
-dash.register_page(__name__, path="/care", name="Customer care", title="groundswell: customer care")
+dash.register_page(__name__, path="/care", name="Customer care", title="groundswell: customer care", order=2)
 
 DEFAULT_DAYS = 90
 #: The headline cards: id, metric (its label, description and format are the semantic layer's:
@@ -35,12 +36,13 @@ CARDS = (
     ("care-kpi-median", "median_first_response_business_minutes", "responded"),
     ("care-kpi-p90", "p90_first_response_business_minutes", "responded"),
 )
-#: Conversation cards: id, metric (dbt/models/marts/fct_care_conversations.yml).
+#: Conversation cards: id, metric (dbt/models/marts/fct_care_conversations.yml), its key in
+#: queries.conversation_kpis.
 CONVERSATION_CARDS = (
-    ("care-conv-opened", "conversations"),
-    ("care-conv-resolved", "resolved_rate"),
-    ("care-conv-reopened", "reopened_rate"),
-    ("care-conv-exchanges", "exchanges_per_conversation"),
+    ("care-conv-opened", "conversations", "conversations"),
+    ("care-conv-resolved", "resolved_rate", "resolved_rate"),
+    ("care-conv-reopened", "reopened_rate", "reopened_rate"),
+    ("care-conv-exchanges", "exchanges_per_conversation", "exchanges_per_conversation"),
 )
 DRILL_PROMPT = "Click a number (a card, a week, a box, a bar or a segment) to see the messages behind it."
 CONVERSATION_PROMPT = "Select a message above to see its conversation."
@@ -138,6 +140,7 @@ def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
         html.Div(label, className="text-muted small", title=tooltip),
         html.H3("–", id=f"{card_id}-value", className="mb-0"), " ",
         html.Div("", id=f"{card_id}-detail", className="small text-muted"),
+        html.Div("", id=f"{card_id}-change", className="small text-muted"),
     ])), id=f"{card_id}-card", n_clicks=0, role="button", title=f"{tooltip}. Click for the messages.",
         style={"cursor": "pointer"}), md=2)
 
@@ -147,6 +150,7 @@ def _info_card(card_id: str, label: str, tooltip: str) -> dbc.Col:
         html.Div(label, className="text-muted small"),
         html.H4("–", id=f"{card_id}-value", className="mb-0"), " ",
         html.Div("", id=f"{card_id}-detail", className="small text-muted"),
+        html.Div("", id=f"{card_id}-change", className="small text-muted"),
     ])), title=tooltip), md=3)
 
 
@@ -195,7 +199,7 @@ def layout(**_query) -> html.Div:
         dbc.Row([_card(card_id, layer.metric(m).label, layer.metric(m).description)
                  for card_id, m, _ in CARDS], className="mb-3 g-3"),
         dbc.Row([_info_card(card_id, layer.metric(m).label, layer.metric(m).description)
-                 for card_id, m in CONVERSATION_CARDS], className="mb-3 g-3",
+                 for card_id, m, _ in CONVERSATION_CARDS], className="mb-3 g-3",
                 id="care-conversation-cards"),
         dbc.Row([
             dbc.Col(dcc.Graph(id="care-trend"), md=6),
@@ -273,13 +277,18 @@ FILTERS = (Input("care-dates", "start_date"), Input("care-dates", "end_date"),
       for part in ("value", "detail")],
     Output("care-trend", "figure"), Output("care-backlog", "figure"),
     Output("care-backlog-trend", "figure"),
+    *[Output(f"{card_id}-change", "children") for card_id, *_ in (*CARDS, *CONVERSATION_CARDS)],
     *FILTERS,
 )
 def update(start_date, end_date, brands, channels):
     f = _filters(start_date, end_date, brands, channels)
+    first, last = queries.previous_period(f.start, f.end)
+    before_f = replace(f, start=first, end=last)
     with snapshot() as con:
         k = queries.care_kpis(con, f)
         c = queries.conversation_kpis(con, f)
+        k_before = queries.care_kpis(con, before_f)
+        c_before = queries.conversation_kpis(con, before_f)
         trend = queries.sla_by_week(con, f)
         backlog = queries.backlog_by_type(con, f)
         daily = queries.backlog_by_day(con, f)
@@ -289,6 +298,8 @@ def update(start_date, end_date, brands, channels):
         return layer.metric(metric).format(value)
 
     opened = c["conversations"]
+    days = (f.end - f.start).days + 1
+    key = queries.CARE_KPIS
     return (
         shown("messages", k["messages"]), f"received {f.start:%d %b} – {f.end:%d %b %Y}",
         shown("response_rate", k["response_rate"]),
@@ -310,6 +321,11 @@ def update(start_date, end_date, brands, channels):
          f"{shown('awaiting_customer_conversations', c['awaiting_customer'])} the customer"
          if opened else ""),
         figures.sla_trend(trend), figures.backlog_bars(backlog), figures.backlog_trend(daily),
+        *semantic.changes(layer, [(m, k[key[m]], k_before[key[m]]) for _id, m, _ in CARDS],
+                          k_before["messages"], semantic.nothing_before("messages received", days, "day")),
+        *semantic.changes(layer, [(m, c[name], c_before[name]) for _id, m, name in CONVERSATION_CARDS],
+                          c_before["conversations"],
+                          semantic.nothing_before("conversations opened", days, "day")),
     )
 
 

@@ -16,7 +16,7 @@ from dashboards import figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
-dash.register_page(__name__, path="/content", name="Content", title="groundswell: content")
+dash.register_page(__name__, path="/content", name="Content", title="groundswell: content", order=5)
 
 NO_CONTENT = ["No content figures yet: the published snapshot holds no ",
               html.Code("marts.agg_content_performance"), " rows. Land owned posts (",

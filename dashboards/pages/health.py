@@ -19,7 +19,7 @@ from groundswell.semantic import Format
 from groundswell.warehouse import SnapshotMissingError, utcnow
 
 dash.register_page(__name__, path="/health", name="Data health", title="groundswell: data health",
-                   order=99)
+                   order=7)
 
 NO_HEALTH = ["No operations record in this snapshot: it was published before groundswell kept one "
              "(the ", html.Code("ops"), " schema). The next ", html.Code("groundswell build"),

@@ -17,7 +17,8 @@ from dashboards import figures, inputs, labels, queries
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
-dash.register_page(__name__, path="/influencers", name="Influencers", title="groundswell: influencers")
+dash.register_page(__name__, path="/influencers", name="Influencers", title="groundswell: influencers",
+                   order=6)
 
 NO_INFLUENCERS = ("No influencers yet: the published snapshot ranks no authors of any brand. "
                   "Land a listening export (`groundswell load listening-mentions DIR`, or "

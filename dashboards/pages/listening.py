@@ -23,7 +23,7 @@ from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
 dash.register_page(__name__, path="/listening", name="Listening & crisis",
-                   title="groundswell: listening and crisis")
+                   title="groundswell: listening and crisis", order=4)
 
 DEFAULT_DAYS = 30
 #: The cards: id, metric of the semantic layer (its label, description and format), or, for
@@ -149,10 +149,13 @@ def mention_columns(layer) -> list[dict]:
 MENTIONS_PROMPT = "The brand's mentions in the period."
 
 
-def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
+def _card(card_id: str, label: str, tooltip: str, change: bool = True) -> dbc.Col:
+    """A KPI card; ``change``: with its change against the previous period (the feedback loop's
+    cards are all time: no previous period)."""
     return dbc.Col(html.Div(dbc.Card(dbc.CardBody([
         html.Div(label, className="text-muted small"),
         html.H3("–", id=f"{card_id}-value", className="mb-0"),
+        *([html.Div("", id=f"{card_id}-change", className="small text-muted")] if change else []),
     ])), title=tooltip), md=True)
 
 
@@ -230,7 +233,7 @@ def layout(**_query) -> html.Div:
                 "the brand's mentions and care messages, by topic and owning department; all time "
                 "(the period does not apply). Seed 001: listening and then ignoring is worse than not "
                 "listening."),
-        dbc.Row([_card(card_id, layer.metric(m).label, layer.metric(m).description)
+        dbc.Row([_card(card_id, layer.metric(m).label, layer.metric(m).description, change=False)
                  for card_id, m in FEEDBACK_CARDS], className="mb-3 g-3"),
         dag.AgGrid(
             id="feedback-actions", columnDefs=feedback_columns(layer), rowData=[],
@@ -245,6 +248,7 @@ def layout(**_query) -> html.Div:
     Output("listening-episodes", "rowData"),
     *[Output(f"{card_id}-value", "children") for card_id, *_ in FEEDBACK_CARDS],
     Output("feedback-actions", "rowData"),
+    *[Output(f"{card_id}-change", "children") for card_id, *_ in (*CARDS, EPISODES_CARD)],
     Input("listening-brand", "value"), Input("listening-dates", "start_date"),
     Input("listening-dates", "end_date"), Input("listening-grain", "value"),
 )
@@ -260,19 +264,24 @@ def update(brand, start_date, end_date, grain):
         end = inputs.a_date(end_date, options.last_day)
         start, end = min(start, end), max(start, end)
         k = queries.listening_kpis(con, brand, start, end)
+        k_before = queries.listening_kpis(con, brand, *queries.previous_period(start, end))
         series = queries.mention_series(con, brand, start, end, grain)
         sov = queries.share_of_voice_series(con, brand, start, end, "day")
         episodes = queries.crisis_episodes(con, None, start, end)
         feedback, feedback_rows = queries.feedback_loop(con, brand)
         layer = semantic.layer(con)
     mine = episodes[episodes["brand"] == brand]
+    days = (end - start).days + 1
     feedback = {"feedback_actions": feedback["actions"], "closure_rate": feedback["closure_rate"],
                 "open_actions": feedback["actions_open"]}
     return (*[layer.metric(m).format(k[m]) for _id, m in CARDS], f"{k['episodes']:,}",
             figures.mention_volume(series, mine, brand, grain), figures.share_of_voice_lines(sov, brand),
             figures.grid_rows(episodes),
             *[layer.metric(m).format(feedback[m]) for _id, m in FEEDBACK_CARDS],
-            figures.grid_rows(feedback_rows))
+            figures.grid_rows(feedback_rows),
+            *semantic.changes(layer, [*((m, k[m], k_before[m]) for _id, m in CARDS),
+                                      ("crisis_episodes", k["episodes"], k_before["episodes"])],
+                              k_before["mentions"], semantic.nothing_before("mentions", days, "day")))
 
 
 @callback(Output("listening-agreement", "children"), Input("listening-brand", "value"))

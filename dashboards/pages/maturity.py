@@ -17,7 +17,7 @@ from dashboards import figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
-dash.register_page(__name__, path="/maturity", name="Maturity", title="groundswell: maturity")
+dash.register_page(__name__, path="/maturity", name="Maturity", title="groundswell: maturity", order=3)
 
 NO_MATURITY = ["No maturity assessment yet: the published snapshot holds no ",
                html.Code("marts.fct_maturity_stage"), " rows. Register the business units (",

@@ -14,7 +14,7 @@ from dashboards import figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
-dash.register_page(__name__, path="/", name="Overview", title="groundswell: overview")
+dash.register_page(__name__, path="/", name="Overview", title="groundswell: overview", order=0)
 
 DEFAULT_DAYS = 90
 
@@ -141,14 +141,10 @@ def update(start_date, end_date, brands, grain):
         top = queries.top_posts(con, start, end, brands)
         layer = semantic.layer(con)
     days = (end - start).days + 1
-    cards = []
-    for _card_id, m in CARDS:
-        metric = layer.metric(m)
-        cards.append(metric.format(now[m]))
-        if before["posts"] == 0:
-            cards.append(f"no posts in the previous {days} days")
-        else:
-            cards.append(figures.fmt_change(now[m], before[m], points=metric.format.kind == "percent"))
+    values = [layer.metric(m).format(now[m]) for _id, m in CARDS]
+    moves = semantic.changes(layer, [(m, now[m], before[m]) for _id, m in CARDS], before["posts"],
+                             semantic.nothing_before("posts", days, "day"))
+    cards = [part for pair in zip(values, moves, strict=True) for part in pair]
     return (
         *cards,
         figures.engagement_trend(trend, "engagements", layer.metric("engagements").label),

@@ -8,6 +8,7 @@ is 0. Definitions: docs/metrics.md, "Social ROI". Export the campaign table as C
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import dash
@@ -20,7 +21,7 @@ from dashboards import figures, inputs, labels, queries, semantic
 from dashboards.data import snapshot
 from groundswell.warehouse import SnapshotMissingError
 
-dash.register_page(__name__, path="/roi", name="Social ROI", title="groundswell: social ROI")
+dash.register_page(__name__, path="/roi", name="Social ROI", title="groundswell: social ROI", order=1)
 
 DEFAULT_MONTHS = 12
 #: The headline cards: id, metric of the semantic layer (dbt/models/marts/fct_social_roi.yml:
@@ -149,6 +150,7 @@ def _card(card_id: str, metric) -> dbc.Col:
         html.Div(metric.label, className="text-muted small"),
         html.H3("–", id=f"{card_id}-value", className="mb-0"),
         html.Div("", id=f"{card_id}-detail", className="small text-muted"),
+        html.Div("", id=f"{card_id}-change", className="small text-muted"),
     ])), id=f"{card_id}-card", title=metric.description), md=3)
 
 
@@ -263,19 +265,24 @@ FILTERS = (Input("roi-month-from", "value"), Input("roi-month-to", "value"),
 @callback(
     *[Output(f"{card_id}-{part}", "children") for card_id, *_ in CARDS for part in ("value", "detail")],
     Output("roi-waterfall", "figure"),
+    *[Output(f"{card_id}-change", "children") for card_id, *_ in CARDS],
     *FILTERS,
 )
 def update(month_from, month_to, departments, channels, model):
     f = _filters(month_from, month_to, departments, channels)
+    months = (f.end.year - f.start.year) * 12 + f.end.month - f.start.month + 1
     with snapshot() as con:
         model = _model(con, model)
         k = queries.roi_kpis(con, f, model)
+        first, last = queries.previous_months(f.start, f.end)
+        k_before = queries.roi_kpis(con, replace(f, start=first, end=last), model)
         layer = semantic.layer(con)
         label = _words(model, dict(queries.attribution_models(con)))
 
     def shown(metric: str, value) -> str:
         return layer.metric(metric).format(value)
 
+    key = queries.ROI_KPIS
     ideas = (f"valued at {shown('ideas_value', k['ideas_value'])}" if k["ideas_valued"]
              else "counted, not valued (no value per adopted idea set)")
     return (
@@ -295,6 +302,8 @@ def update(month_from, month_to, departments, channels, model):
         f"{shown('deflected_contacts', k['deflected_contacts'])} deflected contacts",
         shown("ideas_adopted", k["ideas_adopted"]), ideas,
         figures.value_waterfall(k, model_label=label, money_format=layer.metric("total_value").format),
+        *semantic.changes(layer, [(m, k[key[m]], k_before[key[m]]) for _id, m in CARDS], k_before["rows"],
+                          semantic.nothing_before("program rows", months, "month")),
     )
 
 

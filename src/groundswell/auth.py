@@ -5,7 +5,8 @@ Logins come from the environment only (docs/operations.md, "Dashboard logins"):
 
 - ``GROUNDSWELL_DASHBOARD_USERS``: JSON, or the path of a JSON file outside the checkout, mapping
   each user to ``{"password_hash": "...", "business_units": ["northwind-cargo"] | "*"}`` and,
-  optionally, ``"role": "executive" | "analyst"``. Hashes are werkzeug's (scrypt or pbkdf2):
+  optionally, ``"role": "executive" | "analyst"`` and ``"email"`` (the weekly digest's address,
+  groundswell.digest). Hashes are werkzeug's (scrypt or pbkdf2):
   ``groundswell users hash-password`` prints one.
 - ``GROUNDSWELL_DASHBOARD_USER`` / ``GROUNDSWELL_DASHBOARD_PASSWORD``: one more login, an
   all-units executive, for simple deployments. Its password is hashed when the server starts; the
@@ -62,6 +63,8 @@ class User:
     business_units: frozenset[str] | None
     #: EXECUTIVE (read-only) or ANALYST (may correct labels).
     role: str = EXECUTIVE
+    #: Where the weekly digest goes (groundswell.digest), scoped to the user's units; None: no digest.
+    email: str | None = None
 
     @property
     def may_correct(self) -> bool:
@@ -102,13 +105,17 @@ def _user(name: object, entry: object) -> User:
     if role not in ROLES:  # exact: "Analyst" or " analyst" is a typo, not a role
         raise ConfigError(f"dashboard user {name!r}: role must be \"{EXECUTIVE}\" (read-only, the "
                           f"default) or \"{ANALYST}\" (may also correct labels), not {role!r}")
+    email = entry.get("email")
+    if email is not None and (not isinstance(email, str) or "@" not in email or email != email.strip()):
+        raise ConfigError(f"dashboard user {name!r}: email must be an e-mail address (the weekly "
+                          f"digest's), not {email!r}")
     units = entry.get("business_units")
     if units == ALL_UNITS:
-        return User(name, password_hash, None, role)
+        return User(name, password_hash, None, role, email)
     if not isinstance(units, list) or not units or not all(isinstance(u, str) and u for u in units):
         raise ConfigError(f"dashboard user {name!r}: business_units must be a non-empty list of units "
                           "(dbt/seeds/business_units.csv) or \"*\" for every unit")
-    return User(name, password_hash, frozenset(units), role)
+    return User(name, password_hash, frozenset(units), role, email)
 
 
 def load_users(settings: Settings) -> dict[str, User]:

@@ -385,6 +385,39 @@ def snapshots() -> None:
 
 
 @main.command()
+@click.option("--to", "to", multiple=True, metavar="ADDRESS",
+              help="Send it to this address (repeatable), with the business units of the dashboard "
+                   "user whose email it is. Default: every dashboard user with an email, or the "
+                   "groundswell_alerts connection's `to`.")
+@click.option("--pdf", "pdf_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Also write the PDF here; without --to, only write it (every unit, nothing sent).")
+@click.option("--week-ending", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The week's last UTC day (default: the newest day of data in the snapshot).")
+@click.option("--force", is_flag=True, help="Send again to recipients who already got this week's.")
+@_fail_cleanly
+def digest(to: tuple[str, ...], pdf_path: Path | None, week_ending, force: bool) -> None:
+    """The weekly executive digest of the published snapshot: last week against the week
+    before, by e-mail (HTML, the PDF attached) through the groundswell_alerts connection (SMTP);
+    each recipient sees their business units' rows (docs/operations.md, "The weekly digest")."""
+    from groundswell.alerts import AlertDeliveryError
+    from groundswell.digest import run
+
+    try:
+        done = run(get_settings(), to, pdf_path, week_ending.date() if week_ending else None, force)
+    except AlertDeliveryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    said = []
+    if done["sent"] or done["skipped"]:
+        said.append(f"sent to {', '.join(done['sent'])}" if done["sent"] else "sent to nobody")
+    if done["skipped"]:
+        said.append(f"already sent to {', '.join(done['skipped'])} (--force sends again)")
+    if done["pdf"]:
+        said.append(f"PDF {done['pdf']}" if done["sent"] or done["skipped"]
+                    else f"PDF written to {done['pdf']} (every business unit; nothing sent)")
+    click.echo(f"digest of the week ending {done['week_end']}: " + "; ".join(said))
+
+
+@main.command()
 @click.option("--to", "to", default=None, metavar="SNAPSHOT_ID",
               help="A kept snapshot (`groundswell snapshots`); default: the one before the current.")
 @_fail_cleanly

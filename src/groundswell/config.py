@@ -104,6 +104,12 @@ class Settings(BaseSettings):
         "how far `groundswell rollback` can go back.",
     )
 
+    digest_schedule: str = Field(
+        default="0 7 * * 1",
+        description="When the groundswell_digest DAG sends the weekly executive digest: a cron "
+        "expression in UTC (default Mondays at 07:00).",
+    )
+
     @field_validator("post_metrics_window_days", mode="before")
     @classmethod
     def _whole_days(cls, value: object) -> int:

@@ -197,6 +197,19 @@ def send_crisis_alerts() -> dict:
     return send(get_settings(), get_current_context())
 
 
+def send_digest() -> dict:
+    """The weekly digest to every recipient; with nobody configured to get it, the task is
+    skipped (and says whom to configure), not failed: a deployment without a digest is no alert."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from groundswell.digest import NoRecipientsError, run
+
+    try:
+        return run(get_settings())
+    except NoRecipientsError as exc:
+        raise AirflowSkipException(str(exc)) from exc
+
+
 def record_dbt_results(project_dir: str, **_context) -> int:
     """Cosmos' callback after each dbt task on Spark: its nodes' outcomes into ops.dbt_results."""
     from groundswell.ops import record_dbt_artifacts

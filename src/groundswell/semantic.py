@@ -60,7 +60,7 @@ class Format:
 
     def __call__(self, value: Any) -> str:
         """The value as an executive reads it: separators, units, a dash for no value."""
-        if value is None or (isinstance(value, float) and value != value):
+        if _missing(value):
             return "–"
         v = Decimal(str(value)) * (100 if self.kind == "percent" else 1)
         places = 0 if self.kind == "count" else self.decimals
@@ -75,6 +75,31 @@ class Format:
             text = _rounded(abs(v), places)
             return f"{'-' if v < 0 and text.strip('0.,') else ''}${text}"
         return _rounded(v, places) + unit
+
+    def change(self, current: Any, previous: Any, against: str = "previous period") -> str:
+        """``current`` against ``previous`` (the period of the same length before), as the KPI
+        cards and the digest say it: a share moves in percentage points; a duration or a score
+        by its difference (a median of 12 min against 10 reads "+2 min", not "+20 %"; a net
+        sentiment can cross zero); a count or an amount by its relative change. The previous
+        period's value is not there: "no previous period" ("no figure for the week before")."""
+        if _missing(current) or _missing(previous):
+            return "no previous period" if against == "previous period" else f"no figure for {against}"
+        now, before = Decimal(str(current)), Decimal(str(previous))
+        if now == before:
+            return "no change"
+        sign = "+" if now > before else ""
+        if self.kind == "percent":
+            return f"{sign}{_rounded((now - before) * 100, 2)} pp vs {against}"
+        if self.kind in ("minutes", "hours", "number"):
+            return f"{sign}{self(now - before)} vs {against}"
+        if before == 0:
+            return f"new vs {against}"
+        rel = (now - before) / abs(before) * 100
+        return f"{'+' if rel >= 0 else ''}{_rounded(rel, 1)} % vs {against}"
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def _rounded(v: Decimal, places: int) -> str:

@@ -139,8 +139,12 @@ def build(settings: Settings | None = None, select: str | None = None, *,
 
     ``full_refresh`` rebuilds incremental models and reloads seeds from scratch: needed once
     after an upgrade that changes their columns, or after editing a seed they depend on.
+
+    A selection runs the tests whose every parent it builds, or built before it ("buildable"):
+    a test between a selected model and a seed outside the selection (``relationships`` to
+    ``departments``) waits for a build that has both, instead of failing on a missing table.
     """
-    run_dbt(["build", *(["--select", select] if select else []),
+    run_dbt(["build", *(["--select", select, "--indirect-selection", "buildable"] if select else []),
              *(["--full-refresh"] if full_refresh else [])], settings)
 
 

@@ -10,7 +10,7 @@ import pytest
 from groundswell.orchestration import WRITER_POOL
 from groundswell.sources import SOURCES
 
-EXPECTED = {"groundswell_land", "groundswell_build"}
+EXPECTED = {"groundswell_land", "groundswell_build", "groundswell_digest"}
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +121,10 @@ def test_dbt_runs_as_one_build_task_per_model_with_its_tests(dagbag):
     validate = build.get_task("validate")
     assert "publish" in validate.downstream_task_ids
     assert any(t.startswith("dbt.") for t in validate.upstream_task_ids)
+
+
+def test_the_digest_is_weekly_and_records_through_the_writer_pool(dagbag):
+    digest = dagbag.dags["groundswell_digest"]
+    assert digest.timetable.expression == "0 7 * * 1"  # GROUNDSWELL_DIGEST_SCHEDULE's default
+    (send,) = digest.tasks
+    assert send.pool == WRITER_POOL  # it records each mail in ops.alerts

@@ -188,12 +188,17 @@ def message_without_marts(published_home: Path, tmp_path: Path, page, path: str,
         return page.locator(f"#{element_id}").inner_text()
 
 
-def shown(home: Path, metric: str, value) -> str:
-    """``value`` as the pages show ``metric``: its format in the snapshot's semantic layer."""
+def metric(home: Path, name: str):
+    """The metric ``name`` as the snapshot's semantic layer defines it."""
     from groundswell.semantic import SemanticLayer
 
     ((definitions,),) = snapshot_sql(home, "select definitions from meta.semantic_layer")
-    return SemanticLayer.from_manifest(definitions).metric(metric).format(value)
+    return SemanticLayer.from_manifest(definitions).metric(name)
+
+
+def shown(home: Path, name: str, value) -> str:
+    """``value`` as the pages show the metric ``name``: its format in the snapshot's semantic layer."""
+    return metric(home, name).format(value)
 
 
 #: What an executive must not meet on a page: an identifier (snake_case) or a float nobody formatted.

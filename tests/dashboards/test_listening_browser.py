@@ -16,7 +16,7 @@ from groundswell.enrichment import enrich
 from groundswell.landing import land_everything
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
-from tests.dashboards.conftest import serving, shown, snapshot_sql
+from tests.dashboards.conftest import metric, serving, shown, snapshot_sql
 
 TABLES = (("meta", "snapshot"), ("meta", "semantic_layer"), ("seeds", "brands"),
           ("marts", "agg_mentions_hourly"), ("marts", "agg_share_of_voice_hourly"),
@@ -94,6 +94,14 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
         expect(page.locator("#listening-kpi-negative-value")).to_have_text(
             shown(listening_home, "negative_share", negative), timeout=30_000)
         assert value("listening-kpi-mentions") == shown(listening_home, "mentions", mentions)
+        # Each card's change against the period of the same length before, of the brand
+        days = (last - start).days + 1
+        ((before,),) = snapshot_sql(listening_home, """
+            select sum(mentions) from marts.agg_mentions_hourly
+            where brand = ? and hour_at >= ? - to_days(?) and hour_at < ?""", [brand, start, days, start])
+        assert page.locator("#listening-kpi-mentions-change").inner_text() == (
+            metric(listening_home, "mentions").format.change(mentions, before) if before
+            else f"no mentions in the previous {days} days")
         assert value("listening-kpi-sov") == shown(listening_home, "share_of_voice", sov)
         mine = sum(b == brand for (b,) in episodes)
         assert page.locator("#listening-kpi-episodes-value").inner_text() == str(mine)

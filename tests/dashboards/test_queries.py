@@ -73,16 +73,6 @@ def test_previous_period_has_the_same_length():
         date(2026, 10, 4), date(2026, 10, 17))
 
 
-@pytest.mark.parametrize(("current", "previous", "points", "text"), [
-    (110, 100, False, "+10.0% vs previous period"),
-    (5, 0, False, "new vs previous period"),
-    (0.031, 0.025, True, "+0.60 pp vs previous period"),
-    (3, None, False, "no previous period"),
-])
-def test_change_labels(current, previous, points, text):
-    assert figures.fmt_change(current, previous, points=points) == text
-
-
 def test_count_format():
     assert [figures.fmt_count(v) for v in (950, 1234, 2_500_000, None)] == [
         "950", "1.2k", "2.5M", "–"]
@@ -96,3 +86,10 @@ def test_top_posts_are_ordered_by_engagements_and_grid_ready(con, posts):
     assert len(rows) == 5 and isinstance(rows[0]["posted_at"], str)
     assert all(r["engagement_rate"] is None or isinstance(r["engagement_rate"], float)
                for r in rows)
+
+
+def test_previous_months_are_as_many_calendar_months_before():
+    assert queries.previous_months(date(2026, 1, 1), date(2026, 3, 1)) == (
+        date(2025, 10, 1), date(2025, 12, 1))
+    assert queries.previous_months(date(2026, 5, 1), date(2026, 5, 1)) == (
+        date(2026, 4, 1), date(2026, 4, 1))

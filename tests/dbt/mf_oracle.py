@@ -29,15 +29,18 @@ def main() -> None:
         "DBT_TARGET": "analyst",
         "GROUNDSWELL_WAREHOUSE_PATH": str(settings.published_path),
     })
+    from dbt.adapters.factory import get_adapter_by_type
     from dbt_metricflow.cli.dbt_connectors.adapter_backed_client import AdapterBackedSqlClient
-    from dbt_metricflow.cli.dbt_connectors.dbt_config_accessor import dbtArtifacts, dbtProjectMetadata
+    from dbt_metricflow.cli.dbt_connectors.dbt_config_accessor import dbtProjectMetadata
     from metricflow.engine.metricflow_engine import MetricFlowEngine, MetricFlowQueryRequest
     from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
     from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
     metadata = dbtProjectMetadata.load_from_paths(profiles_path=settings.dbt_project_dir,
                                                   project_path=settings.dbt_project_dir)
-    adapter = dbtArtifacts.load_from_project_metadata(metadata).adapter
+    # what dbtArtifacts.load_from_project_metadata does, without its read of the project's own
+    # target/semantic_manifest.json (absent in a fresh checkout; ours is in the temporary target)
+    adapter = get_adapter_by_type(metadata.profile.credentials.type)
     manifest = parse_manifest_from_dbt_generated_manifest(
         manifest_json_string=(target / "semantic_manifest.json").read_text())
     engine = MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(manifest),

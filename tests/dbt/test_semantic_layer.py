@@ -179,6 +179,28 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
                         for r in series.to_dict("records")],
                        {"metrics": names, "group_by": ["metric_time__day"],
                         "where": [*_days(lo.first_day, lo.last_day), _in("mention_hour__brand", [brand])]}))
+        # Share of voice of the brand's industry, per brand and day
+        (industry,) = con.execute("select industry from seeds.brands where brand = ?", [brand]).fetchone()
+        sov = queries.share_of_voice_series(con, brand, lo.first_day, lo.last_day, "day")
+        checks.append(([{"metric_time__day": r["bucket"], "voice_hour__brand": r["brand"],
+                         "share_of_voice_mentions": r["mentions"],
+                         "share_of_voice": _none(r["share_of_voice"])}
+                        for r in sov.to_dict("records")],
+                       {"metrics": ["share_of_voice_mentions", "share_of_voice"],
+                        "group_by": ["metric_time__day", "voice_hour__brand"],
+                        "where": [*_days(lo.first_day, lo.last_day),
+                                  f"{{{{ Dimension('voice_hour__industry') }}}} = '{industry}'",
+                                  # the brands the page draws: those mentioned in the period
+                                  _in("voice_hour__brand", sorted(set(sov["brand"])))]}))
+        # Social ROI by department under the default model, every month (the page's bars)
+        model = queries.default_model(con)
+        by = queries.roi_by(con, queries.RoiFilters(ro.months[0], ro.months[-1]), "department", model)
+        checks.append(([{"roi_slice__department": r["department"], "program_cost": r["cost"],
+                         "total_value": r["total_value"], "social_roi": _none(r["roi"])}
+                        for r in by.to_dict("records")],
+                       {"metrics": ["program_cost", "total_value", "social_roi"],
+                        "group_by": ["roi_slice__department"],
+                        "where": [f"{{{{ Dimension('roi_slice__attribution_model') }}}} = '{model}'"]}))
         # Care: response times per channel, conversations
         every = queries.CareFilters(co.first_date, co.last_date)
         stats = queries.response_time_stats(con, every)

@@ -148,3 +148,30 @@ def test_what_a_snapshot_keeps_reads_back_the_same(layer):
 ])
 def test_formats(fmt, value, text):
     assert fmt(value) == text
+
+
+@pytest.mark.parametrize(("fmt", "current", "previous", "text"), [
+    (Format("count"), 110, 100, "+10.0 % vs previous period"),
+    (Format("count"), 90, 100, "-10.0 % vs previous period"),
+    (Format("count"), 5, 0, "new vs previous period"),
+    (Format("count"), 0, 0, "no change"),
+    (Format("count"), 3, None, "no previous period"),
+    (Format("percent", 1), 0.031, 0.025, "+0.60 pp vs previous period"),
+    (Format("percent", 1), 0.02, 0.03, "-1.00 pp vs previous period"),
+    # a duration moves by its difference, in the unit that keeps it short
+    (Format("minutes"), 12, 10, "+2 min vs previous period"),
+    (Format("minutes"), 300, 400, "-1.7 h vs previous period"),
+    (Format("usd"), -50, 100, "-150.0 % vs previous period"),
+    (Format("usd"), 50, -100, "+150.0 % vs previous period"),  # a loss that shrank is a gain
+    (Format("multiple", 2), 2.5, 2, "+25.0 % vs previous period"),
+    (Format("count"), 50, 50, "no change"),
+    # a score (net sentiment) moves by its difference: it can cross zero
+    (Format("number", 2), -0.17, 0.54, "-0.71 vs previous period"),
+])
+def test_changes_against_the_previous_period(fmt, current, previous, text):
+    assert fmt.change(current, previous) == text
+
+
+def test_a_change_names_what_it_is_against():
+    assert Format("count").change(3, 2, "the week before") == "+50.0 % vs the week before"
+    assert Format("count").change(3, None, "the week before") == "no figure for the week before"
