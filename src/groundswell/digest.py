@@ -471,7 +471,9 @@ def recipients(settings: Settings, to: Iterable[str] = ()) -> list[Recipient]:
 
 
 @contextmanager
-def _snapshot(settings: Settings, units: frozenset[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def reader(settings: Settings, units: frozenset[str] | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The published snapshot as a reader of ``units`` sees it (None: every unit): the pages'
+    access rules (dashboards.access), the one place that decides which rows a user reads."""
     from dashboards import access
 
     con = access.connect(settings.published_path, units)
@@ -488,7 +490,7 @@ def build(settings: Settings, units: frozenset[str] | None, week_end: date | Non
 
     if not settings.published_path.exists():
         raise SnapshotMissingError("no published snapshot yet: run `groundswell build` first")
-    with _snapshot(settings, units) as con:
+    with reader(settings, units) as con:
         layer = SemanticLayer.from_manifest(
             con.execute("select definitions from meta.semantic_layer").fetchone()[0])
         week_end = week_end or default_week_end(con)
