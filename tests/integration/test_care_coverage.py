@@ -112,11 +112,13 @@ def test_the_care_page_says_which_threads_are_incomplete(pages):  # noqa: ARG001
 def test_data_health_lists_the_incomplete_threads_and_their_batches(pages):
     _, health = pages
     page = str(health["layout"]())
-    assert "threads incomplete: 299 of 299 brand replies of AmazonHelp (x) have no parent in the data" in page
+    assert "Threads incomplete: 299 of 299 brand replies of AmazonHelp (X) have no parent in the data" in page
     assert "health-coverage-batches" in page
     assert ("Unknown brands: 1 quarantined records name a brand that is not configured. Add it to "
             "dbt/seeds/brands.csv") in page
-    assert "listening-mentions: 1 × matched_brand Acme Rockets is not a brand of dbt/seeds/brands.csv" in page
+    # the source and the reason are identifiers, shown as code
+    assert ("Code('listening-mentions'), ': 1 × ', "
+            "Code('matched_brand Acme Rockets is not a brand of dbt/seeds/brands.csv')") in page
 
 
 def test_the_demo_threads_are_complete_and_the_care_page_stays_quiet(published_home, monkeypatch):
