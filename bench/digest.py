@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,21 +25,9 @@ from pathlib import Path
 def _home(args) -> Path:
     if args.home:
         return Path(args.home)
-    from groundswell import transform
-    from groundswell.config import Settings
-    from groundswell.demo import generate
-    from groundswell.landing import land_everything
-    from groundswell.quality import gate
-    from groundswell.warehouse import publish
+    from dashboard import demo_home  # bench/dashboard.py: generated, landed, built, published
 
-    home = Path(tempfile.mkdtemp(prefix="bench-digest-")) / "home"
-    os.environ["GROUNDSWELL_HOME"] = str(home)
-    settings = Settings(home=home)
-    generate(settings.landing_dir, scale=args.scale)
-    land_everything(settings)
-    transform.build(settings)
-    publish(gate(settings), settings)
-    return home
+    return demo_home(args.scale)
 
 
 def main() -> None:

@@ -178,3 +178,11 @@ def write_js() -> None:
 if __name__ == "__main__":
     write_js()
 
+
+def post_dimension(layer, field: str, **extra) -> dict:
+    """A grid column of a dimension of the posts' semantic model: its label, its description."""
+    out = {"field": field, "headerName": layer.label(f"post__{field}"), **extra}
+    for model in layer.models.values():
+        if model.entity == "post" and model.dimensions[field].description:
+            out.setdefault("headerTooltip", model.dimensions[field].description)
+    return out

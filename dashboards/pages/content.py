@@ -29,15 +29,6 @@ _WEEKDAY = {"function": "params.value == null ? '–' : "
 _HOUR = {"function": "params.value == null ? '–' : (params.value < 10 ? '0' : '') + params.value + ':00'"}
 
 
-def post_dimension(layer, field: str, **extra) -> dict:
-    """A grid column of a dimension of the posts' semantic model: its label, its description."""
-    out = {"field": field, "headerName": layer.label(f"post__{field}"), **extra}
-    for model in layer.models.values():
-        if model.entity == "post" and model.dimensions[field].description:
-            out.setdefault("headerTooltip", model.dimensions[field].description)
-    return out
-
-
 def _metric(layer, name: str, field: str | None = None, **extra) -> dict:
     """A grid column of a metric: its label and definition; ``field``: the row's name for it."""
     out = labels.column(name, layer, type="numericColumn", **extra)
@@ -49,9 +40,9 @@ def table_columns(layer) -> list[dict]:
     """The grid by type and slot: the posts' dimensions and the metrics, as the semantic layer
     labels and defines them."""
     return [
-        post_dimension(layer, "content_type", pinned="left", valueFormatter=labels.CATEGORY),
-        post_dimension(layer, "posting_weekday", valueFormatter=_WEEKDAY),
-        post_dimension(layer, "posting_hour", valueFormatter=_HOUR),
+        labels.post_dimension(layer, "content_type", pinned="left", valueFormatter=labels.CATEGORY),
+        labels.post_dimension(layer, "posting_weekday", valueFormatter=_WEEKDAY),
+        labels.post_dimension(layer, "posting_hour", valueFormatter=_HOUR),
         _metric(layer, "posts", valueFormatter=_NUMBER),
         _metric(layer, "posts_with_impressions", valueFormatter=_NUMBER),
         _metric(layer, "impressions_with_engagement_rate", "impressions", valueFormatter=_NUMBER),

@@ -90,23 +90,14 @@ _NUMBER = {"function": "params.value == null ? '–' : d3.format(',')(params.val
 _RATE = {"function": "params.value == null ? '–' : d3.format('.2%')(params.value)"}
 
 
-def post_dimension(layer, field: str, **extra) -> dict:
-    """A grid column of a dimension of the posts' semantic model: its label, its description."""
-    out = {"field": field, "headerName": layer.label(f"post__{field}"), **extra}
-    for model in layer.models.values():
-        if model.entity == "post" and model.dimensions[field].description:
-            out.setdefault("headerTooltip", model.dimensions[field].description)
-    return out
-
-
 def top_post_columns(layer) -> list[dict]:
     """The top posts grid: labels and definitions of the semantic layer (the posts' dimensions,
     the metrics), labels.COLUMNS for the rest; categories in words."""
     return [
         labels.column("posted_at"),
-        post_dimension(layer, "brand"),
-        post_dimension(layer, "platform", valueFormatter=labels.CATEGORY),
-        post_dimension(layer, "content_type", valueFormatter=labels.CATEGORY),
+        labels.post_dimension(layer, "brand"),
+        labels.post_dimension(layer, "platform", valueFormatter=labels.CATEGORY),
+        labels.post_dimension(layer, "content_type", valueFormatter=labels.CATEGORY),
         labels.column("impressions", layer, type="numericColumn", valueFormatter=_NUMBER),
         labels.column("engagements", layer, type="numericColumn", valueFormatter=_NUMBER),
         labels.column("engagement_rate", layer, type="numericColumn", valueFormatter=_RATE),
