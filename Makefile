@@ -107,7 +107,7 @@ e2e: install chromium postgres spark
 		tests/reliability/test_faults.py tests/reliability/test_load.py
 
 stack: install postgres
-	$(VENV)/bin/python -m groundswell.stack
+	$(VENV)/bin/python -m groundswell.run.stack
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -333,8 +333,8 @@ MART_COLUMNS = "* exclude (_built_at)"
 def land(con, settings, since: str, until: str, batch: str) -> int:
     """The generated tweets stamped in [since, until) as landed batches of the lake, one a day (the
     day's tweets landed at 02:00 the next day), each with its audit row, as the land DAG writes them."""
-    from groundswell.landing import ensure_contracts
-    from groundswell.sources import SOURCES
+    from groundswell.land.landing import ensure_contracts
+    from groundswell.land.sources import SOURCES
 
     source = next(s for s in SOURCES.values() if s.table == TABLE)
     lake = settings.raw_lake
@@ -384,7 +384,7 @@ def run_stage(stage: str, messages: int) -> dict:
                     "(format parquet)")
         return {"raw_rows": base, "inbound": inbound}
     if stage in ("seed", "full", "noop", "coverage", "incremental", "refresh"):
-        from groundswell import transform
+        from groundswell.transform import dbt as transform
 
         care = ["run", "--select", "+fct_care_messages", "--exclude", "int_business_intervals"]
         args = {"seed": ["seed"], "full": care, "noop": ["run", "--select", "int_business_intervals"],

@@ -172,7 +172,7 @@ class Results:
 
 def snapshot_id(home: Path) -> str | None:
     from groundswell.config import Settings
-    from groundswell.warehouse import current_snapshot_id
+    from groundswell.publish.snapshots import current_snapshot_id
 
     return current_snapshot_id(Settings(home=home))
 
@@ -266,24 +266,24 @@ def query_costs(home: Path) -> dict[str, float]:
     """Milliseconds of each of CARE_QUERIES over the care page's default period (warm)."""
     from datetime import timedelta
 
-    from dashboards import queries
     from dashboards.app import create_app
+    from dashboards.care import queries as care_queries
     from groundswell.warehouse import connect
 
     create_app()  # the page module registers itself with the app
-    from dashboards.pages.care import DEFAULT_DAYS
+    from dashboards.care.page import DEFAULT_DAYS
 
     con = connect(home / "published" / "warehouse.duckdb", read_only=True)
     try:
-        options = queries.care_options(con)
+        options = care_queries.care_options(con)
         start = max(options.first_date, options.last_date - timedelta(days=DEFAULT_DAYS - 1))
-        f = queries.CareFilters(start=start, end=options.last_date)
+        f = care_queries.CareFilters(start=start, end=options.last_date)
         costs = {}
         for name in CARE_QUERIES:
             args = (con,) if name == "care_options" else (con, f)
-            getattr(queries, name)(*args)
+            getattr(care_queries, name)(*args)
             started = time.perf_counter()
-            getattr(queries, name)(*args)
+            getattr(care_queries, name)(*args)
             costs[name] = round((time.perf_counter() - started) * 1000, 1)
         return costs
     finally:
@@ -291,12 +291,12 @@ def query_costs(home: Path) -> dict[str, float]:
 
 
 def demo_home(scale: str) -> Path:
-    from groundswell import transform
     from groundswell.config import Settings
-    from groundswell.demo import generate
-    from groundswell.landing import land_everything
-    from groundswell.quality import gate
-    from groundswell.warehouse import publish
+    from groundswell.gate.quality import gate
+    from groundswell.land.demo import generate
+    from groundswell.land.landing import land_everything
+    from groundswell.publish.snapshots import publish
+    from groundswell.transform import dbt as transform
 
     home = Path(tempfile.mkdtemp(prefix="groundswell-bench-dashboard-")) / "home"
     settings = Settings(home=home)

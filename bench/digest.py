@@ -4,7 +4,7 @@
 
 Uses the published snapshot of ``--home`` (default: a fresh home with the ``--scale`` demo
 generated, landed and built first, not timed). Each run builds the all-units digest as
-``groundswell digest`` does (groundswell.digest): the metrics of every section from the semantic
+``groundswell digest`` does (groundswell.serve.digest): the metrics of every section from the semantic
 layer (``compute``), the charts through Debian's chromium (``charts``, one browser per digest),
 and the PDF (``render_pdf``); then the numbers alone for one business unit (its rows through the
 access rules). Prints the median of ``--runs`` for each step, and the sizes of the PDF and HTML.
@@ -40,9 +40,9 @@ def main() -> None:
     home = _home(args)
     os.environ["GROUNDSWELL_HOME"] = str(home)
 
-    from groundswell import digest
     from groundswell.config import Settings
-    from groundswell.semantic import SemanticLayer
+    from groundswell.serve import digest
+    from groundswell.transform.semantic import SemanticLayer
 
     settings = Settings(home=home)
     with digest.reader(settings, None) as con:

@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 
 def child() -> None:
     """One engine's build, validate and publish in this process (GROUNDSWELL_* from the parent)."""
-    from groundswell import transform
     from groundswell.config import get_settings
-    from groundswell.enrichment import enrich
-    from groundswell.quality import gate
-    from groundswell.warehouse import publish
+    from groundswell.gate.quality import gate
+    from groundswell.publish.snapshots import publish
+    from groundswell.transform import dbt as transform
+    from groundswell.transform.enrichment import enrich
 
     settings = get_settings()
     times = {}

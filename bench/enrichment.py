@@ -23,11 +23,11 @@ Prints, in one run:
     run that trains the models and re-scores the industry, one with nothing new, one after one
     more correction; each in a child process, as the build runs it;
 (e) scoring distinct texts in one process against one worker process per core
-    (``groundswell.enrichment.scoring``), as enrich() does from POOL_MIN_TEXTS distinct texts;
+    (``groundswell.transform.enrichment.scoring``), as enrich() does from POOL_MIN_TEXTS distinct texts;
     the last line is the requirement's figure, "sentiment texts per second on 2 cores".
     Each figure is the median of ``--repeat`` runs, printed with the load average before them
     (other work on the machine lowers the figures: measure on an idle one).
-    Then the same for models learned from corrections (``groundswell.enrichment.learned``, the
+    Then the same for models learned from corrections (``groundswell.transform.enrichment.learned``, the
     airline sentiment and topic models trained on 3,000 tweets): VADER and both models' labels of
     the distinct texts, in one process and in one child process per core (start-up included:
     Python, numpy/scipy, the models unpickled; and without it);
@@ -41,7 +41,7 @@ Prints, in one run:
     sentiment ((positive - negative) / all) between the labels and the human ones on the rest; mean
     and min-max over the splits, and the seconds to train.
 
-The definitions are ``groundswell.enrichment.evaluation``; the figures go to docs/metrics.md.
+The definitions are ``groundswell.transform.enrichment.evaluation``; the figures go to docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def child(mode: str, home: Path, data: Path, scale: str) -> None:
     """Inside a child process: prepare a warehouse, time enrich() on it, print JSON."""
     from groundswell.config import Settings
-    from groundswell.enrichment import enrich
+    from groundswell.transform.enrichment import enrich
 
     settings = Settings(home=home)
     out: dict = {}
@@ -74,15 +74,15 @@ def child(mode: str, home: Path, data: Path, scale: str) -> None:
         print(json.dumps(out))
         return
     if mode == "demo":
-        from groundswell.demo import generate
-        from groundswell.landing import land_everything
+        from groundswell.land.demo import generate
+        from groundswell.land.landing import land_everything
 
         generate(settings.landing_dir, scale=scale)
         t = time.perf_counter()
         land_everything(settings)
         out["land_seconds"] = round(time.perf_counter() - t, 1)
     else:
-        from groundswell.landing import land_files
+        from groundswell.land.landing import land_files
 
         land_files("airline-sentiment", [data / "airline_sentiment" / "Tweets.csv"], settings)
         land_files("twcs", [data / "twcs" / "twcs_head5000.csv"], settings)
@@ -103,9 +103,9 @@ def corrections_child(settings, data: Path, out: dict) -> None:
     again with nothing new; then one more correction (a new sentiment model, the industry again)."""
     import csv
 
-    from groundswell.enrichment import enrich
-    from groundswell.enrichment.evaluation import AIRLINE_REASON_TOPICS
-    from groundswell.landing import land_files
+    from groundswell.land.landing import land_files
+    from groundswell.transform.enrichment import enrich
+    from groundswell.transform.enrichment.evaluation import AIRLINE_REASON_TOPICS
     from groundswell.warehouse import connect
 
     land_files("airline-sentiment", [data / "airline_sentiment" / "Tweets.csv"], settings)
@@ -168,9 +168,9 @@ def score_with(rows: list[tuple[int, str, str]], workers: int) -> float:
     the scores inserted into a DuckDB table."""
     import duckdb
 
-    from groundswell.enrichment.incremental import CHUNK_ROWS
-    from groundswell.enrichment.rules import load_rules
-    from groundswell.enrichment.scoring import Scorer
+    from groundswell.transform.enrichment.incremental import CHUNK_ROWS
+    from groundswell.transform.enrichment.rules import load_rules
+    from groundswell.transform.enrichment.scoring import Scorer
 
     rules = load_rules(ROOT / "dbt" / "seeds")
     con = duckdb.connect()
@@ -190,8 +190,8 @@ def throughput(data: Path, repeat: int) -> None:
     """(e): distinct real texts scored in one process and in one worker per core, texts/s."""
     import statistics
 
-    from groundswell.enrichment.evaluation import read_airline_tweets, read_vader_groundtruth
-    from groundswell.enrichment.text import preclean
+    from groundswell.transform.enrichment.evaluation import read_airline_tweets, read_vader_groundtruth
+    from groundswell.transform.enrichment.text import preclean
 
     tweets = read_airline_tweets(data / "airline_sentiment" / "Tweets.csv")
     rated = read_vader_groundtruth(data / "vader_groundtruth" / "tweets_GroundTruth.txt")
@@ -221,8 +221,8 @@ def learned_child(job: Path) -> None:
     import pickle
 
     t = time.perf_counter()
-    from groundswell.enrichment.learned import load, predict_many
-    from groundswell.enrichment.text import finish_cleaning, sentiment_score
+    from groundswell.transform.enrichment.learned import load, predict_many
+    from groundswell.transform.enrichment.text import finish_cleaning, sentiment_score
 
     with open(job, "rb") as f:
         paths, rows = pickle.load(f)
@@ -241,9 +241,9 @@ def airline_models(data: Path, rules, k: int = 3000):
     """The sentiment and topic models of the first split of (f) at ``k`` (what --throughput times)."""
     import numpy as np
 
-    from groundswell.enrichment.evaluation import expected_topic, read_airline_tweets
-    from groundswell.enrichment.learned import train
-    from groundswell.enrichment.text import clean_text
+    from groundswell.transform.enrichment.evaluation import expected_topic, read_airline_tweets
+    from groundswell.transform.enrichment.learned import train
+    from groundswell.transform.enrichment.text import clean_text
 
     tweets = read_airline_tweets(data / "airline_sentiment" / "Tweets.csv")
     chosen = np.random.default_rng(0).permutation(len(tweets))[:k]
@@ -260,9 +260,9 @@ def learned_throughput(data: Path, rows: list[tuple[int, str, str]], repeat: int
     import pickle
     import statistics
 
-    from groundswell.enrichment.learned import predict_many, save
-    from groundswell.enrichment.rules import load_rules
-    from groundswell.enrichment.text import finish_cleaning, sentiment_score
+    from groundswell.transform.enrichment.learned import predict_many, save
+    from groundswell.transform.enrichment.rules import load_rules
+    from groundswell.transform.enrichment.text import finish_cleaning, sentiment_score
 
     rules = load_rules(ROOT / "dbt" / "seeds")
     t = time.perf_counter()
@@ -360,10 +360,14 @@ def learning_curve(data: Path, splits: int, ks: tuple[int, ...] = (0, 100, 300, 
     from scipy.stats import spearmanr
     from sklearn.metrics import f1_score
 
-    from groundswell.enrichment.evaluation import AIRLINE_REASON_TOPICS, expected_topic, read_airline_tweets
-    from groundswell.enrichment.learned import train
-    from groundswell.enrichment.rules import load_rules
-    from groundswell.enrichment.text import clean_text, sentiment_label, sentiment_score
+    from groundswell.transform.enrichment.evaluation import (
+        AIRLINE_REASON_TOPICS,
+        expected_topic,
+        read_airline_tweets,
+    )
+    from groundswell.transform.enrichment.learned import train
+    from groundswell.transform.enrichment.rules import load_rules
+    from groundswell.transform.enrichment.text import clean_text, sentiment_label, sentiment_score
 
     rules = load_rules(ROOT / "dbt" / "seeds")
     path = data / "airline_sentiment" / "Tweets.csv"
@@ -474,8 +478,8 @@ def main() -> None:
         corrections_stage(data, args.keep)
         return
 
-    from groundswell.enrichment import load_rules
-    from groundswell.enrichment.evaluation import (
+    from groundswell.transform.enrichment import load_rules
+    from groundswell.transform.enrichment.evaluation import (
         HUMAN_NEUTRAL,
         accuracy,
         expected_topic,
@@ -485,8 +489,8 @@ def main() -> None:
         read_vader_groundtruth,
         topic_accuracy,
     )
-    from groundswell.enrichment.rules import complaint_type, vader_version
-    from groundswell.enrichment.text import clean_text, sentiment_label, sentiment_score
+    from groundswell.transform.enrichment.rules import complaint_type, vader_version
+    from groundswell.transform.enrichment.text import clean_text, sentiment_label, sentiment_score
 
     rules = load_rules(ROOT / "dbt" / "seeds")
     print(f"# bench/enrichment.py, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "

@@ -8,7 +8,7 @@ then, each in its own child process so peak memory (ru_maxrss) is its own:
 
 - native: ``CREATE TABLE AS SELECT * FROM read_json/read_csv(...)`` of the same
   files into a fresh DuckDB database (no contract, no checks, no lineage);
-- land: ``groundswell.landing.land_files`` of the same files into the raw lake of a
+- land: ``groundswell.land.landing.land_files`` of the same files into the raw lake of a
   fresh home (contract, typing, checks, quarantine, audit, lineage, atomic commit).
 
 The ratio land / native is the cost of the guarantees.  Three ways of landing:
@@ -48,9 +48,9 @@ CASES = {
 
 
 def generate(landing: Path, days: int) -> dict:
-    from groundswell.demo import volume
-    from groundswell.demo.brands import BRANDS, COMPETITORS
-    from groundswell.demo.generator import (
+    from groundswell.land.demo import volume
+    from groundswell.land.demo.brands import BRANDS, COMPETITORS
+    from groundswell.land.demo.generator import (
         BASE_DAILY_MENTIONS,
         CAMPAIGNS,
         DEFAULT_END_DATE,
@@ -82,7 +82,7 @@ def child(mode: str, source_key: str, folder: str, workdir: str) -> None:
 
     os.environ["GROUNDSWELL_HOME"] = workdir
     from groundswell.config import get_settings
-    from groundswell.landing import land_files
+    from groundswell.land.landing import land_files
 
     days = sorted(p for p in Path(folder).glob("dt=*") if p.is_dir())
     pattern = "*.jsonl" if source_key == "listening-mentions" else "*.csv"

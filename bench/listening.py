@@ -7,7 +7,7 @@
 (a) Sentiment: N never-seen distinct texts (the real tweets of ``--data``: airline, both twcs
     samples, Apple, SXSW, VADER's ground truth; each text once; beyond them, copies made distinct
     by a trailing number) written as listening mentions into a fresh warehouse, then
-    ``groundswell.enrichment.enrich()`` timed as the build runs it (texts/s), and once more with
+    ``groundswell.transform.enrichment.enrich()`` timed as the build runs it (texts/s), and once more with
     nothing new (nothing should be scored).
 
 (b) The hourly run (dags/groundswell_listen.py) for each ``--history`` size, in a fresh warehouse:
@@ -23,7 +23,7 @@
     - land: the new hour (12:00-13:00) appended to the day's JSON lines file, and the day's
       partition landed again through ``orchestration.land_listening_day`` (as the DAG's ``land``
       task does each hour: it replaces the day, fresher engagement on the earlier hours);
-    - enrich: ``groundswell.enrichment.enrich()`` (the DAG's ``enrich`` task);
+    - enrich: ``groundswell.transform.enrichment.enrich()`` (the DAG's ``enrich`` task);
     - dbt run: ``dbt run --select +fct_crisis_episodes``, incremental;
     - dbt test: ``dbt test --select +fct_crisis_episodes`` (the DAG runs each model's tests after it);
     - influencers: ``dbt run --select agg_influencer_authors+`` (incremental), what the daily
@@ -115,8 +115,8 @@ def _land_rows(con, settings, rows: str, columns: dict[str, str]) -> None:
     and lineage columns landing writes. ``columns``: contract column -> expression over ``rows``
     (the others are NULL)."""
     from groundswell.lake import AUDIT_COLUMNS
-    from groundswell.landing import ensure_contracts
-    from groundswell.sources import get_source
+    from groundswell.land.landing import ensure_contracts
+    from groundswell.land.sources import get_source
 
     source = get_source("listening-mentions")
     lake = settings.raw_lake
@@ -141,7 +141,7 @@ def _land_rows(con, settings, rows: str, columns: dict[str, str]) -> None:
 
 def stage_sentiment(data: Path, n: int | None) -> dict:
     from groundswell.config import get_settings
-    from groundswell.enrichment import enrich
+    from groundswell.transform.enrichment import enrich
     from groundswell.warehouse import writer
 
     settings = get_settings()
@@ -221,11 +221,11 @@ def _write_day_file(con, path: Path, table: str, likes_bump: int) -> int:
 
 def stage_generate(data: Path, history: int, rate: int) -> dict:
     from groundswell.config import get_settings
-    from groundswell.enrichment.rules import load_rules
-    from groundswell.enrichment.scoring import Scorer, pool_size
-    from groundswell.enrichment.text import sql_preclean
-    from groundswell.landing import batch_id_for
-    from groundswell.sources import get_source
+    from groundswell.land.landing import batch_id_for
+    from groundswell.land.sources import get_source
+    from groundswell.transform.enrichment.rules import load_rules
+    from groundswell.transform.enrichment.scoring import Scorer, pool_size
+    from groundswell.transform.enrichment.text import sql_preclean
     from groundswell.warehouse import writer
 
     settings = get_settings()
@@ -304,8 +304,8 @@ def _generate_sql(name: str, history: int, rate: int, first: int, last: int, n_t
 
 def stage_land(data: Path, history: int, rate: int) -> dict:
     """The next hour appended to the day's file, the day landed again (the DAG's land task)."""
-    from groundswell import orchestration
     from groundswell.config import get_settings
+    from groundswell.run import orchestration
     from groundswell.warehouse import writer
 
     settings = get_settings()
@@ -342,8 +342,8 @@ def stage_land(data: Path, history: int, rate: int) -> dict:
 
 
 def stage_dbt(stage: str) -> dict:
-    from groundswell import transform
     from groundswell.config import get_settings
+    from groundswell.transform import dbt as transform
 
     settings = get_settings()
     args = {"seed": ["seed"], "full": ["run", "--select", "+fct_crisis_episodes", "+dim_influencers"],
@@ -378,7 +378,7 @@ def stage_dbt(stage: str) -> dict:
 
 def stage_enrich() -> dict:
     from groundswell.config import get_settings
-    from groundswell.enrichment import enrich
+    from groundswell.transform.enrichment import enrich
 
     r = enrich(get_settings(), since_last_run=True)  # as the listen DAG's enrich task
     return {"seconds": r.seconds, "candidates": r.candidates, "scored": r.scored}

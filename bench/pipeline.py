@@ -39,7 +39,7 @@ def run_stage(stage: str, scale: str, arg: str | None, days: int | None = None) 
 
     settings = get_settings()
     if stage == "generate":
-        from groundswell.demo import generate
+        from groundswell.land.demo import generate
 
         r = generate(settings.landing_dir, scale=scale, days=days)
         return {"files": r.files, "records": sum(r.records.values()),
@@ -48,8 +48,8 @@ def run_stage(stage: str, scale: str, arg: str | None, days: int | None = None) 
         import tempfile
         from datetime import timedelta
 
-        from groundswell.demo import generate
-        from groundswell.demo.generator import DEFAULT_END_DATE, SCALES
+        from groundswell.land.demo import generate
+        from groundswell.land.demo.generator import DEFAULT_END_DATE, SCALES
 
         window = days or SCALES[scale].days
         new_day = DEFAULT_END_DATE + timedelta(days=1)
@@ -62,7 +62,7 @@ def run_stage(stage: str, scale: str, arg: str | None, days: int | None = None) 
                 copied += sum(1 for p in part.rglob("*") if p.is_file())
         return {"day": new_day.isoformat(), "files": copied}
     if stage == "land":
-        from groundswell.landing import land_everything
+        from groundswell.land.landing import land_everything
 
         results = land_everything(settings)
         return {"batches": len(results), "records": sum(r.received for r in results),
@@ -70,16 +70,16 @@ def run_stage(stage: str, scale: str, arg: str | None, days: int | None = None) 
     if stage == "land_day":
         from datetime import timedelta
 
-        from groundswell.demo.generator import DEFAULT_END_DATE
-        from groundswell.landing import land_interval
-        from groundswell.sources import SOURCES
+        from groundswell.land.demo.generator import DEFAULT_END_DATE
+        from groundswell.land.landing import land_interval
+        from groundswell.land.sources import SOURCES
 
         day = DEFAULT_END_DATE + timedelta(days=1)
         results = [r for key in SOURCES for r in land_interval(key, day, day + timedelta(days=1), settings)]
         return {"batches": len(results), "records": sum(r.received for r in results)}
     if stage == "build":
-        from groundswell import transform
-        from groundswell.enrichment import enrich
+        from groundswell.transform import dbt as transform
+        from groundswell.transform.enrichment import enrich
 
         enrich(settings)  # as `groundswell build` and the build DAG do, before dbt
         transform.build(settings)
@@ -91,14 +91,14 @@ def run_stage(stage: str, scale: str, arg: str | None, days: int | None = None) 
         return {"fct_post_performance_rows": posts,
                 "warehouse_mb": round(settings.warehouse_path.stat().st_size / 2**20, 1)}
     if stage == "validate":
-        from groundswell.quality import gate
-        from groundswell.warehouse import read_report
+        from groundswell.gate.candidate import read_report
+        from groundswell.gate.quality import gate
 
         candidate = gate(settings, run_id="bench")
         rows = sum(s["rows"] for s in read_report(candidate)["suites"])
         return {"candidate": str(candidate), "rows_validated": rows}
     if stage == "publish":
-        from groundswell.warehouse import publish
+        from groundswell.publish.snapshots import publish
 
         target = publish(Path(arg), settings)
         return {"snapshot_mb": round(target.stat().st_size / 2**20, 1)}

@@ -1,7 +1,8 @@
 """
 ### groundswell_build
 
-Runs when the land DAG has updated every source family's Asset:
+Runs when the land DAG has updated every source family's Asset. Its tasks are the steps of
+`groundswell.run.build.STEPS`, the list `groundswell build` runs too:
 
 1. `prepare`: every raw table exists (a family that never landed still builds);
    `freshness`: `dbt source freshness` of every source into `ops.source_freshness`
@@ -24,10 +25,10 @@ alerts do (`on_failure_callback`).
 from __future__ import annotations
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, dag
 
-from groundswell import orchestration as orch
-from groundswell.sources import FAMILIES
+from groundswell.land.sources import FAMILIES
+from groundswell.run import orchestration as orch
 
 
 @dag(
@@ -41,37 +42,7 @@ from groundswell.sources import FAMILIES
     doc_md=__doc__,
 )
 def groundswell_build():
-    @task(pool=orch.WRITER_POOL)
-    def prepare() -> str:
-        return orch.prepare_warehouse()
-
-    @task(pool=orch.WRITER_POOL)
-    def freshness() -> dict:
-        return orch.source_freshness()
-
-    @task(pool=orch.WRITER_POOL)
-    def test_sources() -> dict:
-        return orch.test_sources()
-
-    @task(pool=orch.WRITER_POOL)
-    def enrich() -> dict:
-        return orch.enrich()
-
-    dbt = orch.dbt_task_group()
-
-    @task(pool=orch.WRITER_POOL)
-    def validate(run_id=None) -> str:
-        return orch.validate(run_id)
-
-    @task
-    def publish(candidate: str) -> str:
-        return orch.publish(candidate)
-
-    prepared = prepare()
-    enriched = enrich()
-    candidate = validate()
-    prepared >> freshness() >> test_sources() >> enriched >> dbt >> candidate
-    publish(candidate)
+    orch.build_tasks()  # groundswell.run.build.STEPS, in order
 
 
 groundswell_build()

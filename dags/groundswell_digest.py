@@ -20,8 +20,8 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, dag, task
 
-from groundswell import orchestration as orch
 from groundswell.config import get_settings
+from groundswell.run import orchestration as orch
 
 
 @dag(

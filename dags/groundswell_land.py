@@ -27,9 +27,9 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
-from groundswell.orchestration import DEFAULT_ARGS, asset_uri, fetch_source, land_family
-from groundswell.readers import READERS
-from groundswell.sources import SOURCES
+from groundswell.land.readers import READERS
+from groundswell.land.sources import SOURCES
+from groundswell.run.orchestration import DEFAULT_ARGS, asset_uri, fetch_source, land_family
 
 FETCHED_BY = {reader.source_key: name for name, reader in READERS.items()}
 

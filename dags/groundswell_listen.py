@@ -25,7 +25,7 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, dag, task
 
-from groundswell import orchestration as orch
+from groundswell.run import orchestration as orch
 
 
 @dag(

@@ -1,7 +1,7 @@
 """Which rows of the published snapshot a dashboard user sees: the one place that decides it.
 
 Every page reads the snapshot through ``dashboards.data.snapshot()``, which calls ``connect``
-here with the scope of the current request (set by the login, ``groundswell.web``). A user of
+here with the scope of the current request (set by the login, ``groundswell.serve.web``). A user of
 every unit (``"*"``, the single-user admin, ``--demo``) gets the snapshot itself, read-only. A
 user of some units gets an in-memory connection where each table the pages read, under its own
 name (``marts.fct_post_performance``...), is a view of the snapshot's table keeping only the rows
@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 from flask import g, has_request_context
 
-from groundswell.auth import ANALYST, EXECUTIVE
+from groundswell.serve.auth import ANALYST, EXECUTIVE
 
 #: The catalog the snapshot is attached as, behind the views (queries never name it).
 SOURCE = "published"
@@ -108,7 +108,7 @@ _ROLE = "groundswell_role"
 
 
 def set_scope(units: Iterable[str] | None, user: str | None = None, role: str = EXECUTIVE) -> None:
-    """The current request's user sees ``units`` (None: every unit), in ``role`` (groundswell.auth:
+    """The current request's user sees ``units`` (None: every unit), in ``role`` (groundswell.serve.auth:
     executive, read-only, or analyst, who may correct labels). Called by the login."""
     setattr(g, _SCOPE, None if units is None else frozenset(units))
     setattr(g, _USER, user)

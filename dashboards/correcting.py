@@ -1,8 +1,8 @@
 """The correction form's callbacks, for any page with a grid of correctable records.
 
-A page lays the form out (``figures.correction_form``) under its grid and calls ``register`` once
+A page lays the form out (``shared_figures.correction_form``) under its grid and calls ``register`` once
 at import: the callbacks fill the form from the picked row as the snapshot has it, and save an
-analyst's correction as a file of the corrections log (``groundswell.corrections``), the
+analyst's correction as a file of the corrections log (``groundswell.land.corrections``), the
 dashboards' one write. Every check is made here, on the server, whatever the browser sent: the
 login's role, the record in the login's own scoped snapshot, labels the contract accepts.
 """
@@ -12,11 +12,13 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboards import access, figures, inputs, labels, queries
+from dashboards import access, inputs, labels
 from dashboards.data import snapshot
+from dashboards.shared import figures as shared_figures
+from dashboards.shared import queries as shared_queries
 from groundswell.config import get_settings
-from groundswell.corrections import Correction, record
-from groundswell.sources.corrections import SENTIMENT_LABELS
+from groundswell.land.corrections import Correction, record
+from groundswell.land.sources.corrections import SENTIMENT_LABELS
 
 
 def register(prefix: str, grid: str, key: str) -> None:
@@ -44,21 +46,21 @@ def register(prefix: str, grid: str, key: str) -> None:
         if not access.may_correct():
             raise PreventUpdate  # the form is not laid out for this login: nothing to fill
         if ctx.triggered_id == f"{form}-sentiment":
-            types = figures.complaint_type_choices(inputs.one_of(sentiment, SENTIMENT_LABELS, None),
+            types = shared_figures.complaint_type_choices(inputs.one_of(sentiment, SENTIMENT_LABELS, None),
                                                    complaint_type)
             return (no_update, no_update, no_update, *types, no_update, no_update, no_update, no_update)
         chosen = picked(rows)
         row = None
         if chosen:
             with snapshot() as con:
-                row = queries.correctable(con, chosen["source"], chosen[key])
-                topics = queries.correction_topics(con, row["brand"]) if row else []
+                row = shared_queries.correctable(con, chosen["source"], chosen[key])
+                topics = shared_queries.correction_topics(con, row["brand"]) if row else []
         if row is None:
-            return (figures.CORRECTION_PICK, None, True, [], None, True, [], None, True, True)
+            return (shared_figures.CORRECTION_PICK, None, True, [], None, True, [], None, True, True)
         topic = row["complaint_topic"]
         topics = topics if topic is None or topic in topics else [*topics, topic]
-        return (figures.correction_record(row), row["sentiment_label"], False,
-                *figures.complaint_type_choices(row["sentiment_label"], row["complaint_type"]),
+        return (shared_figures.correction_record(row), row["sentiment_label"], False,
+                *shared_figures.complaint_type_choices(row["sentiment_label"], row["complaint_type"]),
                 [{"label": labels.value(t), "value": t} for t in topics], topic, False, False)
 
     @callback(
@@ -74,19 +76,19 @@ def register(prefix: str, grid: str, key: str) -> None:
         if ctx.triggered_id != f"{form}-save":
             return ""  # another row picked: the last status no longer applies
         if not access.may_correct():
-            return figures.CORRECTION_REFUSED
+            return shared_figures.CORRECTION_REFUSED
         chosen = picked(rows)
         if not chosen:
-            return figures.CORRECTION_PICK
+            return shared_figures.CORRECTION_PICK
         with snapshot() as con:
-            row = queries.correctable(con, chosen["source"], chosen[key])
-            topics = queries.correction_topics(con, None)  # any configured topic: what landing accepts
+            row = shared_queries.correctable(con, chosen["source"], chosen[key])
+            topics = shared_queries.correction_topics(con, None)  # any configured topic: what landing accepts
         if row is None:
-            return figures.CORRECTION_NOT_SHOWN
-        problem = figures.correction_problem(sentiment, complaint_type, topic, topics)
+            return shared_figures.CORRECTION_NOT_SHOWN
+        problem = shared_figures.correction_problem(sentiment, complaint_type, topic, topics)
         if problem:
             return problem
         user = access.current_user()
         record(Correction(row["source"], row["record_id"], sentiment, complaint_type, topic, user),
                get_settings())
-        return figures.correction_saved(sentiment, complaint_type, topic, user)
+        return shared_figures.correction_saved(sentiment, complaint_type, topic, user)

@@ -10,7 +10,7 @@ formats a grid cell without changing the value a click or an export carries.
 
 from __future__ import annotations
 
-from groundswell.semantic import SemanticLayer
+from groundswell.transform.semantic import SemanticLayer
 
 #: Labels of columns that are not metrics or dimensions of the semantic layer, by page.
 COLUMNS: dict[str, str] = {

@@ -1,6 +1,6 @@
 """Metrics for the pages: a page picks metrics, group-bys and filters; the semantic layer the
 snapshot carries (``meta.semantic_layer``, written at publish from the dbt manifest) renders the
-SQL (groundswell.semantic). No metric arithmetic lives in the dashboards."""
+SQL (groundswell.transform.semantic). No metric arithmetic lives in the dashboards."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from dashboards.data import cached
-from groundswell.semantic import Format, Query, SemanticLayer, Where
+from groundswell.transform.semantic import Format, Query, SemanticLayer, Where
 
 __all__ = ["Query", "Where", "changes", "nothing_before", "frame", "label", "layer", "row", "value_format"]
 

@@ -2,7 +2,7 @@
 
 import great_expectations as gx
 
-from groundswell.quality import Suite
+from groundswell.gate.quality import Suite
 
 #: A brand's first or last mention is stray when the empty hours between it and the next are more
 #: than this many days and more than the rest of its span: one record would then more than double
@@ -132,8 +132,8 @@ SUITES = [
                         then a.model end as model_not_in_seed,
                    count(*) as touches, min(a.weight) as min_weight, max(a.weight) as max_weight,
                    sum(a.weight) - 1 as weight_sum_error,
-                   sum(a.credited_revenue) = any_value(c.revenue)
-                       and sum(a.credited_pipeline) = any_value(c.pipeline) as credit_adds_up
+                   sum(a.attributed_revenue) = any_value(c.revenue)
+                       and sum(a.attributed_pipeline) = any_value(c.pipeline) as credit_adds_up
             from marts.fct_attribution as a
             inner join marts.fct_conversions as c using (conversion_id)
             group by a.conversion_id, a.model

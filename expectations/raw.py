@@ -12,7 +12,7 @@ in quarantine, on Data health.
 
 import great_expectations as gx
 
-from groundswell.quality import Suite
+from groundswell.gate.quality import Suite
 
 MAX_QUARANTINE_SHARE = 0.05
 QUARANTINE_SLACK = 2  # records a batch may quarantine whatever its size

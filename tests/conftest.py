@@ -63,11 +63,11 @@ def settings(home) -> Settings:
 @pytest.fixture(scope="session")
 def published_home(tmp_path_factory) -> Path:
     """A home with tiny demo data landed, built by dbt, validated and published (no Airflow)."""
-    from groundswell import transform
-    from groundswell.demo import generate
-    from groundswell.landing import land_everything
-    from groundswell.quality import gate
-    from groundswell.warehouse import publish
+    from groundswell.gate.quality import gate
+    from groundswell.land.demo import generate
+    from groundswell.land.landing import land_everything
+    from groundswell.publish.snapshots import publish
+    from groundswell.transform import dbt as transform
 
     path = tmp_path_factory.mktemp("published") / "home"
     old = os.environ.get("GROUNDSWELL_HOME")

@@ -34,7 +34,7 @@
 
 {#- Spark reads the sources where they are, as views over their Parquet files: the raw lake
     (GROUNDSWELL_LAKE_ROOT: a folder or an object-store URI the cluster can read), its load audit,
-    and enrichment's scores (groundswell.enrichment exports them for Spark,
+    and enrichment's scores (groundswell.transform.enrichment exports them for Spark,
     GROUNDSWELL_ENRICHMENT_EXPORT). A view lists its files when a query reads it, so a new landing
     is read at once; its columns are fixed when it is made, so the pipeline makes them again
     before every build (`dbt run-operation register_lake_sources`: groundswell's prepare step),

@@ -6,7 +6,7 @@
 
   The key never appears in SQL (compiled models, the manifest, a view definition): on DuckDB the
   function groundswell_pseudonym_key() is registered on dbt's connection by the plugin
-  groundswell.dbt_plugin (dbt/profiles.yml), from GROUNDSWELL_PSEUDONYM_KEY, which `groundswell`
+  groundswell.transform.dbt_plugin (dbt/profiles.yml), from GROUNDSWELL_PSEUDONYM_KEY, which `groundswell`
   sets from the environment or the key file under $GROUNDSWELL_HOME (docs/operations.md); on
   Spark it is a session setting (spark__keyed_sha256 below).
 #}
@@ -27,7 +27,7 @@
 {%- endmacro %}
 
 {#- On Spark the key is the session setting spark.groundswell.pseudonym_key (dbt/profiles.yml, from
-    GROUNDSWELL_PSEUDONYM_KEY, which groundswell.transform sets for the run from the home's key),
+    GROUNDSWELL_PSEUDONYM_KEY, which groundswell.transform.dbt sets for the run from the home's key),
     substituted by Spark's parser: the SQL dbt compiles and logs holds only its name. -#}
 {% macro spark__keyed_sha256(column) -%}
     sha2(concat('${spark.groundswell.pseudonym_key}', ':', cast({{ column }} as string)), 256)

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     )
     dashboard_users: SecretStr | None = Field(
         default=None, description="Dashboard logins: JSON, or the path of a JSON file outside the "
-        "repository, mapping user -> {password_hash, business_units: [..] or '*'} (groundswell.auth).",
+        "repository, mapping user -> {password_hash, business_units: [..] or '*'} (groundswell.serve.auth).",
     )
     pseudonym_key: SecretStr | None = Field(
         default=None, description="Key of the customer pseudonyms in the marts; by default a random "
@@ -278,7 +278,7 @@ class Settings(BaseSettings):
             "DO_NOT_TRACK": "1",
             "GX_ANALYTICS_ENABLED": "False",
         } | ({
-            # An operator's key, passed on to the dbt plugin (groundswell.dbt_plugin; never in SQL).
+            # An operator's key, passed on to the dbt plugin (groundswell.transform.dbt_plugin; never in SQL).
             # A key from the home's file is not exported: the plugin reads the file of the home it
             # builds, and an exported key would follow this process into any other home.
             "GROUNDSWELL_PSEUDONYM_KEY": self.pseudonym_key.get_secret_value(),

@@ -78,7 +78,7 @@ AUDIT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("quarantined", "BIGINT"),
     ("started_at", "TIMESTAMP"),  # the batch's _loaded_at
     ("finished_at", "TIMESTAMP"),
-    ("dag_id", "VARCHAR"),  # the Airflow DAG and run that landed it (groundswell.ops.current_run)
+    ("dag_id", "VARCHAR"),  # the Airflow DAG and run that landed it (groundswell.runs.current_run)
     ("run_id", "VARCHAR"),
     # Batches whose records in these files this landing replaced (its own earlier landing, another
     # batch that landed one of its files): what an incremental reader must look up again.

@@ -1,13 +1,16 @@
 """The ``ops`` schema: what each run received, landed, quarantined, tested, validated and sent.
 
-Written in the writer database by the pipeline itself, copied into every published
+Written in the writer database (its tables created with it: ``OPS_DDL`` in groundswell.warehouse)
+by the pipeline itself, copied into every published
 snapshot (without payloads), read by the Data health page and by analysts:
 
 - ``ops.dbt_results``: one row per dbt node per invocation (models, seeds, tests, unit
   tests), inserted by the project's ``on-run-end`` hook (``dbt/macros/record_run_results.sql``);
-- ``ops.source_freshness``: ``dbt source freshness`` of every source at each build;
+- ``ops.source_freshness``: ``dbt source freshness`` of every source at each build
+  (groundswell.gate.freshness);
 - ``ops.validation_results``: each gate suite's outcome;
-- ``ops.alerts``: every alert sent (crisis episodes, failed tasks, late sources), ``groundswell.alerts``.
+- ``ops.alerts``: every alert sent (crisis episodes, failed tasks, late sources, digests),
+  ``groundswell.serve.alerts``.
 
 A snapshot also gets, computed when it is taken (:func:`summarize`):
 ``ops.load_audit`` (``raw.load_audit``: received, landed, quarantined per batch),
@@ -22,82 +25,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 
 import duckdb
 
-from groundswell.config import Settings, get_settings
+from groundswell.config import Settings
+from groundswell.runs import current_run, utcnow
+from groundswell.warehouse import writer
 
 log = logging.getLogger(__name__)
-
-DDL = (
-    "CREATE SCHEMA IF NOT EXISTS ops",
-    """CREATE TABLE IF NOT EXISTS ops.alerts (
-      alert_key VARCHAR PRIMARY KEY,
-      kind VARCHAR NOT NULL,      -- crisis, task_failure, source_late
-      subject VARCHAR NOT NULL,
-      text VARCHAR NOT NULL,
-      channel VARCHAR NOT NULL,   -- webhook, email, log, or stale (recorded, not sent)
-      created_at TIMESTAMP NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS ops.dbt_results (
-      invocation_id VARCHAR NOT NULL,
-      dag_id VARCHAR NOT NULL,
-      run_id VARCHAR NOT NULL,
-      unique_id VARCHAR NOT NULL,
-      resource_type VARCHAR NOT NULL,  -- model, seed, test, unit_test
-      status VARCHAR NOT NULL,         -- success, error, skipped, pass, fail, warn
-      failures BIGINT,                 -- failing rows of a test
-      execution_seconds DOUBLE,
-      message VARCHAR,
-      recorded_at TIMESTAMP NOT NULL
-    )""",
-    """CREATE TABLE IF NOT EXISTS ops.source_freshness (
-      checked_at TIMESTAMP NOT NULL,
-      dag_id VARCHAR NOT NULL,
-      run_id VARCHAR NOT NULL,
-      source_name VARCHAR NOT NULL,
-      table_name VARCHAR NOT NULL,
-      max_loaded_at TIMESTAMP,         -- NULL: nothing landed yet
-      age_hours DOUBLE,
-      warn_after_hours DOUBLE,
-      error_after_hours DOUBLE,
-      status VARCHAR NOT NULL          -- pass, warn, error, runtime error, no data (table empty)
-    )""",
-    """CREATE TABLE IF NOT EXISTS ops.validation_results (
-      validated_at TIMESTAMP NOT NULL,
-      dag_id VARCHAR NOT NULL,
-      run_id VARCHAR NOT NULL,
-      suite VARCHAR NOT NULL,
-      rows_checked BIGINT NOT NULL,
-      success BOOLEAN NOT NULL,
-      failed_expectations INTEGER NOT NULL,
-      failures VARCHAR                 -- JSON: each failed expectation with a sample
-    )""",
-)
-
-
-def ensure_ops_schema(con: duckdb.DuckDBPyConnection) -> None:
-    for ddl in DDL:
-        con.execute(ddl)
-
-
-#: Set by each ``groundswell`` command (``cli__<UTC time>``): its rows are one run.
-RUN_ID_ENV = "GROUNDSWELL_RUN_ID"
-
-
-def current_run() -> tuple[str, str]:
-    """``(dag_id, run_id)`` of the Airflow task this process runs, else of the CLI command."""
-    return (os.environ.get("AIRFLOW_CTX_DAG_ID") or "cli",
-            os.environ.get("AIRFLOW_CTX_DAG_RUN_ID") or os.environ.get(RUN_ID_ENV) or "cli")
-
-
-def start_cli_run() -> str:
-    """Name the run of this command, for what it lands, builds and validates (dbt reads it too)."""
-    from groundswell.warehouse import utcnow
-
-    os.environ[RUN_ID_ENV] = f"cli__{utcnow():%Y-%m-%dT%H:%M:%S.%f}"
-    return os.environ[RUN_ID_ENV]
 
 
 def record_dbt_results(result, settings: Settings) -> int:
@@ -128,8 +63,6 @@ _DBT_NODE_KINDS = ("model", "seed", "snapshot", "test", "unit_test")
 
 
 def _insert_dbt_results(invocation: str, results: list[tuple], settings: Settings) -> int:
-    from groundswell.warehouse import utcnow, writer
-
     rows = [r for r in results if r[1] in _DBT_NODE_KINDS]
     if not rows:
         return 0
@@ -144,71 +77,9 @@ def _insert_dbt_results(invocation: str, results: list[tuple], settings: Setting
     return len(rows)
 
 
-# Hours in a dbt freshness threshold's period.
-_PERIOD_HOURS = {"minute": 1 / 60, "hour": 1, "day": 24}
-
-
-def record_freshness(settings: Settings | None = None) -> dict:
-    """``dbt source freshness`` of every source, stored in ``ops.source_freshness``.
-
-    A stale source does not stop the build: the dashboards show the last good figures, and
-    the Data health page, this task's log and an alert (``groundswell.alerts``, once per
-    source per status per day) say which source is late. Returns the count of sources per
-    status."""
-    from groundswell.alerts import LateSource, send_late_source_alerts
-    from groundswell.transform import run_dbt
-    from groundswell.warehouse import utcnow, writer
-
-    settings = settings or get_settings()
-    result = run_dbt(["source", "freshness"], settings, check=False)
-    dag_id, run_id = current_run()
-    checked_at = utcnow()
-    rows = []
-    for r in getattr(result, "results", None) or []:
-        node = r.node
-        if getattr(node, "resource_type", None) != "source":  # the on-run-end hook's own result
-            continue
-        criteria = node.freshness
-        max_loaded = getattr(r, "max_loaded_at", None)
-        age = getattr(r, "age", None)
-        status = str(r.status)
-        if max_loaded is not None and max_loaded.year == 1:
-            # dbt's answer for a table with no rows: nothing landed, which is not lateness (a
-            # deployment that uses no Fivetran connector never fills those tables).
-            max_loaded, age, status = None, None, "no data"
-        rows.append([
-            checked_at, dag_id, run_id, node.source_name, node.name,
-            max_loaded.replace(tzinfo=None) if max_loaded else None,
-            age / 3600 if age is not None else None,
-            _hours(criteria.warn_after if criteria else None),
-            _hours(criteria.error_after if criteria else None),
-            status,
-        ])
-    with writer(settings) as con:
-        if rows:
-            con.executemany("INSERT INTO ops.source_freshness VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row[-1]] = counts.get(row[-1], 0) + 1
-    late = [LateSource(row[3], row[4], row[-1], row[5], row[6], row[7], row[8])
-            for row in rows if row[-1] not in ("pass", "no data")]
-    if late:
-        log.warning("sources not fresh: %s (ops.source_freshness)", ", ".join(s.name for s in late))
-        send_late_source_alerts(late, checked_at, settings)
-    return counts
-
-
-def _hours(threshold) -> float | None:
-    if threshold is None or threshold.count is None or threshold.period is None:
-        return None
-    return threshold.count * _PERIOD_HOURS[str(threshold.period)]
-
-
 def record_validation(con: duckdb.DuckDBPyConnection, report: dict, run_id: str | None = None) -> None:
     """The gate's report, one row per suite, into ``ops.validation_results`` of ``con``
     (``run_id``: the run the snapshot names in ``meta.snapshot``; default, this process's)."""
-    from groundswell.warehouse import utcnow
-
     dag_id, current = current_run()
     run_id = run_id or current
     at = utcnow()

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from groundswell.orchestration import WRITER_POOL
-from groundswell.sources import SOURCES
+from groundswell.land.sources import SOURCES
+from groundswell.run.orchestration import WRITER_POOL
 
 EXPECTED = {"groundswell_land", "groundswell_build", "groundswell_digest"}
 
@@ -45,7 +45,7 @@ def test_dags_are_tagged_documented_and_retry(dagbag):
 
 
 def test_every_task_that_fails_for_good_alerts(dagbag):
-    from groundswell.orchestration import on_task_failure
+    from groundswell.run.orchestration import on_task_failure
 
     for dag_id in (*EXPECTED, "groundswell_listen"):
         for task in dagbag.dags[dag_id].tasks:
@@ -104,7 +104,7 @@ def test_dbt_runs_as_one_build_task_per_model_with_its_tests(dagbag):
     # `dbt build --select` the node: its data and unit tests run in the same task, after it. A test
     # across two models (a relationship) is its own task, once both are built.
     post = build.get_task("dbt.fct_post_performance_model_build")
-    assert post.select == "fqn:groundswell.marts.fct_post_performance"
+    assert post.select == "fqn:groundswell.marts.content.fct_post_performance"
     relationship = next(t for t in build.tasks
                         if t.task_id.startswith("dbt.relationships_fct_post_performance"))
     assert {"dbt.fct_post_performance_model_build",
@@ -128,3 +128,22 @@ def test_the_digest_is_weekly_and_records_through_the_writer_pool(dagbag):
     assert digest.timetable.expression == "0 7 * * 1"  # GROUNDSWELL_DIGEST_SCHEDULE's default
     (send,) = digest.tasks
     assert send.pool == WRITER_POOL  # it records each mail in ops.alerts
+
+
+def test_the_build_dag_runs_the_build_steps_of_the_cli_in_their_order(dagbag):
+    """One list of steps (groundswell.run.build.STEPS): each task after the step before it, the dbt
+    task group between enrich and validate."""
+    from groundswell.run.build import STEPS
+
+    build = dagbag.dags["groundswell_build"]
+    dbt_tasks = [t for t in build.tasks if t.task_id.startswith("dbt.")]
+    for before, after in zip(STEPS, STEPS[1:], strict=False):
+        if after.dbt:
+            first = [t for t in dbt_tasks if not t.upstream_task_ids & {d.task_id for d in dbt_tasks}]
+            assert first and all(before.name in t.upstream_task_ids for t in first)
+        elif before.dbt:
+            assert {t.task_id for t in dbt_tasks} & build.get_task(after.name).upstream_task_ids
+        else:
+            assert build.get_task(after.name).upstream_task_ids == {before.name}
+    assert {t.task_id for t in build.tasks if not t.task_id.startswith("dbt.")} == \
+        {s.name for s in STEPS if not s.dbt}

@@ -190,7 +190,7 @@ def message_without_marts(published_home: Path, tmp_path: Path, page, path: str,
 
 def metric(home: Path, name: str):
     """The metric ``name`` as the snapshot's semantic layer defines it."""
-    from groundswell.semantic import SemanticLayer
+    from groundswell.transform.semantic import SemanticLayer
 
     ((definitions,),) = snapshot_sql(home, "select definitions from meta.semantic_layer")
     return SemanticLayer.from_manifest(definitions).metric(name)

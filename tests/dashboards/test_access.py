@@ -3,13 +3,20 @@ query function, asked for another unit's brand or unit explicitly, returns none 
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from dashboards import access, queries
+from dashboards import access
+from dashboards.app import DOMAINS
+from dashboards.care import queries as care_queries
+from dashboards.influencers import queries as influencers_queries
+from dashboards.listening import queries as listening_queries
+from dashboards.maturity import queries as maturity_queries
+from dashboards.roi import queries as roi_queries
 
 CARGO = frozenset({"northwind-cargo"})  # Northwind Air's LinkedIn account; no care channel
 PASSENGER = frozenset({"northwind-passenger"})
@@ -69,7 +76,7 @@ def _arguments(admin, function) -> dict:
                                        "where brand = ? limit 1", [OTHER_BRAND]).fetchone()
     platform, author_id = admin.execute("select platform, author_id from marts.dim_influencers "
                                         "where brand = ? limit 1", [OTHER_BRAND]).fetchone()
-    quarter = queries.maturity_quarters(admin)[0]
+    quarter = maturity_queries.maturity_quarters(admin)[0]
     values = {"start": WIDE[0], "end": WIDE[1], "brands": [OTHER_BRAND], "brand": OTHER_BRAND,
               "unit": OTHER_UNIT, "quarter": quarter, "source": source, "message_id": message_id,
               "platform": platform, "author_id": author_id, "dimensions": ["content_type"],
@@ -78,8 +85,8 @@ def _arguments(admin, function) -> dict:
     for name, parameter in list(inspect.signature(function).parameters.items())[1:]:
         if name == "f":
             annotation = str(parameter.annotation)
-            out[name] = (queries.RoiFilters(*WIDE) if "Roi" in annotation
-                         else queries.CareFilters(*WIDE, [OTHER_BRAND]))
+            out[name] = (roi_queries.RoiFilters(*WIDE) if "Roi" in annotation
+                         else care_queries.CareFilters(*WIDE, [OTHER_BRAND]))
         elif name in values:
             out[name] = values[name]
         elif parameter.default is not inspect.Parameter.empty:
@@ -94,8 +101,12 @@ def _frames(result) -> list[pd.DataFrame]:
     return [x for x in items if isinstance(x, pd.DataFrame)]
 
 
-QUERY_FUNCTIONS = [f for name, f in inspect.getmembers(queries, inspect.isfunction)
-                   if not name.startswith("_") and f.__module__ == queries.__name__
+QUERY_MODULES = [importlib.import_module(f"dashboards.{domain}.queries")
+                 for domain in (*DOMAINS, "shared")]
+#: The shared helpers that answer about the snapshot's tables and columns, not with rows.
+HELPERS = {"has_table", "has_column", "label_source"}
+QUERY_FUNCTIONS = [f for module in QUERY_MODULES for name, f in inspect.getmembers(module, inspect.isfunction)
+                   if not name.startswith("_") and name not in HELPERS and f.__module__ == module.__name__
                    and list(inspect.signature(f).parameters)[:1] == ["con"]]
 
 
@@ -114,14 +125,15 @@ def test_no_query_function_returns_another_units_rows(path, function):
                 assert not values.isin([OTHER_BRAND]).any(), (function.__name__, column)
                 assert not values.str.startswith("contoso-").any(), (function.__name__, column)
                 assert not values.isin([arguments.get("author_id", "-")]).any(), (function.__name__, column)
-        if function is queries.care_kpis:
+        if function is care_queries.care_kpis:
             assert result["messages"] == 0
-        if function is queries.listening_kpis:
+        if function is listening_queries.listening_kpis:
             assert not result["mentions"]
-        if function is queries.feedback_loop:
+        if function is listening_queries.feedback_loop:
             assert result[0]["actions"] is None and result[1].empty
-        if function in (queries.influencer, queries.influencer_mentions, queries.care_conversation,
-                        queries.maturity_checklist, queries.roi_export, queries.campaign_roi):
+        if function in (influencers_queries.influencer, influencers_queries.influencer_mentions,
+                        care_queries.care_conversation, maturity_queries.maturity_checklist,
+                        roi_queries.roi_export, roi_queries.campaign_roi):
             assert all(frame.empty for frame in _frames(result)), function.__name__
     finally:
         cargo.close()

@@ -15,7 +15,10 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.security import generate_password_hash
 
-from dashboards import access, queries
+from dashboards import access
+from dashboards.care import queries as care_queries
+from dashboards.listening import queries as listening_queries
+from dashboards.overview import queries as overview_queries
 from groundswell.warehouse import connect
 from tests.dashboards.conftest import serving, shown
 
@@ -66,15 +69,17 @@ def _expected(home, units):
     """What the pages should show this user: computed through the same access rules."""
     con = access.connect(home / "published" / "warehouse.duckdb", units)
     try:
-        o = queries.overview_options(con)
-        posts = queries.kpis(con, max(o.first_date, o.last_date - timedelta(days=89)), o.last_date)["posts"]
-        c = queries.care_options(con)
-        care = queries.CareFilters(max(c.first_date, c.last_date - timedelta(days=89)), c.last_date)
-        messages = queries.care_kpis(con, care)["messages"]
-        segments = set(queries.worst_segments(con, care)["brand"])
-        listening = queries.listening_options(con)
+        o = overview_queries.overview_options(con)
+        posts_start = max(o.first_date, o.last_date - timedelta(days=89))
+        posts = overview_queries.kpis(con, posts_start, o.last_date)["posts"]
+        c = care_queries.care_options(con)
+        care = care_queries.CareFilters(max(c.first_date, c.last_date - timedelta(days=89)), c.last_date)
+        messages = care_queries.care_kpis(con, care)["messages"]
+        segments = set(care_queries.worst_segments(con, care)["brand"])
+        listening = listening_queries.listening_options(con)
         start = max(listening.first_day, listening.last_day - timedelta(days=29))
-        kpis = {b: queries.listening_kpis(con, b, start, listening.last_day) for b in (OWN, COMPETITOR)}
+        kpis = {b: listening_queries.listening_kpis(con, b, start, listening.last_day)
+                for b in (OWN, COMPETITOR)}
         return {"overview_brands": o.brands, "posts": shown(home, "posts", posts), "care_brands": c.brands,
                 "messages": shown(home, "messages", messages), "segments": segments,
                 "listening_brands": listening.brands,

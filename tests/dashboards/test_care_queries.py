@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards import figures, queries
+from dashboards.care import figures as care_figures
+from dashboards.care import queries as care_queries
+from dashboards.shared import figures as shared_figures
+from dashboards.shared import queries as shared_queries
 from groundswell.warehouse import connect, published
 
 
@@ -78,12 +81,12 @@ def care(con) -> pd.DataFrame:
 
 
 @pytest.fixture
-def everything(con) -> queries.CareFilters:
-    opts = queries.care_options(con)
-    return queries.CareFilters(opts.first_date, opts.last_date)
+def everything(con) -> care_queries.CareFilters:
+    opts = care_queries.care_options(con)
+    return care_queries.CareFilters(opts.first_date, opts.last_date)
 
 
-def _mask(df: pd.DataFrame, f: queries.CareFilters) -> pd.Series:
+def _mask(df: pd.DataFrame, f: care_queries.CareFilters) -> pd.Series:
     dates = pd.to_datetime(df["received_date"]).dt.date
     m = (dates >= f.start) & (dates <= f.end)
     if f.brands:
@@ -93,7 +96,7 @@ def _mask(df: pd.DataFrame, f: queries.CareFilters) -> pd.Series:
     return m
 
 
-#: The message sets, as pandas masks written independently of queries.MESSAGE_SETS.
+#: The message sets, as pandas masks written independently of care_queries.MESSAGE_SETS.
 PANDAS_SETS = {
     "all": lambda d: pd.Series(True, index=d.index),
     "responded": lambda d: d["is_responded"],
@@ -108,7 +111,7 @@ PANDAS_SETS = {
 
 
 def test_options_cover_the_demo_brands_and_channels(con, care):
-    opts = queries.care_options(con)
+    opts = care_queries.care_options(con)
     assert opts.has_mart
     assert opts.brands == ["Contoso Mobile", "Northwind Air"]
     assert set(opts.channels) == {"x", "facebook_comment", "facebook_messenger"}
@@ -120,9 +123,9 @@ def test_options_cover_the_demo_brands_and_channels(con, care):
     ([], []), (["Northwind Air"], []), ([], ["x"]), (["Contoso Mobile"], ["facebook_comment", "x"]),
 ])
 def test_kpis_equal_an_independent_pandas_computation(con, care, everything, brands, channels):
-    f = queries.CareFilters(everything.start, everything.end, brands, channels)
+    f = care_queries.CareFilters(everything.start, everything.end, brands, channels)
     mine = care[_mask(care, f)]
-    got = queries.care_kpis(con, f)
+    got = care_queries.care_kpis(con, f)
     assert got["messages"] == len(mine) > 0
     assert got["responded"] == mine.is_responded.sum()
     assert got["judged"] == mine.judged_flag.sum()
@@ -138,13 +141,13 @@ def test_kpis_equal_an_independent_pandas_computation(con, care, everything, bra
 
 def test_the_date_range_holds_whole_utc_days(con, care, everything):
     day = everything.start + timedelta(days=3)
-    got = queries.care_kpis(con, queries.CareFilters(day, day))["messages"]
+    got = care_queries.care_kpis(con, care_queries.CareFilters(day, day))["messages"]
     assert got == (pd.to_datetime(care.received_date).dt.date == day).sum() > 0
-    assert queries.care_kpis(con, everything)["messages"] == len(care)
+    assert care_queries.care_kpis(con, everything)["messages"] == len(care)
 
 
 def test_weekly_sla_attainment_and_response_rate(con, care, everything):
-    df = queries.sla_by_week(con, everything)
+    df = care_queries.sla_by_week(con, everything)
     assert all(pd.Timestamp(w).day_of_week == 0 for w in df.week_start)  # ISO weeks: Mondays
     assert df.messages.sum() == len(care)
     week = (care.received_at.dt.normalize()
@@ -161,7 +164,7 @@ def test_weekly_sla_attainment_and_response_rate(con, care, everything):
 
 
 def test_response_time_percentiles_per_channel(con, care, everything):
-    df = queries.response_time_stats(con, everything).set_index("channel")
+    df = care_queries.response_time_stats(con, everything).set_index("channel")
     responded = care[care.is_responded]
     assert set(df.index) == set(responded.channel)
     for channel, part in responded.groupby("channel"):
@@ -174,7 +177,7 @@ def test_response_time_percentiles_per_channel(con, care, everything):
 
 
 def test_backlog_counts_open_messages_by_type_and_sla_status(con, care, everything):
-    df = queries.backlog_by_type(con, everything)
+    df = care_queries.backlog_by_type(con, everything)
     open_ = care[care.is_open]
     assert df.messages.sum() == len(open_) > 0
     status = np.where(open_.breached_flag, "breached", np.where(open_.no_sla_flag, "no_sla", "in_time"))
@@ -189,7 +192,7 @@ def test_worst_segments_are_ranked_by_sla_attainment_with_enough_judged(con, car
     expected = care.groupby(keys, dropna=False).agg(
         messages=("message_id", "size"), judged=("judged_flag", "sum"), within=("within_flag", "sum"))
     expected = expected[expected.judged >= 5]
-    df = queries.worst_segments(con, everything, min_judged=5)
+    df = care_queries.worst_segments(con, everything, min_judged=5)
     assert len(df) == len(expected) > 0
     assert list(df["rank"]) == list(range(1, len(df) + 1))
     assert list(df.sla_attainment) == sorted(df.sla_attainment)
@@ -200,37 +203,37 @@ def test_worst_segments_are_ranked_by_sla_attainment_with_enough_judged(con, car
         assert row.messages == len(match)
         assert row.sla_attainment == pytest.approx(match.within_flag.sum() / match.judged_flag.sum())
     # A high minimum leaves out every segment; a minimum below 1 is taken as 1.
-    assert queries.worst_segments(con, everything, min_judged=10**6).empty
+    assert care_queries.worst_segments(con, everything, min_judged=10**6).empty
     judged_once = (care.groupby(keys, dropna=False).judged_flag.sum() >= 1).sum()
-    assert len(queries.worst_segments(con, everything, min_judged=-3)) == judged_once
+    assert len(care_queries.worst_segments(con, everything, min_judged=-3)) == judged_once
 
 
 @pytest.mark.parametrize("messages", list(PANDAS_SETS))
 def test_every_number_drills_down_to_its_messages(con, care, everything, messages):
-    assert set(PANDAS_SETS) == set(queries.MESSAGE_SETS)
-    drill = queries.Drill(messages)
+    assert set(PANDAS_SETS) == set(care_queries.MESSAGE_SETS)
+    drill = care_queries.Drill(messages)
     expected = care[PANDAS_SETS[messages](care)]
-    assert queries.care_message_count(con, everything, drill) == len(expected)
-    rows = queries.care_messages(con, everything, drill)
+    assert care_queries.care_message_count(con, everything, drill) == len(expected)
+    rows = care_queries.care_messages(con, everything, drill)
     assert sorted(rows.message_id) == sorted(expected.message_id)
     assert list(rows.received_at) == sorted(rows.received_at, reverse=True)
 
 
 def test_a_segment_drills_down_to_its_messages_null_topic_included(con, care, everything):
-    segment = queries.worst_segments(con, everything).iloc[0]
-    drill = queries.Drill("all", equals=tuple(
-        (c, None if pd.isna(segment[c]) else segment[c]) for c in queries.DRILL_COLUMNS))
-    rows = queries.care_messages(con, everything, drill)
-    assert len(rows) == segment["messages"] == queries.care_message_count(con, everything, drill)
+    segment = care_queries.worst_segments(con, everything).iloc[0]
+    drill = care_queries.Drill("all", equals=tuple(
+        (c, None if pd.isna(segment[c]) else segment[c]) for c in care_queries.DRILL_COLUMNS))
+    rows = care_queries.care_messages(con, everything, drill)
+    assert len(rows) == segment["messages"] == care_queries.care_message_count(con, everything, drill)
     assert set(rows.channel) == {segment["channel"]}
     assert rows.brand.isna().all() if pd.isna(segment["brand"]) else set(rows.brand) == {segment["brand"]}
 
 
 def test_a_week_drills_down_to_its_judged_messages(con, care, everything):
-    week = queries.sla_by_week(con, everything).iloc[-1]
+    week = care_queries.sla_by_week(con, everything).iloc[-1]
     start = pd.Timestamp(week.week_start).date()
-    drill = queries.Drill("judged", week_start=start)
-    rows = queries.care_messages(con, everything, drill)
+    drill = care_queries.Drill("judged", week_start=start)
+    rows = care_queries.care_messages(con, everything, drill)
     assert len(rows) == week.judged
     assert all(start <= r.date() < start + timedelta(days=7) for r in rows.received_at)
     assert set(rows.sla_result) <= {"within SLA", "breached"}
@@ -238,7 +241,7 @@ def test_a_week_drills_down_to_its_judged_messages(con, care, everything):
 
 
 def test_drill_downs_are_bounded(con, everything):
-    assert len(queries.care_messages(con, everything, queries.Drill(), limit=7)) == 7
+    assert len(care_queries.care_messages(con, everything, care_queries.Drill(), limit=7)) == 7
 
 
 def test_a_conversation_holds_its_messages_and_their_first_responses(con, care):
@@ -246,7 +249,7 @@ def test_a_conversation_holds_its_messages_and_their_first_responses(con, care):
     (source, conversation_id), size = sizes.idxmax(), sizes.max()
     members = care[(care.source == source) & (care.conversation_id == conversation_id)]
     picked = members.iloc[-1]
-    df = queries.care_conversation(con, source, picked.message_id)
+    df = care_queries.care_conversation(con, source, picked.message_id)
     assert len(df) == size == len(members)
     assert set(df.conversation_id) == {conversation_id}
     assert df.is_selected.sum() == 1 and df[df.is_selected].message_id.iloc[0] == picked.message_id
@@ -256,64 +259,66 @@ def test_a_conversation_holds_its_messages_and_their_first_responses(con, care):
             pd.isna(row.first_response_id) and pd.isna(mart.loc[row.message_id, "first_response_id"]))
         assert row.first_response_by == mart.loc[row.message_id, "first_response_by"] or (
             pd.isna(row.first_response_by) and pd.isna(mart.loc[row.message_id, "first_response_by"]))
-    title = figures.conversation_title(df)
+    title = care_figures.conversation_title(df)
     assert conversation_id in title and f"{size:,} inbound messages" in title
-    assert queries.care_conversation(con, source, "no such message").empty
+    assert care_queries.care_conversation(con, source, "no such message").empty
 
 
 def test_the_export_holds_every_message_behind_the_filters(con, care, everything):
-    f = queries.CareFilters(everything.start, everything.end, ["Northwind Air"], ["x", "facebook_messenger"])
-    df = queries.care_export(con, f)
+    f = care_queries.CareFilters(everything.start, everything.end, ["Northwind Air"],
+                                 ["x", "facebook_messenger"])
+    df = care_queries.care_export(con, f)
     expected = care[_mask(care, f)]
     assert len(df) == len(expected) > 0
     assert sorted(df.message_id) == sorted(expected.message_id)
-    assert list(df.columns) == [*queries.EXPORT_COLUMNS, "sla_result"]
-    assert set(care.columns) >= set(queries.EXPORT_COLUMNS)
-    assert len(queries.care_export(con, f, limit=3)) == 3
+    assert list(df.columns) == [*care_queries.EXPORT_COLUMNS, "sla_result"]
+    assert set(care.columns) >= set(care_queries.EXPORT_COLUMNS)
+    assert len(care_queries.care_export(con, f, limit=3)) == 3
 
 
 def test_filter_values_travel_as_parameters(con, care, everything):
     evil = "x' or '1'='1"
     start, end = everything.start, everything.end
-    assert queries.care_kpis(con, queries.CareFilters(start, end, [evil]))["messages"] == 0
-    assert queries.care_kpis(con, queries.CareFilters(start, end, [], [evil]))["messages"] == 0
-    assert queries.care_export(con, queries.CareFilters(start, end, ["'; drop table marts.x; --"])).empty
-    drill = queries.Drill("all", equals=(("brand", evil),))
-    assert queries.care_message_count(con, everything, drill) == 0
-    assert queries.care_conversation(con, evil, evil).empty
+    assert care_queries.care_kpis(con, care_queries.CareFilters(start, end, [evil]))["messages"] == 0
+    assert care_queries.care_kpis(con, care_queries.CareFilters(start, end, [], [evil]))["messages"] == 0
+    hostile = care_queries.CareFilters(start, end, ["'; drop table marts.x; --"])
+    assert care_queries.care_export(con, hostile).empty
+    drill = care_queries.Drill("all", equals=(("brand", evil),))
+    assert care_queries.care_message_count(con, everything, drill) == 0
+    assert care_queries.care_conversation(con, evil, evil).empty
     assert con.execute("select count(*) from marts.fct_care_messages").fetchone()[0] == len(care)
 
 
 @pytest.mark.parametrize("drill", [
-    queries.Drill("all) or (1=1"),
-    queries.Drill("all", equals=(("brand = brand or 1", "x"),)),
-    queries.Drill("all", equals=(("author_id", "x"),)),
+    care_queries.Drill("all) or (1=1"),
+    care_queries.Drill("all", equals=(("brand = brand or 1", "x"),)),
+    care_queries.Drill("all", equals=(("author_id", "x"),)),
 ])
 def test_drill_identifiers_are_allowlisted(con, everything, drill):
     with pytest.raises(ValueError, match="must be"):
-        queries.care_messages(con, everything, drill)
+        care_queries.care_messages(con, everything, drill)
 
 
 def test_an_empty_period_has_no_rates_and_empty_figures(con):
-    f = queries.CareFilters(date(2001, 1, 1), date(2001, 1, 31))
-    got = queries.care_kpis(con, f)
+    f = care_queries.CareFilters(date(2001, 1, 1), date(2001, 1, 31))
+    got = care_queries.care_kpis(con, f)
     assert got["messages"] == 0 and got["response_rate"] is None and got["sla_attainment"] is None
     assert got["median_business_minutes"] is None
-    assert queries.worst_segments(con, f).empty and queries.care_export(con, f).empty
-    for fig in (figures.sla_trend(queries.sla_by_week(con, f)),
-                figures.response_time_box(queries.response_time_stats(con, f)),
-                figures.backlog_bars(queries.backlog_by_type(con, f))):
+    assert care_queries.worst_segments(con, f).empty and care_queries.care_export(con, f).empty
+    for fig in (care_figures.sla_trend(care_queries.sla_by_week(con, f)),
+                care_figures.response_time_box(care_queries.response_time_stats(con, f)),
+                care_figures.backlog_bars(care_queries.backlog_by_type(con, f))):
         assert fig.data == () and fig.layout.annotations[0].text.startswith("No ")
 
 
 def test_figures_carry_the_marts_numbers(con, care, everything):
-    trend = figures.sla_trend(queries.sla_by_week(con, everything))
+    trend = care_figures.sla_trend(care_queries.sla_by_week(con, everything))
     line = next(t for t in trend.data if t.name == "SLA attainment")
     assert sum(c[3] for c in line.customdata) == care.judged_flag.sum()
-    backlog = figures.backlog_bars(queries.backlog_by_type(con, everything))
+    backlog = care_figures.backlog_bars(care_queries.backlog_by_type(con, everything))
     assert sum(sum(t.y) for t in backlog.data) == care.is_open.sum()
-    assert {c[0] for t in backlog.data for c in t.customdata} <= set(queries.MESSAGE_SETS)
-    box = figures.response_time_box(queries.response_time_stats(con, everything), "calendar")
+    assert {c[0] for t in backlog.data for c in t.customdata} <= set(care_queries.MESSAGE_SETS)
+    box = care_figures.response_time_box(care_queries.response_time_stats(con, everything), "calendar")
     assert len(box.data) == care[care.is_responded].channel.nunique()
 
 
@@ -321,8 +326,8 @@ WIDE = (date(1900, 1, 1), date(2999, 12, 31))
 
 
 def test_daily_backlog_adds_up_to_the_messages_and_ends_at_the_open_ones(con, care):
-    daily = queries.backlog_by_day(con, queries.CareFilters(*WIDE))
-    if not queries._has_table(con, queries.DAILY_MART):
+    daily = care_queries.backlog_by_day(con, care_queries.CareFilters(*WIDE))
+    if not shared_queries.has_table(con, care_queries.DAILY_MART):
         assert daily.empty  # the varied copy predates the mart: an empty chart, not an error
         return
     assert daily["messages"].sum() == len(care)
@@ -332,19 +337,19 @@ def test_daily_backlog_adds_up_to_the_messages_and_ends_at_the_open_ones(con, ca
     assert last["backlog"] == care.is_open.sum() > 0
     assert last["backlog_over_sla"] == (care.is_open & care.breached_flag).sum()
     assert (daily["backlog_over_sla"] <= daily["backlog"]).all()
-    one = queries.backlog_by_day(con, queries.CareFilters(*WIDE, ["Northwind Air"], ["x"]))
+    one = care_queries.backlog_by_day(con, care_queries.CareFilters(*WIDE, ["Northwind Air"], ["x"]))
     mine = care[(care.brand == "Northwind Air") & (care.channel == "x")]
     assert one["messages"].sum() == len(mine) > 0 and one.iloc[-1]["backlog"] == mine.is_open.sum()
-    fig = figures.backlog_trend(daily)
+    fig = care_figures.backlog_trend(daily)
     assert [t.name for t in fig.data] == ["backlog", "over its SLA"]
     assert fig.data[0].y[-1] == care.is_open.sum()
 
 
 @pytest.mark.parametrize(("brands", "channels"), [([], []), (["Contoso Mobile"], ["facebook_messenger"])])
 def test_conversation_kpis_equal_pandas(con, brands, channels):
-    f = queries.CareFilters(*WIDE, brands, channels)
-    got = queries.conversation_kpis(con, f)
-    if not queries._has_table(con, queries.CONVERSATIONS_MART):
+    f = care_queries.CareFilters(*WIDE, brands, channels)
+    got = care_queries.conversation_kpis(con, f)
+    if not shared_queries.has_table(con, care_queries.CONVERSATIONS_MART):
         assert set(got.values()) == {None}
         return
     df = con.execute("select * from marts.fct_care_conversations").df()
@@ -357,13 +362,14 @@ def test_conversation_kpis_equal_pandas(con, brands, channels):
     assert got["awaiting_customer"] == (df.status == "awaiting_customer").sum()
     assert got["exchanges"] == df.exchanges.sum()
     assert got["median_resolution_minutes"] == pytest.approx(df.resolution_minutes.median())
-    evil = queries.CareFilters(*WIDE, ["x' or '1'='1"], ["'; drop table marts.agg_care_daily; --"])
-    assert queries.conversation_kpis(con, evil)["conversations"] == 0
-    assert queries.backlog_by_day(con, evil).empty
+    evil = care_queries.CareFilters(*WIDE, ["x' or '1'='1"], ["'; drop table marts.agg_care_daily; --"])
+    assert care_queries.conversation_kpis(con, evil)["conversations"] == 0
+    assert care_queries.backlog_by_day(con, evil).empty
 
 
 def test_minutes_format():
-    assert [figures.fmt_minutes(v) for v in (None, 12.4, 150, 4320)] == ["–", "12 min", "2.5 h", "3.0 d"]
+    minutes = [shared_figures.fmt_minutes(v) for v in (None, 12.4, 150, 4320)]
+    assert minutes == ["–", "12 min", "2.5 h", "3.0 d"]
 
 
 @pytest.fixture
@@ -372,7 +378,7 @@ def care_layout():
     from dashboards.app import create_app
 
     create_app()
-    return dash.page_registry["pages.care"]["layout"]
+    return dash.page_registry["dashboards.care.page"]["layout"]
 
 
 @pytest.mark.parametrize("with_mart", [True, False])

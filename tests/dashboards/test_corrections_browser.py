@@ -24,9 +24,12 @@ from pathlib import Path
 import pytest
 from werkzeug.security import generate_password_hash
 
-from dashboards import access, figures, queries
+from dashboards import access
 from dashboards.labels import value as words
-from groundswell.sources.corrections import LABELS, NEGATIVE_TYPES
+from dashboards.listening import queries as listening_queries
+from dashboards.shared import figures as shared_figures
+from dashboards.shared import queries as shared_queries
+from groundswell.land.sources.corrections import LABELS, NEGATIVE_TYPES
 from tests.conftest import make_settings
 from tests.dashboards.conftest import GS, serving, snapshot_sql
 
@@ -104,10 +107,10 @@ def _default_mentions(home: Path, order: str) -> tuple[str, list[str]]:
     them to an all-units user (the page's default brand and period)."""
     con = access.connect(home / "published" / "warehouse.duckdb", None)
     try:
-        o = queries.listening_options(con)
+        o = listening_queries.listening_options(con)
         brand = (o.own_brands or o.brands)[0]
         start = max(o.first_day, o.last_day - timedelta(days=29))
-        return brand, queries.mentions(con, brand, start, o.last_day, order)["mention_id"].tolist()
+        return brand, listening_queries.mentions(con, brand, start, o.last_day, order)["mention_id"].tolist()
     finally:
         con.close()
 
@@ -145,7 +148,7 @@ def _open_mentions(page, server: str, order: str, first_ids: list[str]) -> None:
     page.goto(server + "/listening")
     page.locator("#listening-mentions .ag-row").first.wait_for(timeout=TIMEOUT)
     if order != "negative":  # the page's default
-        page.locator("#listening-mentions-order").get_by_text(figures.MENTION_ORDER_LABELS[order]).click()
+        page.locator("#listening-mentions-order").get_by_text(shared_figures.MENTION_ORDER_LABELS[order]).click()
     page.wait_for_function(
         "ids => { const api = dash_ag_grid.getApi('listening-mentions'); return !!api && ids.every("
         "(id, i) => { const r = api.getDisplayedRowAtIndex(i); return !!r && r.data.mention_id === id; }); }",
@@ -186,7 +189,7 @@ def _correct_a_mention(page, server: str, home: Path, index: int) -> tuple[str, 
     assert _options(page, "listening-correction-type") == [words(t) for t in NEGATIVE_TYPES]
     con = access.connect(home / "published" / "warehouse.duckdb", None)
     try:
-        topics = queries.correction_topics(con, brand)
+        topics = shared_queries.correction_topics(con, brand)
     finally:
         con.close()
     assert _options(page, "listening-correction-topic") == [words(t) for t in topics]
@@ -310,7 +313,7 @@ def test_an_executive_sees_no_correction_form_and_the_server_refuses_its_correct
     labels = ("negative", "rage", "other")
     for page_name, row in (("listening", mention), ("care", message)):
         answer = _post(page, server, EXECUTIVE, _save_request(page_name, row, labels))
-        assert answer == figures.CORRECTION_REFUSED, answer
+        assert answer == shared_figures.CORRECTION_REFUSED, answer
     assert _log(home) == before
     # ...while the same request from an analyst is saved: the refusal is the role's
     answer = _post(page, server, ANALYST, _save_request("listening", mention, labels))
@@ -325,7 +328,7 @@ def test_a_restricted_analyst_corrects_only_what_its_units_show(server, home, as
     labels = ("negative", "unhappy_customer", "other")
     for page_name, row in (("listening", _a_mention(home, OTHER)), ("care", _a_message(home, OTHER))):
         answer = _post(page, server, NORTHWIND_ANALYST, _save_request(page_name, row, labels))
-        assert answer == figures.CORRECTION_NOT_SHOWN, (page_name, answer)
+        assert answer == shared_figures.CORRECTION_NOT_SHOWN, (page_name, answer)
     assert _log(home) == before
     answer = _post(page, server, NORTHWIND_ANALYST, _save_request("care", _a_message(home, OWN), labels))
     assert answer.startswith(SAVED), answer
@@ -334,7 +337,7 @@ def test_a_restricted_analyst_corrects_only_what_its_units_show(server, home, as
 
 def test_the_next_landing_and_build_show_the_correction(server, home, as_user):
     """Correct a mention, land the log, build: the page shows the analyst's labels."""
-    from groundswell.landing import land_interval
+    from groundswell.land.landing import land_interval
 
     page = as_user(ANALYST)
     mention_id, labels = _correct_a_mention(page, server, home, index=1)

@@ -7,7 +7,7 @@ never a server error, and the marts are intact afterwards.
 
 The one exception (docs/operations.md, "Security"): a request the browser can never send, a
 non-string pathname or search (or a pathname not under "/") for Dash's own routing callback, or a
-callback that only runs in the browser (clientside), is refused by groundswell.web with 400 Bad
+callback that only runs in the browser (clientside), is refused by groundswell.serve.web with 400 Bad
 Request, and the test demands exactly that."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from groundswell.config import Settings
-from groundswell.web import create_server
+from groundswell.serve.web import create_server
 from tests.conftest import bench_script
 
 PAYLOADS = [

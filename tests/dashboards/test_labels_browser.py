@@ -35,7 +35,7 @@ def test_the_navigation_follows_the_executives_questions(server, page):
                                        "Listening & crisis", "Content", "Influencers", "Data health"]
 
 
-#: What a KPI card says of the previous period of the same length (groundswell.semantic's
+#: What a KPI card says of the previous period of the same length (groundswell.transform.semantic's
 #: Format.change, dashboards.semantic.changes).
 CHANGE = re.compile(r"^([+-][\d,.]+ (%|pp|min|h|d) vs previous period|new vs previous period|no change"
                     r"|no previous period|no [a-z ]+ in the previous( [\d,]+)? (day|month)s?)$")

@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboards.labels import value as words
-from groundswell import transform
-from groundswell.demo import generate
-from groundswell.enrichment import enrich
-from groundswell.landing import land_everything
+from groundswell.land.demo import generate
+from groundswell.land.landing import land_everything
+from groundswell.transform import dbt as transform
+from groundswell.transform.enrichment import enrich
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
 from tests.dashboards.conftest import metric, serving, shown, snapshot_sql
@@ -186,8 +186,8 @@ def test_airline_dataset_gives_each_airline_net_sentiment_and_share_of_voice(pub
                                                                              page):
     """Issue 6, done when: loading ../shared/data/airline_sentiment/Tweets.csv gives per-airline net
     sentiment and share of voice on the listening page."""
-    from groundswell.landing import land_files, resolve_files
-    from groundswell.sources import get_source
+    from groundswell.land.landing import land_files, resolve_files
+    from groundswell.land.sources import get_source
     from tests.conftest import shared_file
 
     tweets = shared_file("airline_sentiment", "Tweets.csv")

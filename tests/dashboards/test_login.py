@@ -14,9 +14,9 @@ import dash
 import pytest
 from werkzeug.security import generate_password_hash
 
-from groundswell.auth import Authenticator, load_users
 from groundswell.config import ConfigError, Settings
-from groundswell.web import PUBLIC_PATHS, create_server
+from groundswell.serve.auth import Authenticator, load_users
+from groundswell.serve.web import PUBLIC_PATHS, create_server
 
 GS = str(Path(sys.executable).parent / "groundswell")
 
@@ -180,7 +180,7 @@ def test_every_route_endpoint_and_page_needs_the_login(use_published_home):
 # --- Roles: executive (read-only, the default) or analyst (may correct labels) ---------------
 
 def test_a_login_is_an_executive_unless_its_role_says_analyst(tmp_path):
-    from groundswell.auth import ANALYST, EXECUTIVE
+    from groundswell.serve.auth import ANALYST, EXECUTIVE
 
     document = json.loads(users_json(cfo=("pw1", "*"), ana=("pw2", "*"), cargo=("pw3", ["northwind-cargo"])))
     document["ana"]["role"] = "analyst"
@@ -250,8 +250,8 @@ def _save(page: str, row: dict, sentiment, complaint_type, topic) -> dict:
 def test_the_server_refuses_corrections_it_should_not_write(use_published_home):
     """Whatever the page showed: an executive's correction, a record the snapshot does not hold,
     labels the contract refuses. Each answers "Not saved" and no file is written."""
-    from dashboards import figures
-    from groundswell.sources.corrections import LABELS
+    from dashboards.shared import figures as shared_figures
+    from groundswell.land.sources.corrections import LABELS
     from tests.dashboards.conftest import snapshot_sql
 
     home = use_published_home.home
@@ -274,28 +274,28 @@ def test_the_server_refuses_corrections_it_should_not_write(use_published_home):
 
     cfo, ana = ("cfo", "pw1"), ("ana", "pw2")
     good = ("negative", "rage", "other")
-    assert status(_save("listening", mention, *good), cfo) == figures.CORRECTION_REFUSED
+    assert status(_save("listening", mention, *good), cfo) == shared_figures.CORRECTION_REFUSED
     assert status(_save("care", {"source": source, "message_id": message_id}, *good), cfo) == \
-        figures.CORRECTION_REFUSED
+        shared_figures.CORRECTION_REFUSED
     for row in ({"source": mention_source, "mention_id": "x-no-such-mention"},
                 {"source": "instagram__media", "mention_id": mention_id},  # not a correctable source
                 {"source": "x__tweets", "mention_id": mention_id}):  # a mention is not a care message
-        assert status(_save("listening", row, *good), ana) == figures.CORRECTION_NOT_SHOWN, row
+        assert status(_save("listening", row, *good), ana) == shared_figures.CORRECTION_NOT_SHOWN, row
     assert status(_save("care", {"source": source, "message_id": "no-such-message"}, *good), ana) == \
-        figures.CORRECTION_NOT_SHOWN
+        shared_figures.CORRECTION_NOT_SHOWN
     for labels in (("furious", "rage", "other"), ("positive", "rage", "other"),
                    ("negative", "neutral", "other"), ("negative", "rage", "no_such_topic"),
                    (None, None, None), (["negative"], "rage", "other")):
         answer = status(_save("listening", mention, *labels), ana)
         assert answer.startswith("Not saved: "), labels
-    assert status(_save("listening", [], *good), ana) == figures.CORRECTION_PICK
+    assert status(_save("listening", [], *good), ana) == shared_figures.CORRECTION_PICK
     assert (sorted(log.rglob("*")) if log.exists() else []) == before  # nothing written
 
 
 def test_every_source_a_correction_may_name_is_shown_by_a_mart():
-    """What the pages re-read a record from (dashboards.queries.CORRECTABLE_MARTS) covers what the
-    corrections contract accepts (groundswell.sources.corrections.CORRECTABLE), and no more."""
-    from dashboards import queries
-    from groundswell.sources.corrections import CORRECTABLE
+    """What the pages re-read a record from (dashboards.shared.queries.CORRECTABLE_MARTS) covers what the
+    corrections contract accepts (groundswell.land.sources.corrections.CORRECTABLE), and no more."""
+    from dashboards.shared import queries as shared_queries
+    from groundswell.land.sources.corrections import CORRECTABLE
 
-    assert set(queries.CORRECTABLE_MARTS) == set(CORRECTABLE)
+    assert set(shared_queries.CORRECTABLE_MARTS) == set(CORRECTABLE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboards import queries
+from dashboards.overview import queries as overview_queries
 from groundswell.warehouse import published
 from tests.conftest import make_settings
 from tests.dashboards.conftest import serving
@@ -12,8 +12,8 @@ from tests.dashboards.conftest import serving
 
 def expected_posts(published_home, brands):
     with published(make_settings(published_home)) as con:
-        opts = queries.overview_options(con)
-        return queries.kpis(con, opts.first_date, opts.last_date, brands)["posts"]
+        opts = overview_queries.overview_options(con)
+        return overview_queries.kpis(con, opts.first_date, opts.last_date, brands)["posts"]
 
 
 def test_overview_shows_kpis_and_follows_the_brand_filter(server, published_home, page):

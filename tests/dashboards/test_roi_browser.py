@@ -6,7 +6,9 @@ import csv
 
 import pytest
 
-from dashboards import figures, labels, queries, semantic
+from dashboards import labels, semantic
+from dashboards.roi import figures as roi_figures
+from dashboards.roi import queries as roi_queries
 from groundswell.warehouse import published
 from tests.conftest import make_settings
 from tests.dashboards.conftest import serving, write_roi_snapshot
@@ -102,7 +104,7 @@ def test_roi_page_shows_the_mart_and_exports_the_campaigns(server, published_hom
     fall, beside = figure_data(page, "roi-waterfall")
     assert fall["type"] == "waterfall" and fall["x"][-2:] == ["cost", "net value"]
     assert fall["y"][-1] == pytest.approx(float(value - cost))  # the mart's sums: DECIMAL
-    assert beside["x"] == [figures.PIPELINE_LABEL] and beside["y"] == pytest.approx([float(pipeline)])
+    assert beside["x"] == [roi_figures.PIPELINE_LABEL] and beside["y"] == pytest.approx([float(pipeline)])
 
     # The campaign table: one row per department × channel × campaign of the model.
     page.locator("#roi-campaigns .ag-row").first.wait_for(timeout=30_000)
@@ -127,7 +129,7 @@ def test_roi_page_shows_the_mart_and_exports_the_campaigns(server, published_hom
     with open(download.value.path(), newline="") as fh:
         reader = csv.DictReader(fh)
         exported = list(reader)
-    assert reader.fieldnames == list(queries.CAMPAIGN_COLUMNS)
+    assert reader.fieldnames == list(roi_queries.CAMPAIGN_COLUMNS)
     assert len(exported) == s_rows
     assert {r["department"] for r in exported} == {"service"}
     assert sum(float(r["cost"]) for r in exported) == pytest.approx(float(s_cost))

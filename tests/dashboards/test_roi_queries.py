@@ -13,12 +13,15 @@ import dash
 import pandas as pd
 import pytest
 
-from dashboards import figures, queries
+from dashboards.roi import figures as roi_figures
+from dashboards.roi import queries as roi_queries
 from groundswell.config import PROJECT_ROOT
 from groundswell.warehouse import connect, published
 from tests.dashboards.conftest import write_roi_snapshot
 
-SUMS = list(queries.ROI_SUMS)
+#: The additive columns of the mart, summed over a slice of one model (what the page reports).
+SUMS = ["cost", "paid_media_cost", "attributed_revenue", "attributed_pipeline", "deflected_contacts",
+        "deflection_savings", "ideas_adopted", "ideas_value", "total_value"]
 #: The attribution models of dbt/seeds/attribution_models.csv, in its order: (name, label).
 with (PROJECT_ROOT / "dbt" / "seeds" / "attribution_models.csv").open(newline="") as _f:
     SEED_MODELS = [(r["attribution_model"], r["label"])
@@ -52,7 +55,7 @@ def roi(con) -> pd.DataFrame:
     return df
 
 
-def _mask(df: pd.DataFrame, f: queries.RoiFilters) -> pd.Series:
+def _mask(df: pd.DataFrame, f: roi_queries.RoiFilters) -> pd.Series:
     m = (df["month"] >= f.start) & (df["month"] <= f.end)
     if f.departments:
         m &= df["department"].isin(f.departments)
@@ -73,7 +76,7 @@ def _approx(got, expected):
 
 
 def test_options_cover_the_mart(con, roi):
-    opts = queries.roi_options(con)
+    opts = roi_queries.roi_options(con)
     assert opts.has_mart
     assert opts.months == sorted(set(roi.month))
     assert opts.departments == ["marketing", "sales", "service"]
@@ -85,9 +88,9 @@ def test_options_cover_the_mart(con, roi):
     ([], []), (["marketing"], []), ([], ["x", "facebook"]), (["service"], ["x"]),
 ])
 def test_kpis_equal_an_independent_pandas_computation(con, roi, model, departments, channels):
-    f = queries.RoiFilters(*WIDE, departments, channels)
+    f = roi_queries.RoiFilters(*WIDE, departments, channels)
     mine = roi[_mask(roi, f) & (roi.model == model)]
-    got = queries.roi_kpis(con, f, model)
+    got = roi_queries.roi_kpis(con, f, model)
     assert got["rows"] == len(mine) > 0
     for c in SUMS:
         assert got[c] == pytest.approx(mine[c].fillna(0).sum()), c
@@ -101,15 +104,15 @@ def test_kpis_equal_an_independent_pandas_computation(con, roi, model, departmen
 
 
 def test_costs_do_not_depend_on_the_model_and_are_never_summed_across_models(con, roi):
-    f = queries.RoiFilters(*WIDE)
-    costs = {m: queries.roi_kpis(con, f, m)["cost"] for m, _ in queries.attribution_models(con)}
+    f = roi_queries.RoiFilters(*WIDE)
+    costs = {m: roi_queries.roi_kpis(con, f, m)["cost"] for m, _ in roi_queries.attribution_models(con)}
     assert len({round(c, 6) for c in costs.values()}) == 1
     assert costs["linear"] == pytest.approx(roi[roi.model == "linear"].cost.sum())
     assert costs["linear"] < roi.cost.sum()  # the mart summed over models would count it 5 times
 
 
 def test_roi_is_computed_from_sums_never_averaged(con, roi):
-    got = queries.roi_kpis(con, queries.RoiFilters(*WIDE), "linear")["roi"]
+    got = roi_queries.roi_kpis(con, roi_queries.RoiFilters(*WIDE), "linear")["roi"]
     rows = roi[roi.model == "linear"]
     assert got == pytest.approx(_roi(rows.total_value.sum(), rows.cost.sum()))
     assert got != pytest.approx(rows.roi.mean())  # the average of the rows' roi is another number
@@ -119,11 +122,12 @@ def test_revenue_and_pipeline_are_the_attributions_credit(use_published_home):
     """On the published snapshot, each model's attributed revenue and pipeline are the credited
     revenue and pipeline of marts.fct_attribution (the mart it is built from)."""
     with published(use_published_home) as con:
-        credit = con.execute("select model, sum(credited_revenue)::double, sum(credited_pipeline)::double "
+        credit = con.execute("select model, sum(attributed_revenue)::double, "
+                             "sum(attributed_pipeline)::double "
                              "from marts.fct_attribution group by model").fetchall()
-        assert {m for m, *_ in credit} == {m for m, _ in queries.attribution_models(con)}
+        assert {m for m, *_ in credit} == {m for m, _ in roi_queries.attribution_models(con)}
         for model, revenue, pipeline in credit:
-            got = queries.roi_kpis(con, queries.RoiFilters(*WIDE), model)
+            got = roi_queries.roi_kpis(con, roi_queries.RoiFilters(*WIDE), model)
             assert got["attributed_revenue"] == pytest.approx(revenue)
             assert got["attributed_pipeline"] == pytest.approx(pipeline)
 
@@ -131,27 +135,27 @@ def test_revenue_and_pipeline_are_the_attributions_credit(use_published_home):
 def test_the_month_range_holds_whole_months(con, roi):
     months = sorted(set(roi.month))
     last = months[-1]
-    got = queries.roi_kpis(con, queries.RoiFilters(last, last), "time_decay")
+    got = roi_queries.roi_kpis(con, roi_queries.RoiFilters(last, last), "time_decay")
     mine = roi[(roi.month == last) & (roi.model == "time_decay")]
     assert got["rows"] == len(mine) and got["cost"] == pytest.approx(mine.cost.sum())
-    assert queries.roi_kpis(con, queries.RoiFilters(months[0], last))["rows"] == (
+    assert roi_queries.roi_kpis(con, roi_queries.RoiFilters(months[0], last))["rows"] == (
         (roi.model == "linear").sum())
 
 
-def _pandas_roi_by(roi: pd.DataFrame, f: queries.RoiFilters, dimension: str) -> pd.DataFrame:
+def _pandas_roi_by(roi: pd.DataFrame, f: roi_queries.RoiFilters, dimension: str) -> pd.DataFrame:
     """ROI per dimension value and model from the sums, then pivoted: models as columns."""
     sums = roi[_mask(roi, f)].groupby([dimension, "model"])[["cost", "total_value"]].sum()
     per_model = ((sums.total_value - sums.cost) / sums.cost.where(sums.cost != 0)).unstack("model")
     return per_model
 
 
-@pytest.mark.parametrize("dimension", queries.ROI_DIMENSIONS)
+@pytest.mark.parametrize("dimension", roi_queries.ROI_DIMENSIONS)
 @pytest.mark.parametrize("model", ["linear", "first_touch"])
 @pytest.mark.parametrize("departments", [[], ["marketing", "sales"]])
 def test_roi_by_department_and_channel_with_the_range_across_models(con, roi, dimension, model,
                                                                     departments):
-    f = queries.RoiFilters(*WIDE, departments)
-    got = queries.roi_by(con, f, dimension, model).set_index(dimension)
+    f = roi_queries.RoiFilters(*WIDE, departments)
+    got = roi_queries.roi_by(con, f, dimension, model).set_index(dimension)
     expected = _pandas_roi_by(roi, f, dimension)
     assert list(got.index) == sorted(expected.index)
     rows = roi[_mask(roi, f) & (roi.model == model)]
@@ -170,7 +174,7 @@ def test_the_varied_mart_has_a_real_range_across_models(varied_roi_home):
     """The ranges above are not all zero-width: in the varied copy the models disagree."""
     c = connect(varied_roi_home / "published" / "warehouse.duckdb", read_only=True)
     try:
-        df = queries.roi_by(c, queries.RoiFilters(*WIDE), "channel")
+        df = roi_queries.roi_by(c, roi_queries.RoiFilters(*WIDE), "channel")
     finally:
         c.close()
     assert ((df.roi_max - df.roi_min) > 0.05).sum() >= 3
@@ -179,15 +183,15 @@ def test_the_varied_mart_has_a_real_range_across_models(varied_roi_home):
 @pytest.mark.parametrize("model", ["linear", "position_based"])
 @pytest.mark.parametrize(("departments", "channels"), [([], []), (["marketing"], ["x", "community"])])
 def test_campaign_table_equals_pandas(con, roi, model, departments, channels):
-    f = queries.RoiFilters(*WIDE, departments, channels)
-    got = queries.campaign_roi(con, f, model)
-    assert list(got.columns) == list(queries.CAMPAIGN_COLUMNS)
+    f = roi_queries.RoiFilters(*WIDE, departments, channels)
+    got = roi_queries.campaign_roi(con, f, model)
+    assert list(got.columns) == list(roi_queries.CAMPAIGN_COLUMNS)
     keys = ["department", "channel", "campaign"]
     mine = roi[_mask(roi, f)].fillna({"campaign": "∅"})
     per_model = mine.groupby([*keys, "model"])[SUMS].sum(min_count=1)
     rois = ((per_model.total_value - per_model.cost)
             / per_model.cost.where(per_model.cost != 0)).unstack("model")
-    assert len(got) == queries.campaign_count(con, f, model) == len(rois) > 0
+    assert len(got) == roi_queries.campaign_count(con, f, model) == len(rois) > 0
     assert (got.model == model).all()
     for row in got.fillna({"campaign": "∅"}).itertuples(index=False):
         key = (row.department, row.channel, row.campaign)
@@ -205,24 +209,24 @@ def test_campaign_table_equals_pandas(con, roi, model, departments, channels):
 
 
 def test_the_export_is_the_campaign_table_capped(con):
-    f = queries.RoiFilters(*WIDE)
-    export = queries.roi_export(con, f, "last_touch")
-    pd.testing.assert_frame_equal(export, queries.campaign_roi(con, f, "last_touch"))
-    assert len(export) == queries.campaign_count(con, f, "last_touch")
-    assert len(queries.roi_export(con, f, "last_touch", limit=3)) == 3
-    assert queries.CAMPAIGN_LIMIT <= queries.ROI_EXPORT_LIMIT
+    f = roi_queries.RoiFilters(*WIDE)
+    export = roi_queries.roi_export(con, f, "last_touch")
+    pd.testing.assert_frame_equal(export, roi_queries.campaign_roi(con, f, "last_touch"))
+    assert len(export) == roi_queries.campaign_count(con, f, "last_touch")
+    assert len(roi_queries.roi_export(con, f, "last_touch", limit=3)) == 3
+    assert roi_queries.CAMPAIGN_LIMIT <= roi_queries.ROI_EXPORT_LIMIT
 
 
 def test_filter_values_travel_as_parameters(con, roi):
     evil = "x' or '1'='1"
     drop = "'; drop table marts.fct_social_roi; --"
-    for f in (queries.RoiFilters(*WIDE, [evil]), queries.RoiFilters(*WIDE, [], [drop]),
-              queries.RoiFilters(*WIDE, [drop], [evil])):
-        assert queries.roi_kpis(con, f)["rows"] == 0
-        assert queries.roi_by(con, f, "department").empty
-        assert queries.roi_by(con, f, "channel").empty
-        assert queries.campaign_roi(con, f).empty and queries.roi_export(con, f).empty
-        assert queries.campaign_count(con, f) == 0
+    for f in (roi_queries.RoiFilters(*WIDE, [evil]), roi_queries.RoiFilters(*WIDE, [], [drop]),
+              roi_queries.RoiFilters(*WIDE, [drop], [evil])):
+        assert roi_queries.roi_kpis(con, f)["rows"] == 0
+        assert roi_queries.roi_by(con, f, "department").empty
+        assert roi_queries.roi_by(con, f, "channel").empty
+        assert roi_queries.campaign_roi(con, f).empty and roi_queries.roi_export(con, f).empty
+        assert roi_queries.campaign_count(con, f) == 0
     assert con.execute("select count(*) from marts.fct_social_roi").fetchone()[0] == len(roi)
 
 
@@ -230,11 +234,11 @@ def test_the_models_are_the_seeds_with_their_labels_and_default(con):
     """The page offers the models of dbt/seeds/attribution_models.csv (published as
     seeds.attribution_models), labelled and in its order; the default is the seed's (linear), and
     a call without a model is one of it."""
-    assert queries.attribution_models(con) == SEED_MODELS
-    assert queries.default_model(con) == "linear"
-    f = queries.RoiFilters(*WIDE)
-    assert queries.roi_kpis(con, f) == queries.roi_kpis(con, f, "linear")
-    assert queries.roi_kpis(con, f)["model"] == "linear"
+    assert roi_queries.attribution_models(con) == SEED_MODELS
+    assert roi_queries.default_model(con) == "linear"
+    f = roi_queries.RoiFilters(*WIDE)
+    assert roi_queries.roi_kpis(con, f) == roi_queries.roi_kpis(con, f, "linear")
+    assert roi_queries.roi_kpis(con, f)["model"] == "linear"
 
 
 def test_a_snapshot_before_the_seed_offers_the_marts_models(published_home, tmp_path):
@@ -245,22 +249,22 @@ def test_a_snapshot_before_the_seed_offers_the_marts_models(published_home, tmp_
     c = connect(db)
     try:
         c.execute("drop table seeds.attribution_models")
-        assert queries.attribution_models(c) == [(m, m) for m in sorted(MODELS)]
-        assert queries.default_model(c) == sorted(MODELS)[0]
+        assert roi_queries.attribution_models(c) == [(m, m) for m in sorted(MODELS)]
+        assert roi_queries.default_model(c) == sorted(MODELS)[0]
         with pytest.raises(ValueError, match="model must be one of"):
-            queries.roi_kpis(c, queries.RoiFilters(*WIDE), "markov")
+            roi_queries.roi_kpis(c, roi_queries.RoiFilters(*WIDE), "markov")
     finally:
         c.close()
 
 
 @pytest.mark.parametrize("model", ["linear' or '1'='1", "linear; drop table x", "LINEAR", "", "markov"])
 def test_the_model_is_allowlisted(con, model):
-    f = queries.RoiFilters(*WIDE)
-    for call in (lambda: queries.roi_kpis(con, f, model),
-                 lambda: queries.roi_by(con, f, "channel", model),
-                 lambda: queries.campaign_roi(con, f, model),
-                 lambda: queries.campaign_count(con, f, model),
-                 lambda: queries.roi_export(con, f, model)):
+    f = roi_queries.RoiFilters(*WIDE)
+    for call in (lambda: roi_queries.roi_kpis(con, f, model),
+                 lambda: roi_queries.roi_by(con, f, "channel", model),
+                 lambda: roi_queries.campaign_roi(con, f, model),
+                 lambda: roi_queries.campaign_count(con, f, model),
+                 lambda: roi_queries.roi_export(con, f, model)):
         with pytest.raises(ValueError, match="model must be"):
             call()
 
@@ -268,23 +272,23 @@ def test_the_model_is_allowlisted(con, model):
 @pytest.mark.parametrize("dimension", ["campaign", "department, model", "1; drop table x"])
 def test_the_dimension_is_allowlisted(con, dimension):
     with pytest.raises(ValueError, match="dimension must be"):
-        queries.roi_by(con, queries.RoiFilters(*WIDE), dimension)
+        roi_queries.roi_by(con, roi_queries.RoiFilters(*WIDE), dimension)
 
 
 def test_an_empty_period_has_no_roi_and_empty_figures(con):
-    f = queries.RoiFilters(date(2001, 1, 1), date(2001, 12, 1))
-    got = queries.roi_kpis(con, f)
+    f = roi_queries.RoiFilters(date(2001, 1, 1), date(2001, 12, 1))
+    got = roi_queries.roi_kpis(con, f)
     assert got["rows"] == 0 and got["cost"] == 0 and got["roi"] is None and got["roas"] is None
-    assert queries.campaign_roi(con, f).empty
-    for fig in (figures.roi_bars(queries.roi_by(con, f, "department"), "department", "linear"),
-                figures.value_waterfall(got)):
-        assert fig.data == () and fig.layout.annotations[0].text == figures.NO_ROI
+    assert roi_queries.campaign_roi(con, f).empty
+    for fig in (roi_figures.roi_bars(roi_queries.roi_by(con, f, "department"), "department", "linear"),
+                roi_figures.value_waterfall(got)):
+        assert fig.data == () and fig.layout.annotations[0].text == roi_figures.NO_ROI
 
 
-@pytest.mark.parametrize("dimension", queries.ROI_DIMENSIONS)
+@pytest.mark.parametrize("dimension", roi_queries.ROI_DIMENSIONS)
 def test_roi_bars_carry_the_roi_and_its_range(con, dimension):
-    df = queries.roi_by(con, queries.RoiFilters(*WIDE), dimension, "time_decay")
-    fig = figures.roi_bars(df, dimension, "time_decay")
+    df = roi_queries.roi_by(con, roi_queries.RoiFilters(*WIDE), dimension, "time_decay")
+    fig = roi_figures.roi_bars(df, dimension, "time_decay")
     (bar,) = fig.data
     assert len(bar.x) == len(df)
     for y, plus, minus, r, lo, hi in zip(bar.y, bar.error_y.array, bar.error_y.arrayminus,
@@ -294,12 +298,12 @@ def test_roi_bars_carry_the_roi_and_its_range(con, dimension):
         else:
             assert y == pytest.approx(r)
             assert y + plus == pytest.approx(hi) and y - minus == pytest.approx(lo)
-    assert list(bar.text) == [figures.fmt_roi(r) for r in df.roi]
+    assert list(bar.text) == [roi_figures.fmt_roi(r) for r in df.roi]
 
 
 def test_the_waterfall_adds_value_subtracts_cost_and_keeps_pipeline_apart(con):
-    k = queries.roi_kpis(con, queries.RoiFilters(*WIDE), "position_based")
-    fig = figures.value_waterfall(k)
+    k = roi_queries.roi_kpis(con, roi_queries.RoiFilters(*WIDE), "position_based")
+    fig = roi_figures.value_waterfall(k)
     fall, pipeline = fig.data
     assert list(fall.x)[:2] == ["attributed revenue", "deflection savings"]
     assert list(fall.x)[3:] == ["cost", "net value"] and list(fall.measure)[-1] == "total"
@@ -307,15 +311,15 @@ def test_the_waterfall_adds_value_subtracts_cost_and_keeps_pipeline_apart(con):
     assert steps[:4] == pytest.approx([k["attributed_revenue"], k["deflection_savings"],
                                        k["ideas_value"], -k["cost"]])
     assert sum(steps[:4]) == pytest.approx(k["total_value"] - k["cost"]) == pytest.approx(steps[4])
-    assert list(pipeline.x) == [figures.PIPELINE_LABEL] and "not in ROI" in figures.PIPELINE_LABEL
+    assert list(pipeline.x) == [roi_figures.PIPELINE_LABEL] and "not in ROI" in roi_figures.PIPELINE_LABEL
     assert list(pipeline.y) == pytest.approx([k["attributed_pipeline"]])
 
 
 def test_formats():
-    assert [figures.fmt_money(v) for v in (None, float("nan"), 950, 54_780.31, -52_781.3)] == [
+    assert [roi_figures.fmt_money(v) for v in (None, float("nan"), 950, 54_780.31, -52_781.3)] == [
         "–", "–", "$950", "$54.8k", "-$52.8k"]
-    assert [figures.fmt_roi(v) for v in (None, -0.9636, 0.12)] == ["–", "-96.4%", "+12.0%"]
-    assert [figures.fmt_roas(v) for v in (None, 0.0257)] == ["–", "0.03×"]
+    assert [roi_figures.fmt_roi(v) for v in (None, -0.9636, 0.12)] == ["–", "-96.4%", "+12.0%"]
+    assert [roi_figures.fmt_roas(v) for v in (None, 0.0257)] == ["–", "0.03×"]
 
 
 @pytest.fixture
@@ -324,11 +328,11 @@ def roi_layout():
     from dashboards.app import create_app
 
     create_app()
-    return dash.page_registry["pages.roi"]["layout"]
+    return dash.page_registry["dashboards.roi.page"]["layout"]
 
 
 def test_the_page_is_registered_in_the_navigation(roi_layout):
-    page = dash.page_registry["pages.roi"]
+    page = dash.page_registry["dashboards.roi.page"]
     assert (page["path"], page["name"]) == ("/roi", "Social ROI")
 
 

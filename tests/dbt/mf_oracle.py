@@ -17,7 +17,7 @@ from pathlib import Path
 
 def main() -> None:
     from groundswell.config import get_settings
-    from groundswell.transform import run_dbt
+    from groundswell.transform.dbt import run_dbt
 
     settings = get_settings()
     target = Path(tempfile.mkdtemp(prefix="mf-target-", dir=settings.home))

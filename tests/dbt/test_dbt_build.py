@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from groundswell import transform
-from groundswell.demo.brands import ACCOUNTS, BRANDS
+from groundswell.land.demo.brands import ACCOUNTS, BRANDS
+from groundswell.transform import dbt as transform
 from groundswell.warehouse import connect
 
 

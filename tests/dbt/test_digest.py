@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.semantic import SemanticLayer
+from groundswell.transform.semantic import SemanticLayer
 from groundswell.warehouse import connect, published
 from tests.conftest import make_settings
 from tests.dbt.test_semantic_layer import _days, _in, metricflow

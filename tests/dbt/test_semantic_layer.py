@@ -13,8 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import queries
-from groundswell.semantic import Query, SemanticLayer, catalogue
+from dashboards.care import queries as care_queries
+from dashboards.content import queries as content_queries
+from dashboards.listening import queries as listening_queries
+from dashboards.maturity import queries as maturity_queries
+from dashboards.overview import queries as overview_queries
+from dashboards.roi import queries as roi_queries
+from groundswell.transform.semantic import Query, SemanticLayer, catalogue
 from groundswell.warehouse import published
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +67,8 @@ def _key(value):
 
 
 def _same(ours, theirs, additive: bool) -> bool:
+    if hasattr(ours, "isoformat") or hasattr(theirs, "isoformat") or isinstance(theirs, str):
+        return _key(ours) == _key(theirs)  # a date (first and last month)
     if additive and theirs is None and ours == 0:
         return True  # a sum over no rows: 0 here, NULL in mf (dbt 1.12 drops fill_nulls_with)
     if ours is None or theirs is None or (isinstance(ours, float) and math.isnan(ours)):
@@ -127,53 +134,53 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
     checks = []  # (rows keyed by mf names, request)
     with published(_settings(published_home)) as con:
         # Overview: one brand over the last 30 days, and by week and platform
-        opts = queries.overview_options(con)
+        opts = overview_queries.overview_options(con)
         start, end, brand = opts.last_date.replace(day=1), opts.last_date, opts.brands[0]
-        k = queries.kpis(con, start, end, [brand])
-        checks.append(([{m: k[m] for m in queries.POST_METRICS}],
-                       {"metrics": list(queries.POST_METRICS), "group_by": [],
+        k = overview_queries.kpis(con, start, end, [brand])
+        checks.append(([{m: k[m] for m in overview_queries.POST_METRICS}],
+                       {"metrics": list(overview_queries.POST_METRICS), "group_by": [],
                         "where": [*_days(start, end), _in("post__brand", [brand])]}))
-        trend = queries.engagement_by_platform(con, opts.first_date, opts.last_date, None, "week")
+        trend = overview_queries.engagement_by_platform(con, opts.first_date, opts.last_date, None, "week")
         checks.append(([{"metric_time__week": r.period_start, "post__platform": r.platform,
-                         **{m: _none(getattr(r, m)) for m in queries.POST_METRICS}}
+                         **{m: _none(getattr(r, m)) for m in overview_queries.POST_METRICS}}
                         for r in trend.itertuples()],
-                       {"metrics": list(queries.POST_METRICS),
+                       {"metrics": list(overview_queries.POST_METRICS),
                         "group_by": ["metric_time__week", "post__platform"], "where": []}))
         # Social ROI: the headline of each model over every month
-        ro = queries.roi_options(con)
-        f = queries.RoiFilters(ro.months[0], ro.months[-1])
-        for model, _label in queries.attribution_models(con):
-            k = queries.roi_kpis(con, f, model)
+        ro = roi_queries.roi_options(con)
+        f = roi_queries.RoiFilters(ro.months[0], ro.months[-1])
+        for model, _label in roi_queries.attribution_models(con):
+            k = roi_queries.roi_kpis(con, f, model)
             names = {"program_cost": "cost", "attributed_revenue": "attributed_revenue",
                      "total_value": "total_value", "social_roi": "roi", "roas": "roas"}
             checks.append(([{m: k[ours] for m, ours in names.items()}],
                            {"metrics": list(names), "group_by": [],
                             "where": [f"{{{{ Dimension('roi_slice__attribution_model') }}}} = '{model}'"]}))
         # Customer care: one brand's headline, and the weekly trend of every brand
-        co = queries.care_options(con)
-        f = queries.CareFilters(co.first_date, co.last_date, [co.brands[0]])
-        k = queries.care_kpis(con, f)
-        checks.append(([{m: k[ours] for m, ours in queries.CARE_KPIS.items()}],
-                       {"metrics": list(queries.CARE_KPIS), "group_by": [],
+        co = care_queries.care_options(con)
+        f = care_queries.CareFilters(co.first_date, co.last_date, [co.brands[0]])
+        k = care_queries.care_kpis(con, f)
+        checks.append(([{m: k[ours] for m, ours in care_queries.CARE_KPIS.items()}],
+                       {"metrics": list(care_queries.CARE_KPIS), "group_by": [],
                         "where": [*_days(co.first_date, co.last_date),
                                   _in("care_message__brand", [co.brands[0]])]}))
-        weekly = queries.sla_by_week(con, queries.CareFilters(co.first_date, co.last_date))
+        weekly = care_queries.sla_by_week(con, care_queries.CareFilters(co.first_date, co.last_date))
         checks.append(([{"metric_time__week": r["week_start"], **{m: _none(r[ours]) for m, ours in
-                                                                   queries.CARE_WEEKLY.items()}}
+                                                                   care_queries.CARE_WEEKLY.items()}}
                         for r in weekly.to_dict("records")],
-                       {"metrics": list(queries.CARE_WEEKLY), "group_by": ["metric_time__week"],
+                       {"metrics": list(care_queries.CARE_WEEKLY), "group_by": ["metric_time__week"],
                         "where": _days(co.first_date, co.last_date)}))
         # Listening: the first brand's cards over its whole span, and its daily series
-        lo = queries.listening_options(con)
+        lo = listening_queries.listening_options(con)
         brand = lo.brands[0]
-        k = queries.listening_kpis(con, brand, lo.first_day, lo.last_day)
+        k = listening_queries.listening_kpis(con, brand, lo.first_day, lo.last_day)
         checks.append(([{m: k[m] for m in ("mentions", "negative_share", "net_sentiment")}],
                        {"metrics": ["mentions", "negative_share", "net_sentiment"], "group_by": [],
                         "where": [*_days(lo.first_day, lo.last_day), _in("mention_hour__brand", [brand])]}))
         checks.append(([{"share_of_voice": k["share_of_voice"]}],
                        {"metrics": ["share_of_voice"], "group_by": [],
                         "where": [*_days(lo.first_day, lo.last_day), _in("voice_hour__brand", [brand])]}))
-        series = queries.mention_series(con, brand, lo.first_day, lo.last_day, "day")
+        series = listening_queries.mention_series(con, brand, lo.first_day, lo.last_day, "day")
         names = ["mentions", "positive_mentions", "neutral_mentions", "negative_mentions", "net_sentiment"]
         checks.append(([{"metric_time__day": r["bucket"], **{m: _none(r[m]) for m in names}}
                         for r in series.to_dict("records")],
@@ -181,7 +188,7 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
                         "where": [*_days(lo.first_day, lo.last_day), _in("mention_hour__brand", [brand])]}))
         # Share of voice of the brand's industry, per brand and day
         (industry,) = con.execute("select industry from seeds.brands where brand = ?", [brand]).fetchone()
-        sov = queries.share_of_voice_series(con, brand, lo.first_day, lo.last_day, "day")
+        sov = listening_queries.share_of_voice_series(con, brand, lo.first_day, lo.last_day, "day")
         checks.append(([{"metric_time__day": r["bucket"], "voice_hour__brand": r["brand"],
                          "share_of_voice_mentions": r["mentions"],
                          "share_of_voice": _none(r["share_of_voice"])}
@@ -193,50 +200,60 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
                                   # the brands the page draws: those mentioned in the period
                                   _in("voice_hour__brand", sorted(set(sov["brand"])))]}))
         # Social ROI by department under the default model, every month (the page's bars)
-        model = queries.default_model(con)
-        by = queries.roi_by(con, queries.RoiFilters(ro.months[0], ro.months[-1]), "department", model)
+        model = roi_queries.default_model(con)
+        by = roi_queries.roi_by(con, roi_queries.RoiFilters(ro.months[0], ro.months[-1]), "department", model)
         checks.append(([{"roi_slice__department": r["department"], "program_cost": r["cost"],
                          "total_value": r["total_value"], "social_roi": _none(r["roi"])}
                         for r in by.to_dict("records")],
                        {"metrics": ["program_cost", "total_value", "social_roi"],
                         "group_by": ["roi_slice__department"],
                         "where": [f"{{{{ Dimension('roi_slice__attribution_model') }}}} = '{model}'"]}))
+        # The campaign table under the default model, every month
+        every_month = roi_queries.RoiFilters(ro.months[0], ro.months[-1])
+        campaigns = roi_queries.campaign_roi(con, every_month, model, limit=100_000)
+        assert len(campaigns) == roi_queries.campaign_count(con, every_month, model) > 0
+        shown = roi_queries.CAMPAIGN_METRICS
+        checks.append(([{**{f"roi_slice__{k}": r[k] for k in roi_queries.CAMPAIGN_SLICE},
+                         **{m: _none(r[c]) for m, c in shown.items()}} for r in campaigns.to_dict("records")],
+                       {"metrics": list(shown),
+                        "group_by": [f"roi_slice__{k}" for k in roi_queries.CAMPAIGN_SLICE],
+                        "where": [f"{{{{ Dimension('roi_slice__attribution_model') }}}} = '{model}'"]}))
         # Care: response times per channel, conversations
-        every = queries.CareFilters(co.first_date, co.last_date)
-        stats = queries.response_time_stats(con, every)
-        pct = {f"{p}_{c}": f"{m}_{p}" for m, c in queries.RESPONSE_MEASURES.items()
-               for p in queries.RESPONSE_PERCENTILES}
+        every = care_queries.CareFilters(co.first_date, co.last_date)
+        stats = care_queries.response_time_stats(con, every)
+        pct = {f"{p}_{c}": f"{m}_{p}" for m, c in care_queries.RESPONSE_MEASURES.items()
+               for p in care_queries.RESPONSE_PERCENTILES}
         checks.append(([{"care_message__channel": r["channel"], "responded_messages": r["responded"],
                          **{n: _none(r[ours]) for n, ours in pct.items()}}
                         for r in stats.to_dict("records")],
                        {"metrics": ["responded_messages", *pct], "group_by": ["care_message__channel"],
                         "where": _days(co.first_date, co.last_date)}))
-        c = queries.conversation_kpis(con, every)
+        c = care_queries.conversation_kpis(con, every)
         conv = {"conversations": "conversations", "resolved_conversations": "resolved",
                 "reopened_conversations": "reopened", "exchanges": "exchanges",
                 "median_resolution_minutes": "median_resolution_minutes"}
         checks.append(([{m: c[ours] for m, ours in conv.items()}],
                        {"metrics": list(conv), "group_by": [], "where": _days(co.first_date, co.last_date)}))
         # Content by type; fan quality; feedback totals; maturity by unit and dimension
-        content = queries.content_by(con, ["content_type"], None, None)
+        content = content_queries.content_by(con, ["content_type"], None, None)
         checks.append(([{"post__content_type": r["content_type"], "posts": r["posts"],
                          "engagement_rate": _none(r["engagement_rate"])}
                         for r in content.to_dict("records")],
                        {"metrics": ["posts", "engagement_rate"], "group_by": ["post__content_type"],
                         "where": []}))
-        fans = queries.fan_quality(con)
+        fans = roi_queries.fan_quality(con)
         checks.append(([{"fan_segment__brand": r["brand"], "fan_segment__channel": r["channel"],
                          "engagers": r["engagers"], "customer_share": _none(r["customer_share"])}
                         for r in fans.to_dict("records")],
                        {"metrics": ["engagers", "customer_share"],
                         "group_by": ["fan_segment__brand", "fan_segment__channel"], "where": []}))
-        totals, _rows = queries.feedback_loop(con, brand)
+        totals, _rows = listening_queries.feedback_loop(con, brand)
         if totals["actions"] is not None:
             checks.append(([{"feedback_actions": totals["actions"], "closure_rate": totals["closure_rate"]}],
                            {"metrics": ["feedback_actions", "closure_rate"], "group_by": [],
                             "where": [_in("feedback_action__brand", [brand])]}))
-        quarter = queries.maturity_quarters(con)[0]
-        dims = queries.maturity_dimensions(con, quarter)
+        quarter = maturity_queries.maturity_quarters(con)[0]
+        dims = maturity_queries.maturity_dimensions(con, quarter)
         checks.append(([{"maturity_criterion__business_unit": r["business_unit"],
                          "maturity_criterion__dimension": r["dimension"], "criteria_passed": r["passed"],
                          "criteria_passed_share": _none(r["passed_share"])} for r in dims.to_dict("records")],
@@ -254,6 +271,24 @@ def _none(v):
 
 def test_docs_list_exactly_the_project_metrics(layer):
     """docs/metrics.md's catalogue is generated from the semantic layer: rerun
-    `python -m groundswell.semantic` after changing a metric."""
+    `python -m groundswell.transform.semantic` after changing a metric."""
     text = (ROOT / "docs" / "metrics.md").read_text()
-    assert catalogue(layer) in text, "docs/metrics.md is stale: run `python -m groundswell.semantic`"
+    assert catalogue(layer) in text, \
+        "docs/metrics.md is stale: run `python -m groundswell.transform.semantic`"
+
+
+def test_docs_lineage_table_is_the_projects(published_home):
+    """docs/operations.md's lineage table (how many models stand between each mart and its raw rows)
+    is generated from the project: rerun `python -m groundswell.transform.lineage` when it is stale.
+    Every mart is in a domain's folder."""
+    from groundswell.transform.dbt import manifest_path
+    from groundswell.transform.lineage import chains, domain, table
+
+    manifest = json.loads(manifest_path(_settings(published_home)).read_text())
+    assert table(manifest) in (ROOT / "docs" / "operations.md").read_text(), \
+        "docs/operations.md's lineage table is stale: run `python -m groundswell.transform.lineage`"
+    marts = chains(manifest)
+    domains = {domain(manifest, m) for m in marts}
+    assert domains == {"care", "roi", "listening", "maturity", "content", "shared"}
+    assert marts["fct_post_performance"] == ("stg_facebook__posts", "int_posts_unioned",
+                                             "fct_post_performance")

@@ -75,7 +75,7 @@ def test_the_spark_demo_runs_through_airflow_and_the_dashboards_serve_it(tmp_pat
     """`GROUNDSWELL_ENGINE=spark groundswell demo --scale tiny --no-serve`: Airflow's land and build
     DAGs (Cosmos' tasks against the Spark target, in `airflow dags test`'s one process), the gate
     and publish; the dashboards then read the snapshot as they read DuckDB's. About 6 minutes."""
-    from dashboards import queries
+    from dashboards.overview import queries as overview_queries
     from groundswell.config import Settings
     from tests.dashboards.conftest import serving
 
@@ -103,8 +103,8 @@ def test_the_spark_demo_runs_through_airflow_and_the_dashboards_serve_it(tmp_pat
             "select status, count(distinct unique_id) from ops.dbt_results where resource_type = 'model' "
             "and dag_id = 'groundswell_build' and run_id = ? group by all", [run_id]).fetchall())
         assert set(models) == {"success"} and models["success"] >= 60
-        options = queries.overview_options(con)
-        kpis = queries.kpis(con, options.first_date, options.last_date)
+        options = overview_queries.overview_options(con)
+        kpis = overview_queries.kpis(con, options.first_date, options.last_date)
     assert options.brands and kpis["posts"] > 50
 
     # `groundswell serve --demo` (gunicorn), as a user starts it: a server, not Flask's test client,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from groundswell.config import Settings
-from groundswell.transform import manifest_path
+from groundswell.transform.dbt import manifest_path
 from groundswell.warehouse import connect
 
 GS = str(Path(sys.executable).parent / "groundswell")
@@ -73,8 +73,8 @@ def test_the_airflow_build_runs_every_dbt_test_once_as_the_cli_build_does(demo_h
 
 def test_land_dag_lands_only_its_data_interval(demo_home):
     """A scheduled run for one logical date lands that day's partition, replacing it."""
-    from groundswell.airflow_runner import dags_test
     from groundswell.config import Settings
+    from groundswell.run.airflow_runner import dags_test
 
     settings = Settings(home=demo_home)
     con = connect(settings.warehouse_path, read_only=True)
@@ -92,7 +92,7 @@ def test_land_dag_lands_only_its_data_interval(demo_home):
     finally:
         con.close()
     # One batch per source that sent files that day (contacts come once, the survey quarterly).
-    from groundswell.sources import SOURCES
+    from groundswell.land.sources import SOURCES
 
     sent = {key for key, s in SOURCES.items()
             if any((settings.landing_dir / s.drop_dir / "dt=2026-10-20").glob(s.file_pattern))}
@@ -106,8 +106,8 @@ def test_land_dag_lands_only_its_data_interval(demo_home):
 def test_listen_dag_alerts_each_crisis_once_through_the_webhook(demo_home, webhook, monkeypatch):
     """The hourly DAG through real Airflow: land, enrich, the listening models, then one alert per
     new episode of our brands, POSTed to a webhook connection (a local server), and none again."""
-    from groundswell.airflow_runner import dags_test
     from groundswell.config import Settings
+    from groundswell.run.airflow_runner import dags_test
 
     monkeypatch.setenv("GROUNDSWELL_ALERT_RECENT_HOURS", "100000")  # the demo's episodes are old
     settings = Settings(home=demo_home)
@@ -137,9 +137,9 @@ def test_build_dag_stops_at_the_gate_and_the_old_snapshot_stays(demo_home, tmp_p
     """Runs last: it lands a bad batch into the demo's warehouse."""
     import json
 
-    from groundswell.airflow_runner import AirflowRunError, dags_test
     from groundswell.config import Settings
-    from groundswell.landing import land_files
+    from groundswell.land.landing import land_files
+    from groundswell.run.airflow_runner import AirflowRunError, dags_test
 
     settings = Settings(home=demo_home)
     published = settings.published_path

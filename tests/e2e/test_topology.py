@@ -24,8 +24,8 @@ import httpx
 import pytest
 
 from groundswell.config import Settings
-from groundswell.sources import SOURCES
-from groundswell.stack import ADMIN_USER, Stack, StackError
+from groundswell.land.sources import SOURCES
+from groundswell.run.stack import ADMIN_USER, Stack, StackError
 from groundswell.warehouse import connect
 
 # Minutes, not seconds: every task of the DAGs starts its own process under the scheduler.
@@ -48,7 +48,7 @@ def stack(tmp_path_factory):
     home = tmp_path_factory.mktemp("topology") / "home"
     settings = Settings(home=home)
     # What `groundswell generate --scale tiny --days N` writes (the demo's own generator).
-    from groundswell.demo import generate
+    from groundswell.land.demo import generate
 
     generate(settings.landing_dir, scale="tiny", days=DAYS, end_date=END)
     with Stack(settings=settings) as running:
@@ -115,12 +115,13 @@ def test_land_through_the_rest_api_triggers_the_build_which_publishes(stack, lan
 
 
 def test_the_dashboards_show_the_published_snapshot_behind_the_login(stack, landed_everything, browser):
-    from dashboards import figures, queries
+    from dashboards.overview import queries as overview_queries
+    from dashboards.shared import figures as shared_figures
     from groundswell.warehouse import published
 
     with published(stack.settings) as con:
-        opts = queries.overview_options(con)
-        posts = queries.kpis(con, opts.first_date, opts.last_date, [])["posts"]
+        opts = overview_queries.overview_options(con)
+        posts = overview_queries.kpis(con, opts.first_date, opts.last_date, [])["posts"]
     assert posts > 50
     context = browser.new_context(http_credentials={"username": stack.dashboard_user,
                                                     "password": stack.dashboard_password})
@@ -128,7 +129,7 @@ def test_the_dashboards_show_the_published_snapshot_behind_the_login(stack, land
         page = context.new_page()
         response = page.goto(stack.dashboard_url + "/")
         assert response is not None and response.status == 200
-        page.locator("#kpi-posts-value").filter(has_text=figures.fmt_count(posts)).wait_for(timeout=60_000)
+        page.locator("#kpi-posts-value").filter(has_text=shared_figures.fmt_count(posts)).wait_for(timeout=60_000)
         assert page.locator("#overview-engagements .js-plotly-plot").count() == 1
     finally:
         context.close()
@@ -221,12 +222,12 @@ def marts_differences(left: Path, right: Path) -> dict[str, tuple]:
 
 
 def test_the_stack_command_stops_every_process_and_the_cluster_on_ctrl_c(tmp_path):
-    """`python -m groundswell.stack` (make stack) on an empty home: up, then SIGINT: no process it
+    """`python -m groundswell.run.stack` (make stack) on an empty home: up, then SIGINT: no process it
     started survives (Postgres included) and the temporary cluster is gone."""
     env = dict(os.environ, GROUNDSWELL_HOME=str(tmp_path / "home"))
     log = tmp_path / "stack.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "groundswell.stack"], env=env, stdout=out,
+        proc = subprocess.Popen([sys.executable, "-m", "groundswell.run.stack"], env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     started: set[int] = set()
     try:

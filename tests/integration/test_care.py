@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from groundswell.cli import main
 from groundswell.config import PROJECT_ROOT
+from groundswell.run.cli import main
 from groundswell.warehouse import connect
 from tests.conftest import shared_file
 

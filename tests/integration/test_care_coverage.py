@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from groundswell.cli import main
 from groundswell.config import PROJECT_ROOT
+from groundswell.run.cli import main
 from groundswell.warehouse import connect
 from tests.conftest import shared_file
 
@@ -54,7 +54,7 @@ def pages(sampled_home, monkeypatch):
 
     monkeypatch.setenv("GROUNDSWELL_HOME", str(sampled_home))
     create_app()
-    return dash.page_registry["pages.care"], dash.page_registry["pages.health"]
+    return dash.page_registry["dashboards.care.page"], dash.page_registry["dashboards.health.page"]
 
 
 def expected_coverage(sample) -> pd.DataFrame:
@@ -97,7 +97,7 @@ def test_orphan_replies_match_an_independent_count_per_brand_and_batch(sampled_h
 
 
 def test_the_care_page_says_which_threads_are_incomplete(pages):  # noqa: ARG001 - the app, on the sample
-    from dashboards.pages import care as care_page
+    from dashboards.care import page as care_page
 
     every = care_page.update_coverage([], [])
     assert every.id == "care-coverage-warning" and every.color == "warning"
@@ -128,6 +128,6 @@ def test_the_demo_threads_are_complete_and_the_care_page_stays_quiet(published_h
     assert len(coverage) > 0 and not coverage["threads_incomplete"].any()
     monkeypatch.setenv("GROUNDSWELL_HOME", str(published_home))
     create_app()  # before the page module is imported: it registers itself with the app
-    from dashboards.pages import care as care_page
+    from dashboards.care import page as care_page
 
     assert care_page.update_coverage([], []) is None

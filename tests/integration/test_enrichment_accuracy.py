@@ -7,8 +7,9 @@ VADER ground truth r = 0.87, 3-class 0.82.  The floors sit a few points below.
 from __future__ import annotations
 
 from groundswell.config import PROJECT_ROOT
-from groundswell.enrichment import enrich, load_rules
-from groundswell.enrichment.evaluation import (
+from groundswell.land.landing import land_files
+from groundswell.transform.enrichment import enrich, load_rules
+from groundswell.transform.enrichment.evaluation import (
     AIRLINE_REASON_TOPICS,
     pearson,
     read_airline_tweets,
@@ -16,8 +17,7 @@ from groundswell.enrichment.evaluation import (
     sentiment_accuracy,
     topic_accuracy,
 )
-from groundswell.enrichment.text import clean_text, sentiment_label, sentiment_score
-from groundswell.landing import land_files
+from groundswell.transform.enrichment.text import clean_text, sentiment_label, sentiment_score
 from groundswell.warehouse import connect
 from tests.conftest import shared_file
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from groundswell.config import PROJECT_ROOT
-from groundswell.enrichment.evaluation import read_vader_groundtruth
-from groundswell.enrichment.rules import complaint_type_by_pattern, load_rules
-from groundswell.enrichment.scoring import score_rows
-from groundswell.enrichment.text import finish_cleaning, preclean, sentiment_label
+from groundswell.transform.enrichment.evaluation import read_vader_groundtruth
+from groundswell.transform.enrichment.rules import complaint_type_by_pattern, load_rules
+from groundswell.transform.enrichment.scoring import score_rows
+from groundswell.transform.enrichment.text import finish_cleaning, preclean, sentiment_label
 from tests.conftest import shared_file
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from groundswell.cli import main
-from groundswell.sources import SOURCE_GROUPS
+from groundswell.land.sources import SOURCE_GROUPS
+from groundswell.run.cli import main
 from groundswell.warehouse import connect, lake_reader
 from tests.conftest import shared_file
 
@@ -105,7 +105,7 @@ def test_load_of_a_group_needs_a_folder(settings, tmp_path):
 
 
 def test_fivetran_posts_reach_the_post_mart(settings):
-    from groundswell import transform
+    from groundswell.transform import dbt as transform
 
     load("fivetran", str(shared_file("fivetran_seeds", "social_media_reporting")))
     transform.build(settings)

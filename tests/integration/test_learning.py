@@ -12,9 +12,9 @@ import csv
 from pathlib import Path
 
 from groundswell.config import Settings
-from groundswell.enrichment import enrich
-from groundswell.enrichment.evaluation import AIRLINE_REASON_TOPICS
-from groundswell.landing import land_files
+from groundswell.land.landing import land_files
+from groundswell.transform.enrichment import enrich
+from groundswell.transform.enrichment.evaluation import AIRLINE_REASON_TOPICS
 from tests.conftest import shared_file
 from tests.unit.test_enrichment import query
 

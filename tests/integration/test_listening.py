@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from groundswell import transform
-from groundswell.demo import generate
-from groundswell.enrichment import enrich
-from groundswell.landing import land_files, resolve_files
-from groundswell.sources import get_source
+from groundswell.land.demo import generate
+from groundswell.land.landing import land_files, resolve_files
+from groundswell.land.sources import get_source
+from groundswell.transform import dbt as transform
+from groundswell.transform.enrichment import enrich
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
 

@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 import pytest
 
-from groundswell import orchestration, transform
-from groundswell.demo import generate
-from groundswell.enrichment import enrich
+from groundswell.land.demo import generate
+from groundswell.run import orchestration
+from groundswell.transform import dbt as transform
+from groundswell.transform.enrichment import enrich
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
 

@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from groundswell import transform
 from groundswell.config import Settings
-from groundswell.demo import generate
-from groundswell.demo.brands import STAGES
-from groundswell.landing import land_everything
+from groundswell.land.demo import generate
+from groundswell.land.demo.brands import STAGES
+from groundswell.land.landing import land_everything
+from groundswell.transform import dbt as transform
 from groundswell.warehouse import connect
 from tests.conftest import make_settings
 
@@ -42,7 +42,7 @@ def test_every_stage_appears_and_is_explained_by_criteria(small):
     found = stages(small)
     print("\nmaturity, small demo:", {k: v[0] for k, v in found.items()})
     assert {stage for stage, *_ in found.values()} == set(STAGES)
-    # The units the demo plans (src/groundswell/demo/brands.py), in its last two quarters.
+    # The units the demo plans (src/groundswell/land/demo/brands.py), in its last two quarters.
     assert {k: v[0] for k, v in found.items()} == {
         ("contoso-business", "2026-Q3"): "testing", ("contoso-business", "2026-Q4"): "testing",
         ("contoso-consumer", "2026-Q3"): "coordinating",

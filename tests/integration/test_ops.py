@@ -8,11 +8,12 @@ from pathlib import Path
 
 import duckdb
 
-from groundswell.demo import generate
-from groundswell.landing import land_everything
-from groundswell.ops import record_freshness
-from groundswell.transform import manifest_path
-from groundswell.warehouse import connect, utcnow
+from groundswell.gate.freshness import record_freshness
+from groundswell.land.demo import generate
+from groundswell.land.landing import land_everything
+from groundswell.runs import utcnow
+from groundswell.transform.dbt import manifest_path
+from groundswell.warehouse import connect
 
 
 def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_apart(settings, caplog,

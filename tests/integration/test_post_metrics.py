@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from groundswell import transform
-from groundswell.landing import land_interval
-from groundswell.readers import Account, fetch_interval
-from groundswell.readers.replay import ReplayData
+from groundswell.land.landing import land_interval
+from groundswell.land.readers import Account, fetch_interval
+from groundswell.land.readers.replay import ReplayData
+from groundswell.transform import dbt as transform
 from groundswell.warehouse import writer
 from tests.readers import Waits, replay_api, snowflake
 

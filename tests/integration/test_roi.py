@@ -29,7 +29,8 @@ AMOUNT, ATTRIBUTED = "DECIMAL(18,2)", "DECIMAL(38,6)"
 WEIGHT, RATIO = "DECIMAL(13,12)", "DECIMAL(38,6)"
 MONEY = {
     "fct_conversions": {"revenue": AMOUNT, "pipeline": AMOUNT},
-    "fct_attribution": {"weight": WEIGHT, "credited_revenue": ATTRIBUTED, "credited_pipeline": ATTRIBUTED},
+    "fct_attribution": {"weight": WEIGHT, "attributed_revenue": ATTRIBUTED,
+                        "attributed_pipeline": ATTRIBUTED},
     "fct_social_roi": {**dict.fromkeys(("cost", "paid_media_cost", "deflection_savings", "ideas_value"),
                                        AMOUNT),
                        **dict.fromkeys(("attributed_revenue", "attributed_pipeline", "total_value"),
@@ -105,8 +106,8 @@ def test_weights_sum_to_one_and_credit_is_conserved(marts):
     touched = conversions.loc[attribution["conversion_id"].unique()]
     assert touched["contact_id"].notna().all()
     for _model, rows in attribution.groupby("model"):
-        assert rows["credited_revenue"].sum() == pytest.approx(float(touched["revenue"].sum()), rel=1e-12)
-        assert rows["credited_pipeline"].sum() == pytest.approx(float(touched["pipeline"].sum()), rel=1e-12)
+        assert rows["attributed_revenue"].sum() == pytest.approx(float(touched["revenue"].sum()), rel=1e-12)
+        assert rows["attributed_pipeline"].sum() == pytest.approx(float(touched["pipeline"].sum()), rel=1e-12)
     untouched = conversions.drop(index=touched.index)
     assert len(untouched) > 0  # some conversions have no social touch: no social credit
 
@@ -132,7 +133,7 @@ def test_roi_ledger_adds_up_and_is_never_infinite(marts):
     attribution = marts["fct_attribution"]
     assert set(roi["model"]) == MODELS
     for model, rows in roi.groupby("model"):
-        credited = attribution.loc[attribution["model"] == model, "credited_revenue"].sum()
+        credited = attribution.loc[attribution["model"] == model, "attributed_revenue"].sum()
         assert rows["attributed_revenue"].sum() == pytest.approx(credited, rel=1e-12)
     # Costs, savings and ideas are the same under every model.
     per_model = roi.groupby("model")[["cost", "deflection_savings", "ideas_adopted"]].sum()
@@ -180,7 +181,7 @@ def test_credit_adds_up_exactly(published_home):
         off = con.execute("""
             select count(*) from (
                 select a.conversion_id, a.model, sum(a.weight) as weights,
-                       sum(a.credited_revenue) as credited, sum(a.credited_pipeline) as piped,
+                       sum(a.attributed_revenue) as credited, sum(a.attributed_pipeline) as piped,
                        any_value(c.revenue) as revenue, any_value(c.pipeline) as pipeline
                 from marts.fct_attribution as a
                 inner join marts.fct_conversions as c using (conversion_id)
@@ -189,8 +190,8 @@ def test_credit_adds_up_exactly(published_home):
         far = con.execute("""
             select count(*) from marts.fct_attribution as a
             inner join marts.fct_conversions as c using (conversion_id)
-            where abs(a.credited_revenue - c.revenue::decimal(20, 2) * a.weight) >= 0.000001
-               or abs(a.credited_pipeline - c.pipeline::decimal(20, 2) * a.weight) >= 0.000001
+            where abs(a.attributed_revenue - c.revenue::decimal(20, 2) * a.weight) >= 0.000001
+               or abs(a.attributed_pipeline - c.pipeline::decimal(20, 2) * a.weight) >= 0.000001
             """).fetchone()[0]
         assert con.execute("select count(*) from marts.fct_attribution").fetchone()[0] > 0
     assert (off, far) == (0, 0)
@@ -238,7 +239,7 @@ def test_follower_quality_matches_the_files(published_home):
     import csv
     import json
 
-    from groundswell.demo.brands import ACCOUNTS
+    from groundswell.land.demo.brands import ACCOUNTS
 
     settings = make_settings(published_home)
     x_accounts = {a.account_id: a.brand for a in ACCOUNTS if a.platform == "x"}

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from groundswell.demo.generator import X_EPOCH_MS
-from groundswell.readers.http import RetryPolicy
-from groundswell.readers.replay import ReplayData, ReplayServer
+from groundswell.land.demo.generator import X_EPOCH_MS
+from groundswell.land.readers.http import RetryPolicy
+from groundswell.land.readers.replay import ReplayData, ReplayServer
 
 NOW = 1_800_000_000.0  # the injected clock: rate-limit resets are set relative to it
 

@@ -8,11 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from groundswell.config import Settings
-from groundswell.landing import land_interval
-from groundswell.readers import fetch_incremental, fetch_interval, load_cursors, state_path
-from groundswell.readers.facebook import FIELDS
-from groundswell.readers.http import ReaderError
-from groundswell.readers.replay import Fault, ReplayData, graph_time
+from groundswell.land.landing import land_interval
+from groundswell.land.readers import fetch_incremental, fetch_interval, load_cursors, state_path
+from groundswell.land.readers.facebook import FIELDS
+from groundswell.land.readers.http import ReaderError
+from groundswell.land.readers.replay import Fault, ReplayData, graph_time
 from groundswell.warehouse import writer
 from tests.readers import Waits, ids_in, landing_files, replay_api
 
@@ -205,7 +205,7 @@ def test_no_credentials_names_the_env_var_and_the_connection(api, settings, monk
 
 def test_a_next_link_to_another_host_is_not_followed(api, data, settings, waits, monkeypatch):
     """The token goes only to the configured host: a foreign `next` falls back to the after cursor."""
-    import groundswell.readers.replay as replay
+    import groundswell.land.readers.replay as replay
 
     real = replay.ReplayServer._graph_page
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from groundswell.landing import land_files
-from groundswell.readers import fetch_incremental, fetch_interval, load_cursors
-from groundswell.readers.replay import ReplayData
+from groundswell.land.landing import land_files
+from groundswell.land.readers import fetch_incremental, fetch_interval, load_cursors
+from groundswell.land.readers.replay import ReplayData
 from groundswell.warehouse import writer
 from tests.readers import Waits, ids_in, replay_api
 

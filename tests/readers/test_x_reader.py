@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from groundswell.config import Settings
-from groundswell.landing import land_interval
-from groundswell.readers import Account, fetch_incremental, fetch_interval, load_cursors, state_path
-from groundswell.readers.http import ReaderError
-from groundswell.readers.replay import Fault, ReplayData, x_time
+from groundswell.land.landing import land_interval
+from groundswell.land.readers import Account, fetch_incremental, fetch_interval, load_cursors, state_path
+from groundswell.land.readers.http import ReaderError
+from groundswell.land.readers.replay import Fault, ReplayData, x_time
 from groundswell.warehouse import writer
 from tests.readers import NOW, Waits, ids_in, landing_files, replay_api, snowflake
 

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from groundswell import transform
-from groundswell.demo import generate
-from groundswell.landing import land_everything, land_interval
-from groundswell.quality import ValidationFailedError, gate
-from groundswell.sources import SOURCES
-from groundswell.warehouse import lake_reader, publish
+from groundswell.gate.quality import ValidationFailedError, gate
+from groundswell.land.demo import generate
+from groundswell.land.landing import land_everything, land_interval
+from groundswell.land.sources import SOURCES
+from groundswell.publish.snapshots import publish
+from groundswell.transform import dbt as transform
+from groundswell.warehouse import lake_reader
 
 SEED = int(os.environ.get("GROUNDSWELL_CORRUPTION_SEED", "20261204"))
 DAMAGES = 24

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.demo import generate
+from groundswell.land.demo import generate
 from groundswell.warehouse import connect
 from tests.fingerprint import differences, marts_fingerprint
 

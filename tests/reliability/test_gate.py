@@ -9,11 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from groundswell import transform
-from groundswell.demo import generate
-from groundswell.landing import land_everything, land_files
-from groundswell.quality import ValidationFailedError, gate
-from groundswell.warehouse import connect, publish
+from groundswell.gate.quality import ValidationFailedError, gate
+from groundswell.land.demo import generate
+from groundswell.land.landing import land_everything, land_files
+from groundswell.publish.snapshots import publish
+from groundswell.transform import dbt as transform
+from groundswell.warehouse import connect
 
 
 def snapshot_state(settings):
@@ -121,7 +122,7 @@ def test_a_record_landed_under_an_older_contract_fails_until_its_latest_landing_
 def test_cli_build_reports_the_failed_gate_and_exits_nonzero(settings, tmp_path):
     from click.testing import CliRunner
 
-    from groundswell.cli import main
+    from groundswell.run.cli import main
 
     generate(settings.landing_dir, scale="tiny")
     # Quarantine more than 5% of a source: a broken feed.

@@ -12,19 +12,11 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from groundswell.cli import main
 from groundswell.config import Settings
-from groundswell.warehouse import (
-    PUBLISHED_SCHEMAS,
-    RollbackError,
-    connect,
-    current_snapshot_id,
-    publish,
-    rollback,
-    snapshots,
-    take_candidate,
-    writer,
-)
+from groundswell.gate.candidate import PUBLISHED_SCHEMAS, take_candidate
+from groundswell.publish.snapshots import RollbackError, current_snapshot_id, publish, rollback, snapshots
+from groundswell.run.cli import main
+from groundswell.warehouse import connect, writer
 
 SECRET_HANDLE = "customer_handle_zq9x7"  # a customer's identity: in raw only
 

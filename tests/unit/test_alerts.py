@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from groundswell.alerts import (
+from groundswell.serve.alerts import (
     AlertDeliveryError,
     GroundswellNotifier,
     LateSource,
@@ -62,7 +62,7 @@ def recorded(settings) -> list[tuple]:
 
 
 def test_without_a_connection_alerts_go_to_the_log_once_and_old_episodes_are_not_sent(warehouse, caplog):
-    caplog.set_level("WARNING", logger="groundswell.alerts")
+    caplog.set_level("WARNING", logger="groundswell.serve.alerts")
 
     first = send_crisis_alerts(warehouse)
     second = send_crisis_alerts(warehouse)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from groundswell.cli import main
-from groundswell.landing import land_files
+from groundswell.land.landing import land_files
+from groundswell.run.cli import main
 from groundswell.warehouse import lake_reader
 
 

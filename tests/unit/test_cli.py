@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from groundswell.cli import main
+from groundswell.run.cli import main
 
 COMMANDS = ["demo", "generate", "land", "load", "fetch", "enrich", "build", "serve", "sources", "init",
             "clean", "sql", "snapshots", "rollback"]

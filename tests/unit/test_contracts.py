@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from groundswell.sources import SOURCES
+from groundswell.land.sources import SOURCES
 
 DBT = Path(__file__).resolve().parents[2] / "dbt"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.corrections import Correction, record
-from groundswell.enrichment import enrich
-from groundswell.enrichment.incremental import TEXT_SOURCES
-from groundswell.landing import land_files, land_interval
-from groundswell.sources.corrections import CORRECTABLE
+from groundswell.land.corrections import Correction, record
+from groundswell.land.landing import land_files, land_interval
+from groundswell.land.sources.corrections import CORRECTABLE
+from groundswell.transform.enrichment import enrich
+from groundswell.transform.enrichment.incremental import TEXT_SOURCES
 from groundswell.warehouse import lake_reader
 from tests.unit.test_enrichment import mentions_file, query
 
@@ -47,6 +47,15 @@ def mentions(settings, tmp_path):
 
 def test_every_enriched_source_is_correctable_by_its_key():
     assert CORRECTABLE == {s.table: s.key for s in TEXT_SOURCES}
+
+
+def test_a_correction_may_name_exactly_the_topics_enrichment_gives():
+    from groundswell.config import PROJECT_ROOT
+    from groundswell.land.sources.corrections import topic_names
+    from groundswell.transform.enrichment.rules import load_rules
+
+    seeds = PROJECT_ROOT / "dbt" / "seeds"
+    assert topic_names(seeds) == load_rules(seeds).topic_names and "other" in topic_names(seeds)
 
 
 def test_a_corrections_file_with_bad_rows_quarantines_them_with_reasons(settings, mentions):

@@ -1,4 +1,4 @@
-"""Who gets the weekly digest, with which business units (groundswell.digest.recipients): the
+"""Who gets the weekly digest, with which business units (groundswell.serve.digest.recipients): the
 dashboard logins' emails and units, the alerts connection's `to` when no login has one."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pydantic import SecretStr
 from werkzeug.security import generate_password_hash
 
 from groundswell.config import ConfigError, Settings
-from groundswell.digest import NoRecipientsError, Recipient, recipients, run
+from groundswell.serve.digest import NoRecipientsError, Recipient, recipients, run
 
 HASH = generate_password_hash("x", method="pbkdf2:sha256:1000")
 

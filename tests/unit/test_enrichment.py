@@ -10,9 +10,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from groundswell.cli import main
 from groundswell.config import PROJECT_ROOT
-from groundswell.enrichment import (
+from groundswell.land.landing import land_files
+from groundswell.run.cli import main
+from groundswell.transform.enrichment import (
     EnrichmentConfigError,
     clean_text,
     complaint_type,
@@ -21,8 +22,7 @@ from groundswell.enrichment import (
     sentiment_label,
     sentiment_score,
 )
-from groundswell.enrichment.text import preclean, sql_preclean
-from groundswell.landing import land_files
+from groundswell.transform.enrichment.text import preclean, sql_preclean
 from groundswell.warehouse import connect, writer
 
 SEEDS = PROJECT_ROOT / "dbt" / "seeds"
@@ -330,7 +330,7 @@ def test_a_pool_of_processes_scores_as_one_process_does(tmp_path, seeds, caplog)
     ])}
     results = {}
     for workers in (1, 2):
-        caplog.set_level("INFO", logger="groundswell.enrichment")
+        caplog.set_level("INFO", logger="groundswell.transform.enrichment")
         s = Settings(home=tmp_path / f"home{workers}")
         land_files("listening-mentions", [mentions_file(tmp_path / f"d{workers}", "m.jsonl", texts)], s)
         result = enrich(s, seeds_dir=seeds, workers=workers)

@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from groundswell.enrichment import enrich
-from groundswell.landing import land_files
+from groundswell.land.landing import land_files
+from groundswell.transform.enrichment import enrich
 from groundswell.warehouse import connect
 from tests.unit.test_enrichment import SEED_FILES, SEEDS
 

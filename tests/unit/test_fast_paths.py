@@ -20,16 +20,16 @@ import pytest
 from vaderSentiment import vaderSentiment as vs
 
 from groundswell.config import PROJECT_ROOT
-from groundswell.enrichment import vader
-from groundswell.enrichment.rules import (
+from groundswell.transform.enrichment import vader
+from groundswell.transform.enrichment.rules import (
     ASCII_LOOKALIKES,
     TopicMatcher,
     complaint_type,
     complaint_type_by_pattern,
     load_rules,
 )
-from groundswell.enrichment.scoring import Scorer, score_rows
-from groundswell.enrichment.text import clean_text, finish_cleaning, preclean, sentiment_label
+from groundswell.transform.enrichment.scoring import Scorer, score_rows
+from groundswell.transform.enrichment.text import clean_text, finish_cleaning, preclean, sentiment_label
 
 SEEDS = PROJECT_ROOT / "dbt" / "seeds"
 REFERENCE = vs.SentimentIntensityAnalyzer()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.demo import generate
-from groundswell.demo.brands import brand_account_rows
-from groundswell.demo.generator import DEMO_MARKER
+from groundswell.land.demo import generate
+from groundswell.land.demo.brands import brand_account_rows
+from groundswell.land.demo.generator import DEMO_MARKER
 
 
 def digest_tree(root: Path) -> dict[str, str]:
@@ -119,8 +119,8 @@ def rows_of(folder: Path, pattern: str) -> list[dict]:
 
 
 def test_every_generated_source_gets_files(tiny):
-    from groundswell.demo.generator import DEMO_SOURCES
-    from groundswell.sources import SOURCES
+    from groundswell.land.demo.generator import DEMO_SOURCES
+    from groundswell.land.sources import SOURCES
 
     for key in DEMO_SOURCES:
         source = SOURCES[key]
@@ -189,7 +189,7 @@ def test_injected_episodes_are_recorded_and_stand_out(tiny):
 
 
 def test_business_units_sit_at_every_stage_and_two_move(tmp_path):
-    from groundswell.demo.brands import BUSINESS_UNITS, STAGES
+    from groundswell.land.demo.brands import BUSINESS_UNITS, STAGES
 
     finals = {u.stage_in(0) for u in BUSINESS_UNITS}
     history = {s for u in BUSINESS_UNITS for s in u.stages}

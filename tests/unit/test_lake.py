@@ -12,7 +12,7 @@ import pytest
 
 from groundswell.config import Settings
 from groundswell.lake import CONTRACT_FILE, Lake
-from groundswell.landing import land_files
+from groundswell.land.landing import land_files
 from groundswell.warehouse import lake_reader
 
 
@@ -153,7 +153,7 @@ def test_a_bad_lake_uri_says_what_to_do(tmp_path):
 
 
 def test_a_writer_from_before_the_lake_moves_its_raw_tables_into_it(settings):
-    from groundswell.sources import get_source
+    from groundswell.land.sources import get_source
     from groundswell.warehouse import connect, writer
 
     source = get_source("crm-contacts")

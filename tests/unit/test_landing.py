@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from groundswell.demo import generate
-from groundswell.demo.generator import DEMO_SOURCES
-from groundswell.landing import LandingError, land_everything, land_files, land_interval
-from groundswell.sources import SOURCES, UnknownSourceError
+from groundswell.land.demo import generate
+from groundswell.land.demo.generator import DEMO_SOURCES
+from groundswell.land.landing import LandingError, land_everything, land_files, land_interval
+from groundswell.land.sources import SOURCES, UnknownSourceError
 from groundswell.warehouse import lake_reader
 
 
@@ -200,8 +200,8 @@ def test_a_family_lands_every_source_it_can_then_fails_naming_the_one_it_could_n
     """The land DAG's task per family: a source whose commit fails does not stop the others."""
     from datetime import date
 
-    from groundswell import orchestration
     from groundswell.lake import Lake
+    from groundswell.run import orchestration
 
     generate(settings.landing_dir, scale="tiny")
     commit = Lake.commit

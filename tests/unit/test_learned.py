@@ -1,4 +1,4 @@
-"""Models learned from analysts' corrections (groundswell.enrichment.learned).
+"""Models learned from analysts' corrections (groundswell.transform.enrichment.learned).
 
 On a small corpus written here: determinism, the saved model, cross-validation, the hashed
 n-grams and the keyword rules' weight; on the real airline tweets (../shared/data, skipped where
@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from groundswell.config import PROJECT_ROOT
-from groundswell.enrichment import learned
-from groundswell.enrichment.evaluation import expected_topic, read_airline_tweets
-from groundswell.enrichment.rules import load_rules
-from groundswell.enrichment.text import clean_text, sentiment_score
+from groundswell.transform.enrichment import learned
+from groundswell.transform.enrichment.evaluation import expected_topic, read_airline_tweets
+from groundswell.transform.enrichment.rules import load_rules
+from groundswell.transform.enrichment.text import clean_text, sentiment_score
 from tests.conftest import shared_file
 
 PLACES = ["boston", "denver", "chicago", "dallas", "seattle", "miami", "austin", "newark"]

@@ -1,4 +1,4 @@
-"""The semantic layer's SQL (groundswell.semantic) on hand-made definitions and rows: what a page
+"""The semantic layer's SQL (groundswell.transform.semantic) on hand-made definitions and rows: what a page
 gets for a metric, computed by hand. Equality with MetricFlow on the demo:
 tests/dbt/test_semantic_layer.py."""
 
@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from groundswell.semantic import Format, Query, SemanticLayer, SemanticLayerError, Where
+from groundswell.transform.semantic import Format, Query, SemanticLayer, SemanticLayerError, Where
 
 
 def _simple(name, agg, expr, fmt="count", **extra):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from groundswell.landing import land_files
-from groundswell.sources import SOURCES
-from groundswell.sources.docs import _example
+from groundswell.land.landing import land_files
+from groundswell.land.sources import SOURCES
+from groundswell.land.sources.docs import _example
 from groundswell.warehouse import lake_reader
 
 EXTENSION = {"api_pages": "json", "jsonl": "jsonl", "csv": "csv"}

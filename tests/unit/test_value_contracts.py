@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from groundswell.landing import land_files
+from groundswell.land.landing import land_files
 from groundswell.warehouse import lake_reader
 
 
@@ -194,7 +194,7 @@ def test_each_kind_of_input_lands_or_is_quarantined_with_its_reason(settings, tm
     path = tmp_path / case.name
     path.write_bytes(case.body)
     result = land_files(case.source, [path], settings)
-    from groundswell.sources import get_source
+    from groundswell.land.sources import get_source
 
     table = get_source(case.source).qualified_table
     landed = {r[0] for r in rows(settings, f"select {KEYS[case.source]} from {table}")}
@@ -219,7 +219,7 @@ def test_each_kind_of_input_lands_or_is_quarantined_with_its_reason(settings, tm
 def test_groundswell_quarantine_shows_a_batchs_reasons_and_original_records(settings, tmp_path):
     from click.testing import CliRunner
 
-    from groundswell.cli import main
+    from groundswell.run.cli import main
 
     path = tmp_path / "m.jsonl"
     path.write_bytes(jsonl(mention(1), mention(2, platform="myspace"), NOT_UTF8))
@@ -241,7 +241,7 @@ def test_groundswell_quarantine_shows_a_batchs_reasons_and_original_records(sett
 
 def test_data_health_calls_out_records_naming_an_unconfigured_brand(settings, tmp_path):
     """The quarantine summary a snapshot carries (groundswell.ops), read by Data health's query."""
-    from dashboards import queries
+    from dashboards.health import queries as health_queries
     from groundswell.ops import SNAPSHOT_TABLES
 
     path = tmp_path / "m.jsonl"
@@ -252,7 +252,7 @@ def test_data_health_calls_out_records_naming_an_unconfigured_brand(settings, tm
         con.execute("create schema ops")
         con.execute("create table ops.quarantine_summary as "
                     + SNAPSHOT_TABLES["quarantine_summary"].format(src="memory"))
-        unknown = queries.health_unknown_brands(con)
+        unknown = health_queries.health_unknown_brands(con)
     assert unknown[["source", "records"]].values.tolist() == [["listening-mentions", 2]]
     assert unknown["reason"].iat[0].startswith(
         "matched_brand Acme Rockets is not a brand of dbt/seeds/brands.csv")

@@ -1,0 +1,1 @@
+"""The care domain of the dashboards: its page, queries and figures."""

@@ -1,0 +1,1 @@
+"""The health domain of the dashboards: its page, queries and figures."""

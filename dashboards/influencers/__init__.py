@@ -1,0 +1,1 @@
+"""The influencers domain of the dashboards: its page, queries and figures."""

@@ -1,0 +1,1 @@
+"""The listening domain of the dashboards: its page, queries and figures."""

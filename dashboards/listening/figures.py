@@ -1,0 +1,64 @@
+"""The listening page's figures and their words."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboards.shared.figures import MARGIN, MENTION_ORDER_SHOWN, empty_figure
+
+SENTIMENT_COLORS = {"negative_mentions": ("Negative", "#dc3545"), "neutral_mentions": ("Neutral", "#adb5bd"),
+                    "positive_mentions": ("Positive", "#198754")}
+EPISODE_LABELS = {"negative_spike": "Negative spike", "hashtag_hijack": "Hashtag hijack"}
+NO_MENTIONS = "No mentions in this period"
+
+
+def mention_volume(df: pd.DataFrame, episodes: pd.DataFrame, brand: str, grain: str = "day") -> go.Figure:
+    """Mentions by sentiment (stacked) and net sentiment (right axis); crisis episodes shaded.
+
+    Each bar spans its hour or day (not centred on its start), so an episode's shading lines up
+    with the bars of the hours it covers."""
+    fig = go.Figure()
+    if df.empty:
+        return empty_figure(fig, NO_MENTIONS)
+    period = {"xperiod": 3_600_000 if grain == "hour" else 86_400_000, "xperiodalignment": "middle"}
+    for column, (label, color) in SENTIMENT_COLORS.items():
+        fig.add_bar(x=df["bucket"], y=df[column], name=label, marker_color=color,
+                    hovertemplate=f"%{{y:,}} {label.lower()} mentions<extra></extra>", **period)
+    fig.add_scatter(x=df["bucket"], y=df["net_sentiment"], name="Net sentiment", yaxis="y2",
+                    mode="lines", line={"color": "#0d6efd", "width": 1.5},
+                    hovertemplate="Net sentiment %{y:.2f}<extra></extra>", **period)
+    for e in episodes.itertuples():
+        fig.add_vrect(x0=e.start_at, x1=e.end_at, fillcolor="#dc3545", opacity=0.12, line_width=0,
+                      annotation_text=EPISODE_LABELS.get(e.kind, e.kind), annotation_position="top left")
+    fig.update_layout(barmode="stack", bargap=0, margin=MARGIN, title=f"Mentions of {brand}",
+                      yaxis={"title": "Mentions"},
+                      yaxis2={"title": "Net sentiment", "overlaying": "y", "side": "right",
+                              "range": [-1, 1], "dtick": 0.5, "showgrid": False, "zeroline": False},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def share_of_voice_lines(df: pd.DataFrame, brand: str) -> go.Figure:
+    """Each brand of the industry's share of its mentions; the selected brand drawn heavier."""
+    fig = go.Figure()
+    if df.empty:
+        return empty_figure(fig, "No share of voice: the brand has no industry peers in seeds/brands.csv")
+    for name, rows in df.groupby("brand", sort=True):
+        fig.add_scatter(x=rows["bucket"], y=rows["share_of_voice"], name=name, mode="lines",
+                        line={"width": 3 if name == brand else 1.5},
+                        hovertemplate=f"{name}: %{{y:.2%}}<extra></extra>")
+    fig.update_layout(margin=MARGIN, title="Share of voice in the industry",
+                      yaxis={"title": "Share of the industry's mentions", "tickformat": ".0%",
+                             "range": [0, 1]},
+                      legend={"orientation": "h", "y": -0.15})
+    return fig
+
+
+def mentions_title(brand: str, total: int, shown: int, order: str) -> str:
+    """What the mentions grid shows, and that it stops at its row limit."""
+    text = f"{total:,} mention{'s' if total != 1 else ''} of {brand} in the period"
+    if shown < total:
+        text += (f": showing the {shown:,} {MENTION_ORDER_SHOWN.get(order, order)} (the grid's "
+                 "row limit; narrow the period to see the rest)")
+    return text + "."

@@ -1,0 +1,1 @@
+"""The maturity domain of the dashboards: its page, queries and figures."""

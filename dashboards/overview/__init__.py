@@ -1,0 +1,1 @@
+"""The overview domain of the dashboards: its page, queries and figures."""

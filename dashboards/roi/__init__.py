@@ -1,0 +1,1 @@
+"""The roi domain of the dashboards: its page, queries and figures."""

@@ -1,0 +1,1 @@
+"""What the domains' pages, queries and figures share."""

@@ -1,5 +1,0 @@
-"""Deterministic demo data (see generator.py)."""
-
-from groundswell.demo.generator import DEFAULT_END_DATE, DEFAULT_SEED, SCALES, generate
-
-__all__ = ["DEFAULT_END_DATE", "DEFAULT_SEED", "SCALES", "generate"]

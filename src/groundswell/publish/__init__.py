@@ -1,0 +1,1 @@
+"""Publish: validated candidates become the snapshot every reader opens; kept snapshots roll back."""
