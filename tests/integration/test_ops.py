@@ -8,9 +8,13 @@ from pathlib import Path
 
 import duckdb
 
-from groundswell.gate.freshness import record_freshness
+# Airflow configures logging when it is first imported (the alerts module imports it), which
+# replaces the root logger's handlers: imported here, before caplog adds its handler.
+import groundswell.serve.alerts  # noqa: F401
 from groundswell.land.demo import generate
 from groundswell.land.landing import land_everything
+from groundswell.run.build import Options
+from groundswell.run.build import freshness as freshness_step
 from groundswell.runs import utcnow
 from groundswell.transform.dbt import manifest_path
 from groundswell.warehouse import connect
@@ -28,7 +32,7 @@ def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_
                         f"read_parquet('{path}', hive_partitioning = false)) to '{path}.new' "
                         "(format parquet)")
         Path(f"{path}.new").replace(path)
-    counts = record_freshness(settings)
+    counts = freshness_step(settings, Options())  # the build's step: record, then alert the late
     con = connect(settings.warehouse_path, read_only=True)
     try:
         status = dict(((s, t), st) for s, t, st in con.execute(
@@ -44,7 +48,7 @@ def test_freshness_is_recorded_per_source_late_ones_flagged_and_empty_ones_told_
     # The late source is alerted (no connection here: the log), once: the next check that day is quiet.
     assert "groundswell sources late (error): crm.crm__deals" in caplog.text
     caplog.clear()
-    assert record_freshness(settings)["error"] == 1
+    assert freshness_step(settings, Options())["error"] == 1
     assert "groundswell sources late" not in caplog.text
     con = connect(settings.warehouse_path, read_only=True)
     try:
