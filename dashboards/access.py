@@ -81,6 +81,7 @@ RULES: dict[str, str] = {
     "marts.agg_share_of_voice_hourly": LISTENING,
     "marts.agg_crisis_hours": LISTENING,
     "marts.fct_crisis_episodes": LISTENING,
+    "marts.fct_crisis_episode_days": LISTENING,
     "marts.dim_influencers": LISTENING,
     # company-wide, not divisible by unit: users of every unit only
     "marts.fct_social_roi": NO_ROWS,

@@ -220,29 +220,22 @@ def response_time_stats(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.Da
     return df[df.responded > 0].reset_index(drop=True)
 
 
+#: Where an open message stands (fct_care_messages.backlog_status; NULL once answered).
+OPEN_STATUSES = ("breached", "in_time", "no_sla")
+
+
 @cached
 def backlog_by_type(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
-    """Open messages per complaint_type and SLA status (breached, in_time, no_sla), with age."""
-    where, params = _care_where(f)
-    return con.execute(
-        f"""
-        select
-            complaint_type,
-            case
-                when is_within_sla = false then 'breached'
-                when sla_minutes is null then 'no_sla'
-                else 'in_time'
-            end as sla_status,
-            count(*) as messages,
-            quantile_cont(open_business_minutes, 0.5) as median_open_business_minutes,
-            max(open_business_minutes) as max_open_business_minutes
-        from {CARE_MART}
-        where {where} and is_open
-        group by all
-        order by complaint_type, sla_status
-        """,
-        params,
-    ).df()
+    """Open messages per complaint_type and SLA status (breached, in_time, no_sla), with how long
+    they have waited."""
+    names = {"open_backlog": "messages", "median_open_business_minutes": "median_open_business_minutes",
+             "max_open_business_minutes": "max_open_business_minutes"}
+    by = ("care_message__complaint_type", "care_message__backlog_status")
+    open_only = Where("care_message__backlog_status", "in", list(OPEN_STATUSES))
+    df = semantic.frame(con, Query.of(names, by, (*_care_filters(f), open_only)))
+    df = df.rename(columns={"care_message__complaint_type": "complaint_type",
+                            "care_message__backlog_status": "sla_status", **names})
+    return df[["complaint_type", "sla_status", *names.values()]]
 
 
 @cached
@@ -326,22 +319,19 @@ DAILY_MART = "marts.agg_care_daily"
 @cached
 def backlog_by_day(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFrame:
     """Per day (each brand's calendar time zone) of marts.agg_care_daily: the backlog at the day's
-    end and the part of it over its SLA, with the day's messages and responses. Empty for a
-    snapshot without the mart."""
+    end and the part of it over its SLA. Empty for a snapshot without the mart."""
+    names = {"backlog_at_day_end": "backlog", "breached_backlog_at_day_end": "backlog_over_sla"}
     if not has_table(con, DAILY_MART):
-        return pd.DataFrame(columns=["date_day", "messages", "responded", "backlog", "backlog_over_sla"])
-    where, params = _care_where(f, day_column="date_day")
-    return con.execute(
-        f"""
-        select date_day, sum(messages) as messages, sum(responded) as responded,
-               sum(backlog) as backlog, sum(backlog_over_sla) as backlog_over_sla
-        from {DAILY_MART}
-        where {where}
-        group by all
-        order by date_day
-        """,
-        params,
-    ).df()
+        return pd.DataFrame(columns=["date_day", *names.values()])
+    where = [Where("metric_time__day", "between", (f.start, f.end))]
+    if f.brands:
+        where.append(Where("care_day__brand", "in", [str(v) for v in f.brands]))
+    if f.channels:
+        where.append(Where("care_day__channel", "in", [str(v) for v in f.channels]))
+    df = semantic.frame(con, Query.of(names, ("metric_time__day",), tuple(where)))
+    df = df.rename(columns={"metric_time__day": "date_day", **names})
+    df["date_day"] = pd.to_datetime(df["date_day"]).dt.date
+    return df[["date_day", *names.values()]]
 
 
 @cached

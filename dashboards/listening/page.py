@@ -29,16 +29,14 @@ dash.register_page(__name__, path="/listening", name="Listening & crisis",
                    title="groundswell: listening and crisis", order=4)
 
 DEFAULT_DAYS = 30
-#: The cards: id, metric of the semantic layer (its label, description and format), or, for
-#: the episodes overlapping the period (not yet a metric: docs/metrics.md), a label and tooltip.
+#: The cards: id, metric of the semantic layer (its label, description and format).
 CARDS = (
     ("listening-kpi-mentions", "mentions"),
     ("listening-kpi-negative", "negative_share"),
     ("listening-kpi-net", "net_sentiment"),
     ("listening-kpi-sov", "share_of_voice"),
+    ("listening-kpi-episodes", "crisis_episodes"),
 )
-EPISODES_CARD = ("listening-kpi-episodes", "Crisis episodes", "Episodes of the brand overlapping the "
-                 "period (marts.fct_crisis_episodes), as the table below lists them")
 FEEDBACK_CARDS = (
     ("feedback-kpi-actions", "feedback_actions"),
     ("feedback-kpi-closure", "closure_rate"),
@@ -193,7 +191,7 @@ def layout(**_query) -> html.Div:
                 inline=True)], md=3),
         ], className="mb-3"),
         dbc.Row([*[_card(card_id, layer.metric(m).label, layer.metric(m).description)
-                   for card_id, m in CARDS], _card(*EPISODES_CARD)], className="mb-1 g-3"),
+                   for card_id, m in CARDS]], className="mb-1 g-3"),
         html.Div(id="listening-agreement", className="small text-muted mb-3",
                  title="marts.agg_label_agreement: of the brand's mentions analysts corrected, the "
                        "share whose machine label (one that did not see the correction) was theirs; "
@@ -202,7 +200,7 @@ def layout(**_query) -> html.Div:
         dcc.Graph(id="listening-sov"),
         dbc.Row([
             dbc.Col(html.H4("Crisis episodes", title="marts.fct_crisis_episodes: the alerts, one "
-                            "per episode; all brands, overlapping the period"), md=9),
+                            "per episode of the brand, overlapping the period"), md=9),
             dbc.Col(dbc.Button("Export CSV", id="listening-export", size="sm", color="secondary",
                                className="float-end"), md=3),
         ], className="mt-3 align-items-center"),
@@ -246,12 +244,12 @@ def layout(**_query) -> html.Div:
 
 
 @callback(
-    *[Output(f"{card_id}-value", "children") for card_id, *_ in (*CARDS, EPISODES_CARD)],
+    *[Output(f"{card_id}-value", "children") for card_id, _m in CARDS],
     Output("listening-volume", "figure"), Output("listening-sov", "figure"),
     Output("listening-episodes", "rowData"),
     *[Output(f"{card_id}-value", "children") for card_id, *_ in FEEDBACK_CARDS],
     Output("feedback-actions", "rowData"),
-    *[Output(f"{card_id}-change", "children") for card_id, *_ in (*CARDS, EPISODES_CARD)],
+    *[Output(f"{card_id}-change", "children") for card_id, _m in CARDS],
     Input("listening-brand", "value"), Input("listening-dates", "start_date"),
     Input("listening-dates", "end_date"), Input("listening-grain", "value"),
 )
@@ -270,20 +268,18 @@ def update(brand, start_date, end_date, grain):
         k_before = queries.listening_kpis(con, brand, *shared_queries.previous_period(start, end))
         series = queries.mention_series(con, brand, start, end, grain)
         sov = queries.share_of_voice_series(con, brand, start, end, "day")
-        episodes = queries.crisis_episodes(con, None, start, end)
+        episodes = queries.crisis_episodes(con, [brand], start, end)  # the card's, as the chart's
         feedback, feedback_rows = queries.feedback_loop(con, brand)
         layer = semantic.layer(con)
-    mine = episodes[episodes["brand"] == brand]
     days = (end - start).days + 1
     feedback = {"feedback_actions": feedback["actions"], "closure_rate": feedback["closure_rate"],
                 "open_actions": feedback["actions_open"]}
-    return (*[layer.metric(m).format(k[m]) for _id, m in CARDS], f"{k['episodes']:,}",
-            figures.mention_volume(series, mine, brand, grain), figures.share_of_voice_lines(sov, brand),
+    return (*[layer.metric(m).format(k[m]) for _id, m in CARDS],
+            figures.mention_volume(series, episodes, brand, grain), figures.share_of_voice_lines(sov, brand),
             shared_figures.grid_rows(episodes),
             *[layer.metric(m).format(feedback[m]) for _id, m in FEEDBACK_CARDS],
             shared_figures.grid_rows(feedback_rows),
-            *semantic.changes(layer, [*((m, k[m], k_before[m]) for _id, m in CARDS),
-                                      ("crisis_episodes", k["episodes"], k_before["episodes"])],
+            *semantic.changes(layer, [(m, k[m], k_before[m]) for _id, m in CARDS],
                               k_before["mentions"], semantic.nothing_before("mentions", days, "day")))
 
 

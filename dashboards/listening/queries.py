@@ -16,6 +16,7 @@ from dashboards.shared.queries import MENTIONS_MART, any_of, has_table, label_so
 
 HOURLY_MART = "marts.agg_mentions_hourly"
 EPISODES_MART = "marts.fct_crisis_episodes"
+EPISODE_DAYS_MART = "marts.fct_crisis_episode_days"  # the semantic model crisis_episode_day
 LISTENING_GRAINS = {"hour": "hour", "day": "day"}
 EPISODE_COLUMNS = ("episode_id", "brand", "kind", "start_at", "peak_at", "end_at", "duration_hours",
                    "peak_negative_mentions", "negative_mentions", "dominant_complaint_type",
@@ -59,19 +60,18 @@ def _period(start: date, end: date) -> Where:
 @cached
 def listening_kpis(con: duckdb.DuckDBPyConnection, brand: str, start: date, end: date) -> dict:
     """The brand's period: volume, negative share, net sentiment and share of voice from sums;
-    the crisis episodes overlapping the period."""
+    the crisis episodes overlapping the period (each once)."""
     mine = semantic.row(con, Query.of(("mentions", "negative_share", "net_sentiment"),
                                       where=(Where("mention_hour__brand", "=", brand), _period(start, end))))
     voice = {"share_of_voice": None}
     if has_table(con, "marts.agg_share_of_voice_hourly"):
         voice = semantic.row(con, Query.of(("share_of_voice",), where=(
             Where("voice_hour__brand", "=", brand), _period(start, end))))
-    # Episodes overlapping the period, as the table below lists them (the metric crisis_episodes
-    # counts those that started in it).
-    episodes = con.execute(f"select count(*) from {EPISODES_MART} "
-                           "where brand = ? and start_at < ? + interval 1 day and end_at > ?",
-                           [brand, end, start]).fetchone()[0]
-    return {**mine, **voice, "episodes": episodes}
+    episodes = {"crisis_episodes": None}  # not published: unknown, not zero
+    if has_table(con, EPISODE_DAYS_MART):  # the episodes overlapping the period, as the table lists them
+        episodes = semantic.row(con, Query.of(("crisis_episodes",), where=(
+            Where("crisis_episode_day__brand", "=", brand), _period(start, end))))
+    return {**mine, **voice, **episodes}
 
 
 @cached

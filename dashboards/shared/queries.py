@@ -7,7 +7,9 @@ from datetime import date, timedelta
 
 import duckdb
 
+from dashboards import semantic
 from dashboards.data import cached
+from dashboards.semantic import Query, Where
 
 
 def any_of(column: str, values: list[str] | None) -> tuple[str, list]:
@@ -142,22 +144,25 @@ class Agreement:
 @cached
 def label_agreement(con: duckdb.DuckDBPyConnection, brands: tuple[str, ...] | None, domain: str,
                     channels: tuple[str, ...] | None = None) -> Agreement:
-    """Agreement over the brands (None: all) and channels, all time: sum(agreed) / sum(reviewed)."""
+    """Agreement over the brands (None: all) and channels, all time: the semantic layer's
+    label_agreement (agreed / reviewed, from the sums) per label, and per complaint type an
+    analyst set."""
     if domain not in AGREEMENT_DOMAINS:
         raise ValueError(f"domain must be one of {', '.join(AGREEMENT_DOMAINS)}")
     if not has_table(con, AGREEMENT_MART):
         return Agreement({}, {}, False)
+    where = [Where("label_review__domain", "=", domain)]
+    if brands:
+        where.append(Where("label_review__brand", "in", [str(b) for b in brands]))
+    if channels:
+        where.append(Where("label_review__channel", "in", [str(c) for c in channels]))
+    metrics = ("reviewed_labels", "label_agreement")
+    per_label = semantic.frame(con, Query.of(metrics, ("label_review__label",), tuple(where)))
+    per_type = semantic.frame(con, Query.of(metrics, ("label_review__analyst_label",), (
+        *where, Where("label_review__label", "=", "complaint_type"))))
+    labels = {r[0]: (int(r[1]), r[2]) for r in per_label.itertuples(index=False) if r[1]}
+    types = {r[0]: (int(r[1]), r[2]) for r in per_type.itertuples(index=False) if r[1]}
     brand_sql, brand_params = any_of("brand", list(brands) if brands else None)
-    channel_sql, channel_params = any_of("channel", list(channels) if channels else None)
-    rows = con.execute(f"""
-        select label, analyst_label, sum(reviewed)::bigint, sum(agreed) / sum(reviewed)
-        from {AGREEMENT_MART} where domain = ?{brand_sql}{channel_sql}
-        group by grouping sets ((label), (label, analyst_label))
-        having sum(reviewed) > 0
-        order by label, analyst_label nulls first""", [domain, *brand_params, *channel_params]).fetchall()
-    labels = {label: (n, share) for label, value, n, share in rows if value is None}
-    types = {value: (n, share) for label, value, n, share in rows
-             if label == "complaint_type" and value is not None}
     learned = has_table(con, "ops.label_models") and con.execute(f"""
         select count(*) > 0 from ops.label_models as m
         where m.kind = 'sentiment' and m.industry in (

@@ -180,6 +180,10 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
         checks.append(([{"share_of_voice": k["share_of_voice"]}],
                        {"metrics": ["share_of_voice"], "group_by": [],
                         "where": [*_days(lo.first_day, lo.last_day), _in("voice_hour__brand", [brand])]}))
+        checks.append(([{"crisis_episodes": k["crisis_episodes"]}],
+                       {"metrics": ["crisis_episodes"], "group_by": [],
+                        "where": [*_days(lo.first_day, lo.last_day),
+                                  _in("crisis_episode_day__brand", [brand])]}))
         series = listening_queries.mention_series(con, brand, lo.first_day, lo.last_day, "day")
         names = ["mentions", "positive_mentions", "neutral_mentions", "negative_mentions", "net_sentiment"]
         checks.append(([{"metric_time__day": r["bucket"], **{m: _none(r[m]) for m in names}}
@@ -228,6 +232,38 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
                         for r in stats.to_dict("records")],
                        {"metrics": ["responded_messages", *pct], "group_by": ["care_message__channel"],
                         "where": _days(co.first_date, co.last_date)}))
+        # Care: the open backlog by complaint type and status, and the backlog at each day's end
+        backlog = care_queries.backlog_by_type(con, every)
+        open_metrics = {"open_backlog": "messages",
+                        **{m: m for m in ("median_open_business_minutes", "max_open_business_minutes")}}
+        checks.append(([{"care_message__complaint_type": r["complaint_type"],
+                         "care_message__backlog_status": r["sla_status"],
+                         **{m: _none(r[c]) for m, c in open_metrics.items()}}
+                        for r in backlog.to_dict("records")],
+                       {"metrics": list(open_metrics),
+                        "group_by": ["care_message__complaint_type", "care_message__backlog_status"],
+                        "where": [*_days(co.first_date, co.last_date),
+                                  _in("care_message__backlog_status", care_queries.OPEN_STATUSES)]}))
+        daily = care_queries.backlog_by_day(con, every)
+        checks.append(([{"metric_time__day": r["date_day"], "backlog_at_day_end": r["backlog"],
+                         "breached_backlog_at_day_end": r["backlog_over_sla"]}
+                        for r in daily.to_dict("records")],
+                       {"metrics": ["backlog_at_day_end", "breached_backlog_at_day_end"],
+                        "group_by": ["metric_time__day"], "where": _days(co.first_date, co.last_date)}))
+        # Care: the worst segments (every segment with a judged message, not the page's top 50)
+        worst = care_queries.worst_segments(con, every, min_judged=1, limit=100_000)
+        keys = ("brand", "channel", "complaint_type", "complaint_topic")
+        segment = {"messages": "messages", "sla_judged_messages": "judged", "sla_met_messages": "within_sla",
+                 "sla_attainment": "sla_attainment", "responded_messages": "responded",
+                 "median_first_response_business_minutes": "median_business_minutes",
+                 "open_backlog": "open"}
+        assert list(worst["rank"]) == list(range(1, len(worst) + 1)) and len(worst) >= 5
+        checks.append(([{**{f"care_message__{k}": r[k] for k in keys},
+                         **{m: _none(r[c]) for m, c in segment.items()}} for r in worst.to_dict("records")],
+                       {"metrics": list(segment), "group_by": [f"care_message__{k}" for k in keys],
+                        "where": _days(co.first_date, co.last_date),
+                        # the page lists segments with a judged message: mf's rows with one
+                        "keep": {"metric": "sla_judged_messages", "at_least": 1}}))
         c = care_queries.conversation_kpis(con, every)
         conv = {"conversations": "conversations", "resolved_conversations": "resolved",
                 "reopened_conversations": "reopened", "exchanges": "exchanges",
@@ -260,8 +296,11 @@ def test_pages_show_what_metricflow_answers(published_home, layer, monkeypatch):
                        {"metrics": ["criteria_passed", "criteria_passed_share"],
                         "group_by": ["maturity_criterion__business_unit", "maturity_criterion__dimension"],
                         "where": [_in("maturity_criterion__year_quarter", [quarter])]}))
-    answers = metricflow(published_home, [r for _rows, r in checks])
+    answers = metricflow(published_home, [{k: v for k, v in r.items() if k != "keep"} for _rows, r in checks])
     for (rows, request), answer in zip(checks, answers, strict=True):
+        if keep := request.get("keep"):
+            at = answer["columns"].index(keep["metric"])
+            answer = {**answer, "rows": [r for r in answer["rows"] if (r[at] or 0) >= keep["at_least"]]}
         assert_equal(layer, rows, answer, request["metrics"], request["group_by"])
 
 

@@ -14,7 +14,8 @@ builds of each demo were compared first: the same rows and other columns, amount
 cent, and the rest within their new rounding (attributed amounts 0.00001, weights 1e-12, ROI
 and ROAS 5e-7).
 
-Columns added to a mart since (NEW_COLUMNS) are left out of its fingerprint and checked here:
+Columns added to a mart since (NEW_COLUMNS) are left out of its fingerprint (`backlog_status`,
+issue 21, by the semantic layer tests) and checked here:
 `label_source` (issue 20, analyst corrections) is `rules` on every enriched row of a demo, which
 has no corrections, and NULL on the others.
 
@@ -39,10 +40,12 @@ from tests.fingerprint import differences, marts_fingerprint
 BEFORE = Path(__file__).parent / "marts_before_lake"
 #: intermediate models that read marts, published as marts since (issue 18's layering)
 ADDED = {"agg_crisis_hours", "fct_maturity_signals"}
-#: marts that did not exist then (issue 19's thread coverage: tests/integration/test_care_coverage.py)
-NEW = {"agg_care_coverage", "agg_care_coverage_batches", "agg_label_agreement", "agg_share_of_voice_hourly"}
-#: columns added since: who set the labels (issue 20)
-NEW_COLUMNS = {"fct_mentions": {"label_source"}, "fct_care_messages": {"label_source"}}
+#: marts that did not exist then (issue 19's thread coverage: tests/integration/test_care_coverage.py;
+#: issue 21's crisis episode days: a dbt unit test)
+NEW = {"agg_care_coverage", "agg_care_coverage_batches", "agg_label_agreement", "agg_share_of_voice_hourly",
+       "fct_crisis_episode_days"}
+#: columns added since: who set the labels (issue 20); where an open message stands (issue 21)
+NEW_COLUMNS = {"fct_mentions": {"label_source"}, "fct_care_messages": {"label_source", "backlog_status"}}
 GS = str(Path(sys.executable).parent / "groundswell")
 
 pytestmark = pytest.mark.slow

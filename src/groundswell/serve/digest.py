@@ -9,7 +9,8 @@ metric's label and format. Sections:
 - **Biggest movers**: the headlines that moved most, relative to where they were;
 - **SLA breaches**: messages received in the week still unanswered past their SLA, per brand and
   channel;
-- **Crisis episodes** of the company's brands that started in the week (marts.fct_crisis_episodes);
+- **Crisis episodes** of the company's brands live in the week: started in it or still running
+  (marts.fct_crisis_episodes; the headline counts the same episodes);
 - **ROI by department**, for the newest month with program rows and the month before (the ROI
   marts are monthly), under the default attribution model (dbt/seeds/attribution_models.csv);
 - **Maturity changes**: business units whose stage moved in the newest quarter.
@@ -62,7 +63,7 @@ HEADLINES: tuple[tuple[str, str, str | None], ...] = (
     ("Listening & crisis", "mentions", "mention_hour"),
     ("Listening & crisis", "negative_share", "mention_hour"),
     ("Listening & crisis", "net_sentiment", "mention_hour"),
-    ("Listening & crisis", "crisis_episodes", "crisis_episode"),
+    ("Listening & crisis", "crisis_episodes", "crisis_episode_day"),
 )
 #: How many movers the digest names.
 MOVERS = 5
@@ -190,8 +191,8 @@ def compute(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, week_end: date
     if _has(con, "marts.fct_crisis_episodes") and own:
         episodes = con.execute(
             "select brand, kind, start_at, duration_hours, peak_negative_mentions "
-            "from marts.fct_crisis_episodes where start_at >= ? and start_at < ? + interval 1 day "
-            "and list_contains(?, brand) order by start_at, brand", [start, week_end, own]).fetchall()
+            "from marts.fct_crisis_episodes where start_at < ? + interval 1 day and end_at > ? "
+            "and list_contains(?, brand) order by start_at, brand", [week_end, start, own]).fetchall()
 
     roi_month = roi_previous = None
     roi: list[tuple[str, dict]] = []

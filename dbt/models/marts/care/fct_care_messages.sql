@@ -63,6 +63,13 @@ final as (
         j.is_open,
         case when j.is_open then (c.as_of_business_second - j.received_business_second) / 60 end
             as open_business_minutes,
+        -- where an open message stands (the backlog's three parts); NULL once answered
+        case
+            when not j.is_open then null
+            when c.as_of_business_second - j.received_business_second > j.sla_minutes * 60 then 'breached'
+            when j.sla_minutes is null then 'no_sla'
+            else 'in_time'
+        end as backlog_status,
         as_of.as_of,
         j.complaint_type,
         j.complaint_topic,
