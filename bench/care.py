@@ -1,6 +1,6 @@
 """Customer-care build at scale: full, one new day, against a single query and pandas.
 
-    uv run python bench/care.py [--messages 10000000] [--keep DIR]
+    .venv/bin/python bench/care.py [--messages 10000000] [--keep DIR]
 
 Writes ``--messages`` inbound customer tweets over 365 days straight into the raw lake of a fresh
 home, ``lake/raw/customer_support__tweets/dt=<day>/<batch>.parquet``, one landed batch a day with

@@ -1,8 +1,8 @@
 """Dashboards under load while the pipeline rebuilds and publishes.
 
-    uv run python bench/dashboard.py [--home DIR] [--scale tiny] [--users 20] [--seconds 60]
+    .venv/bin/python bench/dashboard.py [--home DIR] [--scale tiny] [--users 20] [--seconds 60]
                                      [--no-rebuild] [--workers 2] [--json]
-    uv run python bench/dashboard.py --home DIR --queries
+    .venv/bin/python bench/dashboard.py --home DIR --queries
 
 Serves ``--home`` (default: a fresh home with the ``--scale`` demo landed and built, not timed)
 with ``groundswell serve`` (gunicorn, the login on, as in production), then runs ``--users``

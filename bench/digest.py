@@ -1,6 +1,6 @@
 """What the weekly digest costs: its numbers, its charts, its PDF, per recipient.
 
-    uv run python bench/digest.py [--home DIR] [--scale tiny|small|default] [--runs 3] [--json]
+    .venv/bin/python bench/digest.py [--home DIR] [--scale tiny|small|default] [--runs 3] [--json]
 
 Uses the published snapshot of ``--home`` (default: a fresh home with the ``--scale`` demo
 generated, landed and built first, not timed). Each run builds the all-units digest as

@@ -1,7 +1,7 @@
 """The same lake built on DuckDB and on Spark (local[2]): wall time and peak memory per engine.
 
-    uv run python bench/engines.py --scale small
-    uv run python bench/engines.py --scale large --days 30 [--lake-home DIR]
+    .venv/bin/python bench/engines.py --scale small
+    .venv/bin/python bench/engines.py --scale large --days 30 [--lake-home DIR]
 
 Generates and lands the scale's data once (or reads the lake of ``--lake-home``, a home that
 already landed it), then, for each engine, in a fresh home reading that lake

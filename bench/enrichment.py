@@ -1,9 +1,9 @@
 """Enrichment measured: sentiment and topic accuracy against human labels, and throughput.
 
-    uv run python bench/enrichment.py [--data ../shared/data] [--scale small] [--keep]
-    uv run python bench/enrichment.py --throughput [--repeat 3]   # (e) alone: the texts/s figure
-    uv run python bench/enrichment.py --learning-curve [--splits 5]  # (f) alone: learned models
-    uv run python bench/enrichment.py --corrections   # (d) with 1,000 corrections: training, re-scoring
+    .venv/bin/python bench/enrichment.py [--data ../shared/data] [--scale small] [--keep]
+    .venv/bin/python bench/enrichment.py --throughput [--repeat 3]   # (e) alone: the texts/s figure
+    .venv/bin/python bench/enrichment.py --learning-curve [--splits 5]  # (f) alone: learned models
+    .venv/bin/python bench/enrichment.py --corrections   # (d) with 1,000 corrections: training, re-scoring
 
 Prints, in one run:
 

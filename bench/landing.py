@@ -1,6 +1,6 @@
 """Landing throughput against DuckDB's native read, and peak memory as files grow.
 
-    uv run python bench/landing.py [--days 30] [--keep DIR]
+    .venv/bin/python bench/landing.py [--days 30] [--keep DIR]
 
 Writes the large scale's two high-volume drops for ``--days`` days (listening
 mentions as JSON lines, web sessions as CSV; the demo generator's SQL engine),

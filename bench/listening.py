@@ -1,8 +1,8 @@
 """Listening: sentiment throughput, and the hourly run's cost against the size of the history.
 
-    uv run python bench/listening.py [--data ../shared/data] [--texts N] [--history 1000000 50000000]
+    .venv/bin/python bench/listening.py [--data ../shared/data] [--texts N] [--history 1000000 50000000]
                                      [--rate 2000] [--workdir /tmp] [--keep] [--skip-sentiment]
-    uv run python bench/listening.py --reuse /tmp/groundswell-listening-XXXX --history 1000000 50000000
+    .venv/bin/python bench/listening.py --reuse /tmp/groundswell-listening-XXXX --history 1000000 50000000
 
 (a) Sentiment: N never-seen distinct texts (the real tweets of ``--data``: airline, both twcs
     samples, Apple, SXSW, VADER's ground truth; each text once; beyond them, copies made distinct

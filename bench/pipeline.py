@@ -1,6 +1,6 @@
 """Wall time and peak memory of each pipeline stage at a given scale.
 
-    uv run python bench/pipeline.py --scale small [--days N] [--new-day] [--home DIR] [--keep]
+    .venv/bin/python bench/pipeline.py --scale small [--days N] [--new-day] [--home DIR] [--keep]
 
 Each stage runs in its own child process, so its peak resident memory
 (ru_maxrss) is its own: generate -> land -> build (enrichment, dbt) -> validate (GX gate)

@@ -57,6 +57,7 @@ def layout(**_query) -> html.Div:
     try:
         with snapshot() as con:
             brands, platforms = queries.content_options(con)
+            first, last = queries.content_span(con)
             layer = semantic.layer(con) if brands else None
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="content-missing")
@@ -65,13 +66,16 @@ def layout(**_query) -> html.Div:
     return html.Div([
         html.H2("Content"),
         dbc.Row([
+            dbc.Col([dbc.Label("Posted between (UTC days)"), dcc.DatePickerRange(
+                id="content-dates", min_date_allowed=first, max_date_allowed=last, start_date=first,
+                end_date=last, display_format="YYYY-MM-DD")], md=4),
             dbc.Col([dbc.Label("Brands"), dcc.Dropdown(id="content-brands", options=brands, value=[],
-                                                       multi=True, placeholder="All brands")], md=5),
+                                                       multi=True, placeholder="All brands")], md=3),
             dbc.Col([dbc.Label("Platforms"), dcc.Dropdown(
                 id="content-platforms", value=[], multi=True, placeholder="All platforms",
                 options=[{"label": shared_figures.PLATFORM_LABELS.get(p, p), "value": p}
                          for p in platforms])],
-                md=5),
+                md=3),
             dbc.Col(dbc.Button("Export CSV", id="content-export", size="sm", color="secondary",
                                className="float-end mt-4"), md=2),
         ], className="mb-3"),
@@ -92,14 +96,19 @@ def layout(**_query) -> html.Div:
 
 @callback(Output("content-types", "figure"), Output("content-slots", "figure"),
           Output("content-table", "rowData"),
-          Input("content-brands", "value"), Input("content-platforms", "value"))
-def update(brands, platforms):
+          Input("content-brands", "value"), Input("content-platforms", "value"),
+          Input("content-dates", "start_date"), Input("content-dates", "end_date"))
+def update(brands, platforms, start_date, end_date):
     brands, platforms = inputs.some_of(brands), inputs.some_of(platforms)
     with snapshot() as con:
-        by_type = queries.content_by(con, ["content_type"], brands, platforms)
-        by_slot = queries.content_by(con, ["posting_weekday", "posting_hour"], brands, platforms)
-        table = queries.content_by(con, ["content_type", "posting_weekday", "posting_hour"], brands,
-                                   platforms)
+        first, last = queries.content_span(con)
+        start, end = inputs.a_date(start_date, first), inputs.a_date(end_date, last)
+        if start is not None and end is not None:
+            start, end = min(start, end), max(start, end)
+        period = (brands, platforms, start, end)
+        by_type = queries.content_by(con, ["content_type"], *period)
+        by_slot = queries.content_by(con, ["posting_weekday", "posting_hour"], *period)
+        table = queries.content_by(con, ["content_type", "posting_weekday", "posting_hour"], *period)
     return figures.content_type_bars(by_type), figures.slot_heatmap(by_slot), shared_figures.grid_rows(table)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import pandas as pd
 
@@ -11,6 +13,7 @@ from dashboards.semantic import Query, Where
 from dashboards.shared.queries import has_table
 
 CONTENT_MART = "marts.agg_content_performance"
+POSTS_MART = "marts.fct_post_performance"  # the semantic model post, whose metric_time is posted_date
 CONTENT_DIMENSIONS = {"content_type": "content_type", "posting_weekday": "posting_weekday",
                       "posting_hour": "posting_hour"}
 
@@ -29,11 +32,23 @@ def content_options(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str
 
 
 @cached
+def content_span(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The first and last UTC posting day of the posts (the date filter's range)."""
+    if not has_table(con, POSTS_MART):
+        return None, None
+    return con.execute(f"select min(posted_date), max(posted_date) from {POSTS_MART}").fetchone()
+
+
+@cached
 def content_by(con: duckdb.DuckDBPyConnection, dimensions: list[str], brands: list[str] | None,
-               platforms: list[str] | None) -> pd.DataFrame:
-    """Posts and the pooled engagement rate by the given dimensions (sums, then the ratio)."""
+               platforms: list[str] | None, start: date | None = None,
+               end: date | None = None) -> pd.DataFrame:
+    """Posts and the pooled engagement rate by the given dimensions (sums, then the ratio), of
+    the posts published between ``start`` and ``end`` (UTC days; None: all)."""
     columns = [CONTENT_DIMENSIONS[d] for d in dimensions]  # only the code's own names reach SQL
     where = []
+    if start is not None and end is not None:
+        where.append(Where("metric_time__day", "between", (start, end)))
     if brands:
         where.append(Where("post__brand", "in", [str(b) for b in brands]))
     if platforms:

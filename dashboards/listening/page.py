@@ -232,8 +232,7 @@ def layout(**_query) -> html.Div:
         shared_figures.correction_form("listening", "mention") if access.may_correct() else html.Div(),
         html.H4("Feedback loop", className="mt-3", title="marts.fct_feedback_actions: actions taken on "
                 "the brand's mentions and care messages, by topic and owning department; all time "
-                "(the period does not apply). Seed 001: listening and then ignoring is worse than not "
-                "listening."),
+                "(the period does not apply). Listening and then ignoring is worse than not listening."),
         dbc.Row([_card(card_id, layer.metric(m).label, layer.metric(m).description, change=False)
                  for card_id, m in FEEDBACK_CARDS], className="mb-3 g-3"),
         dag.AgGrid(

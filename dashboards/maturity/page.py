@@ -80,6 +80,7 @@ def layout(**_query) -> html.Div:
         with snapshot() as con:
             quarters = queries.maturity_quarters(con)
             units = queries.maturity_stages(con, quarters[0])["business_unit"].tolist() if quarters else []
+            first = queries.unit_with_most_to_gain(con, quarters[0]) if quarters else None
             layer = semantic.layer(con) if quarters else None
     except SnapshotMissingError as exc:
         return dbc.Alert(str(exc), color="warning", id="maturity-missing")
@@ -102,7 +103,7 @@ def layout(**_query) -> html.Div:
         ]),
         dbc.Row([
             dbc.Col([dbc.Label("Business unit"), dcc.Dropdown(
-                id="maturity-unit", options=units, value=units[0] if units else None,
+                id="maturity-unit", options=units, value=first,
                 clearable=False)], md=4),
         ], className="mt-3 mb-2"),
         html.H4("–", id="maturity-checklist-title"),
@@ -134,7 +135,7 @@ def checklist(unit, quarter):
             raise PreventUpdate  # no assessment: the layout says so, there is nothing to update
         quarter = inputs.one_of(quarter, quarters, quarters[0])
         units = queries.maturity_stages(con, quarters[0])["business_unit"].tolist()  # the dropdown's
-        unit = inputs.one_of(unit, units, units[0] if units else None)
+        unit = inputs.one_of(unit, units, queries.unit_with_most_to_gain(con, quarters[0]))
         if unit is None:
             raise PreventUpdate
         current, rows = queries.maturity_checklist(con, unit, quarter)

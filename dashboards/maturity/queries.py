@@ -35,6 +35,15 @@ def maturity_stages(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFram
 
 
 @cached
+def unit_with_most_to_gain(con: duckdb.DuckDBPyConnection, quarter: str) -> str | None:
+    """The unit the checklist opens on: the least mature in the quarter (its next stage has the
+    most to give; the first by name among equals), not one with nothing left to do."""
+    row = con.execute(f"select business_unit from {STAGE_MART} where quarter = ? "
+                      "order by stage_rank, business_unit limit 1", [quarter]).fetchone()
+    return row and row[0]
+
+
+@cached
 def maturity_dimensions(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFrame:
     """Per unit and dimension: criteria passed / criteria assessed (applicable), every stage's."""
     names = {"criteria_passed": "passed", "criteria_assessed": "assessed",

@@ -69,7 +69,7 @@ CAMPAIGN_TOOLTIPS = {
     "roi_max_model": "The attribution model of the highest ROI of this row",
 }
 _GRID_DEFAULTS = {"sortable": True, "filter": True, "resizable": True}
-FAN_QUALITY_HELP = ("Seed 003: is your fan a customer? Engagers wrote to the brand (care "
+FAN_QUALITY_HELP = ("Is your fan a customer? Engagers wrote to the brand (care "
                     "messages); followers follow its X accounts in the latest follower list. "
                     "Shares of them linked to a CRM contact, a customer, the brand's target "
                     "segments. – where not measured (no follower lists on Facebook). The latest "

@@ -62,3 +62,20 @@ def test_content_page_pools_rates_by_type_and_slot(server, published_home, page)
     while (shown := bar_data(page)) != pytest.approx(x_rates) and time.monotonic() < deadline:
         page.wait_for_timeout(200)
     assert shown == pytest.approx(x_rates)
+
+
+def test_the_date_filter_keeps_the_posts_of_the_period(published_home):
+    """The page's date filter (issue 22): the rates of the posts published in the period only."""
+    from dashboards.content import queries
+
+    with published(make_settings(published_home)) as con:
+        first, last = queries.content_span(con)
+        assert first < last
+        start = first + (last - first) / 2
+        everything = queries.content_by(con, ["content_type"], None, None, first, last)
+        late = queries.content_by(con, ["content_type"], None, None, start, last)
+    expected = dict(posts_sql(published_home, RATE_BY_TYPE.format(where="posted_date between ? and ?"),
+                              [start, last]))
+    assert dict(zip(late.content_type, late.engagement_rate, strict=True)) == pytest.approx(expected)
+    assert late.posts.sum() < everything.posts.sum() == posts_sql(
+        published_home, "select count(*) from marts.fct_post_performance")[0][0]

@@ -23,6 +23,10 @@ def test_the_page_shows_no_identifier_and_no_raw_float(server, page, path):
     snake, floats = unreadable(page)
     assert snake == [], f"{path} shows identifiers: {snake}"
     assert floats == [], f"{path} shows unformatted numbers: {floats}"
+    # the essays behind a definition are cited in the docs, not to executives (issue 22)
+    said = page.evaluate("() => [document.body.innerText, "
+                         "...Array.from(document.querySelectorAll('[title]')).map(e => e.title)].join('\\n')")
+    assert re.findall(r"(?i)\bseeds? 0\d\d\b", said) == [], f"{path} names a seed essay"
 
 
 def test_the_navigation_follows_the_executives_questions(server, page):

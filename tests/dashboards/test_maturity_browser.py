@@ -41,31 +41,36 @@ def test_maturity_page_shows_stages_dimensions_history_and_the_checklist(server,
                             ".data.map(t => t.name)")
     assert history == sorted(u for u, _ in stages)
 
-    # The most mature unit is selected first: empowered has no next stage. Another unit's
-    # checklist is its next stage's criteria, failed first.
+    # The least mature unit is selected first (the most to gain, issue 22): its checklist is its
+    # next stage's criteria, failed first. The most mature, empowered, has no next stage.
+    ((least,),) = snapshot_sql(published_home, "select business_unit from marts.fct_maturity_stage "
+                               "where quarter = ? order by stage_rank, business_unit limit 1", [quarter])
+    for unit in (least, "contoso-consumer"):
+        criteria = snapshot_sql(published_home, """
+            select a.criterion, a.passed, s.stage, s.next_stage
+            from marts.fct_maturity_assessment as a
+            join marts.fct_maturity_stage as s using (business_unit, quarter)
+            where business_unit = ? and quarter = ? and a.stage_rank = s.stage_rank + 1
+            order by a.passed nulls last, a.criterion""", [unit, quarter])
+        failed = sum(passed is False for _, passed, *_ in criteria)
+        stage, next_stage = criteria[0][2:]
+        assert failed >= 1
+        if unit != least:
+            page.locator("#maturity-unit").click()
+            page.get_by_role("option", name=unit, exact=True).click()
+        # stages and criteria read as words ("scaling_optimizing": scaling and optimizing)
+        page.locator("#maturity-checklist-title").filter(
+            has_text=f"{unit} is {value(stage).lower()} in {quarter}: {failed} of {len(criteria)} criteria "
+                     f"of {value(next_stage).lower()} to meet").wait_for(timeout=30_000)
+        checklist = page.locator("#maturity-checklist .ag-pinned-left-cols-container .ag-row")
+        checklist.nth(len(criteria) - 1).wait_for(timeout=30_000)
+        assert [r.strip() for r in checklist.all_inner_texts()] == [value(c) for c, *_ in criteria]
     first, top = stages[0]
-    assert top == "empowered"
+    assert top == "empowered" and least != first
+    page.locator("#maturity-unit").click()
+    page.get_by_role("option", name=first, exact=True).click()
     page.locator("#maturity-checklist-title").filter(
         has_text=f"{first} is empowered in {quarter}: the highest stage").wait_for(timeout=30_000)
-    unit = "contoso-consumer"
-    criteria = snapshot_sql(published_home, """
-        select a.criterion, a.passed, s.stage, s.next_stage
-        from marts.fct_maturity_assessment as a
-        join marts.fct_maturity_stage as s using (business_unit, quarter)
-        where business_unit = ? and quarter = ? and a.stage_rank = s.stage_rank + 1
-        order by a.passed nulls last, a.criterion""", [unit, quarter])
-    failed = sum(passed is False for _, passed, *_ in criteria)
-    stage, next_stage = criteria[0][2:]
-    assert failed >= 1
-    page.locator("#maturity-unit").click()
-    page.get_by_role("option", name=unit, exact=True).click()
-    # stages and criteria read as words ("scaling_optimizing": scaling and optimizing)
-    page.locator("#maturity-checklist-title").filter(
-        has_text=f"{unit} is {value(stage).lower()} in {quarter}: {failed} of {len(criteria)} criteria "
-                 f"of {value(next_stage).lower()} to meet").wait_for(timeout=30_000)
-    checklist = page.locator("#maturity-checklist .ag-pinned-left-cols-container .ag-row")
-    checklist.nth(len(criteria) - 1).wait_for(timeout=30_000)
-    assert [r.strip() for r in checklist.all_inner_texts()] == [value(c) for c, *_ in criteria]
 
 
 def test_maturity_page_says_so_without_an_assessment(published_home, tmp_path, page):

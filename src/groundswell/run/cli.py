@@ -198,7 +198,7 @@ def load(source: str, paths: tuple[Path, ...]) -> None:
                    f"quarantined {result.quarantined} (batch {result.batch_id}, "
                    f"{len(result.files)} files)")
         if result.quarantined:
-            click.echo(f"  see them: groundswell quarantine --batch {result.batch_id}")
+            click.echo(f"  see them: {_command()} quarantine --batch {result.batch_id}")
 
 
 @main.command()
@@ -433,14 +433,40 @@ def rollback(to: str | None) -> None:
     _print_published(settings)
 
 
+#: The headline marts of each domain, as the closing line counts them: (table, rows called).
+HEADLINE_MARTS = (("marts.fct_post_performance", "posts"), ("marts.fct_care_messages", "care messages"),
+                  ("marts.fct_mentions", "mentions"), ("marts.fct_social_roi", "ROI rows"))
+
+
+def _command() -> str:
+    """How the user called this program, to repeat in a hint: ``.venv/bin/groundswell`` from the
+    checkout (make installs no global command), else the name on PATH."""
+    import shutil
+    import sys
+
+    called = Path(sys.argv[0])
+    if called.name != "groundswell" or shutil.which("groundswell") == str(called):
+        return "groundswell"
+    try:
+        return str(called.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(called)
+
+
 def _print_published(settings, target: Path | None = None) -> None:
+    """The snapshot's headline counts, and a query to start from on what it holds (posts after a
+    care-only load would be no help)."""
     from groundswell.warehouse import published
 
     with published(settings) as con:
-        posts = con.execute("select count(*) from marts.fct_post_performance").fetchone()[0]
-    click.echo(f"published {target or settings.published_path} "
-               f"(marts.fct_post_performance: {posts} posts)")
-    click.echo('  query it: groundswell sql "select * from marts.fct_post_performance limit 5"')
+        counts = {table: con.execute(f"select count(*) from {table}").fetchone()[0]
+                  for table, _rows in HEADLINE_MARTS
+                  if con.execute("select count(*) from duckdb_tables() where schema_name || '.' || "
+                                 "table_name = ?", [table]).fetchone()[0]}
+    shown = [f"{table}: {counts[table]:,} {rows}" for table, rows in HEADLINE_MARTS if table in counts]
+    click.echo(f"published {target or settings.published_path} ({'; '.join(shown)})")
+    start = next((t for t, _rows in HEADLINE_MARTS if counts.get(t)), HEADLINE_MARTS[0][0])
+    click.echo(f'  query it: {_command()} sql "select * from {start} limit 5"')
 
 
 @main.command()
