@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.shared.figures import MARGIN, MENTION_ORDER_SHOWN, empty_figure
+from dashboards.shared.figures import MARGIN, MENTION_ORDER_SHOWN, brand_colors, empty_figure
 
 SENTIMENT_COLORS = {"negative_mentions": ("Negative", "#dc3545"), "neutral_mentions": ("Neutral", "#adb5bd"),
                     "positive_mentions": ("Positive", "#198754")}
@@ -39,14 +39,16 @@ def mention_volume(df: pd.DataFrame, episodes: pd.DataFrame, brand: str, grain: 
     return fig
 
 
-def share_of_voice_lines(df: pd.DataFrame, brand: str) -> go.Figure:
-    """Each brand of the industry's share of its mentions; the selected brand drawn heavier."""
+def share_of_voice_lines(df: pd.DataFrame, brand: str, colors: dict[str, str] | None = None) -> go.Figure:
+    """Each brand of the industry's share of its mentions; the selected brand drawn heavier;
+    ``colors``: each brand's own (shared_figures.brand_colors), whatever brand is selected."""
     fig = go.Figure()
     if df.empty:
         return empty_figure(fig, "No share of voice: the brand has no industry peers in seeds/brands.csv")
+    colors = colors or brand_colors(df["brand"])
     for name, rows in df.groupby("brand", sort=True):
         fig.add_scatter(x=rows["bucket"], y=rows["share_of_voice"], name=name, mode="lines",
-                        line={"width": 3 if name == brand else 1.5},
+                        line={"width": 3 if name == brand else 1.5, "color": colors.get(name)},
                         hovertemplate=f"{name}: %{{y:.2%}}<extra></extra>")
     fig.update_layout(margin=MARGIN, title="Share of voice in the industry",
                       yaxis={"title": "Share of the industry's mentions", "tickformat": ".0%",

@@ -274,7 +274,8 @@ def update(brand, start_date, end_date, grain):
     feedback = {"feedback_actions": feedback["actions"], "closure_rate": feedback["closure_rate"],
                 "open_actions": feedback["actions_open"]}
     return (*[layer.metric(m).format(k[m]) for _id, m in CARDS],
-            figures.mention_volume(series, episodes, brand, grain), figures.share_of_voice_lines(sov, brand),
+            figures.mention_volume(series, episodes, brand, grain), figures.share_of_voice_lines(
+                sov, brand, shared_figures.brand_colors(options.brands)),
             shared_figures.grid_rows(episodes),
             *[layer.metric(m).format(feedback[m]) for _id, m in FEEDBACK_CARDS],
             shared_figures.grid_rows(feedback_rows),

@@ -19,6 +19,8 @@ def engagement_trend(df: pd.DataFrame, metric: str = "engagements", label: str |
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
     for platform, part in df.groupby("platform", sort=True):
+        if part[metric].isna().all():
+            continue  # a platform without this figure (YouTube reports no impressions): no empty legend entry
         fig.add_trace(go.Scatter(
             x=part["period_start"], y=part[metric], mode="lines+markers",
             name=PLATFORM_LABELS.get(platform, platform),

@@ -11,8 +11,19 @@ from dash import dcc, html
 from groundswell.land.sources.corrections import NEGATIVE_TYPES, SENTIMENT_LABELS
 from groundswell.transform.semantic import Format
 
+#: Brands' colours (Plotly's colour-blind-safe palette), handed out in the order of every brand of
+#: the snapshot, not of a selection: a brand keeps its colour whatever else is shown.
+BRAND_PALETTE = ("#88CCEE", "#CC6677", "#DDCC77", "#117733", "#332288", "#AA4499", "#44AA99",
+                 "#999933", "#882255", "#661100", "#6699CC", "#888888")
+
+
+def brand_colors(brands) -> dict[str, str]:
+    """brand -> colour, by the brand's place among ``brands`` sorted by name (all the snapshot's)."""
+    return {b: BRAND_PALETTE[i % len(BRAND_PALETTE)] for i, b in enumerate(sorted(set(brands)))}
+
+
 PLATFORM_COLORS = {"x": "#0f1419", "facebook": "#1877f2", "instagram": "#c13584",
-                   "linkedin": "#0a66c2", "youtube": "#ff0000"}
+                   "linkedin": "#0b8f8f", "youtube": "#ff0000"}  # LinkedIn teal: not a second blue
 PLATFORM_LABELS = {"x": "X", "facebook": "Facebook", "instagram": "Instagram",
                    "linkedin": "LinkedIn", "youtube": "YouTube"}
 

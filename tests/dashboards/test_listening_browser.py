@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboards.labels import value as words
+from dashboards.shared.figures import brand_colors
 from groundswell.land.demo import generate
 from groundswell.land.landing import land_everything
 from groundswell.transform import dbt as transform
@@ -119,6 +120,13 @@ def test_listening_page_shows_volume_episodes_and_share_of_voice(server, listeni
         sov_traces = page.evaluate("() => document.querySelector('#listening-sov .js-plotly-plot')"
                                    ".data.map(t => t.name)")
         assert brand in sov_traces and len(sov_traces) == 2  # the brand and its competitor
+        # each brand keeps its own colour whatever is selected: its place among all the brands
+        colors = dict(page.evaluate("() => document.querySelector('#listening-sov .js-plotly-plot')"
+                                    ".data.map(t => [t.name, t.line.color])"))
+        every = [b for (b,) in snapshot_sql(listening_home,
+                                            "select distinct brand from marts.agg_mentions_hourly")]
+        assert colors == {b: c for b, c in brand_colors(every).items() if b in colors}
+        assert len(set(colors.values())) == len(colors)
         # The feedback loop: the brand's actions, closure pooled from the sums, one row per
         # topic and department.
         ((actions, closure, open_actions, rows),) = snapshot_sql(listening_home, """

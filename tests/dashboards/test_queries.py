@@ -96,3 +96,15 @@ def test_previous_months_are_as_many_calendar_months_before():
         date(2025, 10, 1), date(2025, 12, 1))
     assert shared_queries.previous_months(date(2026, 5, 1), date(2026, 5, 1)) == (
         date(2026, 4, 1), date(2026, 4, 1))
+
+
+def test_a_platform_without_the_figure_gets_no_legend_entry(con):
+    """YouTube reports no impressions: no engagement-rate line, so no legend entry without data
+    (issue 22); its engagements still have one. Every platform keeps its own colour."""
+    opts = overview_queries.overview_options(con)
+    df = overview_queries.engagement_by_platform(con, opts.first_date, opts.last_date, None, "week")
+    assert df[df.platform == "youtube"].engagement_rate.isna().all()
+    rate = overview_figures.engagement_trend(df, "engagement_rate")
+    assert "YouTube" not in [t.name for t in rate.data] and len(rate.data) == 4
+    assert "YouTube" in [t.name for t in overview_figures.engagement_trend(df, "engagements").data]
+    assert len(set(shared_figures.PLATFORM_COLORS.values())) == len(shared_figures.PLATFORM_COLORS)
