@@ -8,7 +8,9 @@ import plotly.graph_objects as go
 from dashboards.shared.figures import MARGIN, PLATFORM_LABELS, empty_figure, fmt_count
 
 #: Channels of marts.fct_social_roi, in words (`all`: costs shared across channels).
-ROI_CHANNEL_LABELS = {**PLATFORM_LABELS, "community": "Community", "all": "All (shared costs)"}
+#: The channel of program costs no channel carries (dbt/seeds: a cost row's channel ``all``).
+SHARED_COSTS = "all"
+ROI_CHANNEL_LABELS = {**PLATFORM_LABELS, "community": "Community", SHARED_COSTS: "All (shared costs)"}
 NO_ROI = "No ROI rows for these filters"
 PIPELINE_LABEL = "pipeline (forecast, not in ROI)"
 _POSITIVE, _NEGATIVE, _NEUTRAL = "#198754", "#dc3545", "#6c757d"
@@ -63,6 +65,14 @@ def roi_bars(df: pd.DataFrame, dimension: str, model: str, *, model_labels: dict
                              "tickformat": ".0%", "zeroline": True, "zerolinecolor": "#adb5bd"})
     if df.empty:
         return empty_figure(fig, NO_ROI)
+    if dimension == "channel":
+        # Shared costs (the program's, no channel's) earn nothing by themselves: a line of their
+        # own, not a channel at -100 %. They stay in every total.
+        shared, df = df[df[dimension] == SHARED_COSTS], df[df[dimension] != SHARED_COSTS]
+        if len(shared):
+            fig.update_layout(title={"subtitle": {"text": (
+                f"Shared costs, no channel's: {money_format(shared['cost'].iloc[0])} of program cost, "
+                "counted in the totals above")}})
     fallback = ROI_CHANNEL_LABELS if dimension == "channel" else None
     labels = [_roi_words(v, value_labels, fallback) for v in df[dimension]]
     roi = [_nan_none(v) for v in df["roi"]]

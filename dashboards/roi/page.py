@@ -43,8 +43,9 @@ NO_ROI = ("No Social ROI yet: the published snapshot holds no rows in marts.fct_
           "Land costs, CRM deals and orders, web sessions and the community (`groundswell "
           "load`, or `groundswell demo`) and run `groundswell build`.")
 MODEL_HELP = ("Attribution model: how the credit of a conversion is split over its social "
-              "touches. Only attributed revenue and pipeline change with it; cost, savings and "
-              "ideas are the same under every model.")
+              "touches. Every model hands out all of the credit, so the cards' totals are the "
+              "same under each; the model changes where the credit lands: by department, channel "
+              "and campaign below (the whiskers: the range across the models).")
 
 _CAMPAIGN = {"function": "params.value == null ? '(no campaign)' : params.value"}
 #: The grid columns of the campaign table that are metrics: column → metric of the layer.

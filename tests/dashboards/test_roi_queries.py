@@ -289,6 +289,11 @@ def test_an_empty_period_has_no_roi_and_empty_figures(con):
 def test_roi_bars_carry_the_roi_and_its_range(con, dimension):
     df = roi_queries.roi_by(con, roi_queries.RoiFilters(*WIDE), dimension, "time_decay")
     fig = roi_figures.roi_bars(df, dimension, "time_decay")
+    if dimension == "channel":  # shared costs: a line under the title, not a bar (issue 22)
+        shared = df[df.channel == roi_figures.SHARED_COSTS]
+        assert len(shared) == 1 and shared.total_value.iloc[0] == 0
+        assert roi_figures.fmt_money(shared.cost.iloc[0]) in fig.layout.title.subtitle.text
+        df = df[df.channel != roi_figures.SHARED_COSTS]
     (bar,) = fig.data
     assert len(bar.x) == len(df)
     for y, plus, minus, r, lo, hi in zip(bar.y, bar.error_y.array, bar.error_y.arrayminus,
