@@ -178,13 +178,15 @@ CARE_WEEKLY = {"messages": "messages", "responded_messages": "responded", "sla_j
                "sla_attainment": "sla_attainment"}
 
 
-def _care_filters(f: CareFilters) -> tuple[Where, ...]:
-    """The page's filters in the semantic layer's names (received_at's UTC day is metric_time)."""
+def _care_filters(f: CareFilters, entity: str = "care_message") -> tuple[Where, ...]:
+    """The page's filters in the semantic layer's names, on the semantic model ``entity``
+    (care_message: metric_time is received_at's UTC day; care_day: the brand's local day;
+    care_conversation: opened_at's day)."""
     where = [Where("metric_time__day", "between", (f.start, f.end))]
     if f.brands:
-        where.append(Where("care_message__brand", "in", [str(v) for v in f.brands]))
+        where.append(Where(f"{entity}__brand", "in", [str(v) for v in f.brands]))
     if f.channels:
-        where.append(Where("care_message__channel", "in", [str(v) for v in f.channels]))
+        where.append(Where(f"{entity}__channel", "in", [str(v) for v in f.channels]))
     return tuple(where)
 
 
@@ -323,12 +325,7 @@ def backlog_by_day(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFra
     names = {"backlog_at_day_end": "backlog", "breached_backlog_at_day_end": "backlog_over_sla"}
     if not has_table(con, DAILY_MART):
         return pd.DataFrame(columns=["date_day", *names.values()])
-    where = [Where("metric_time__day", "between", (f.start, f.end))]
-    if f.brands:
-        where.append(Where("care_day__brand", "in", [str(v) for v in f.brands]))
-    if f.channels:
-        where.append(Where("care_day__channel", "in", [str(v) for v in f.channels]))
-    df = semantic.frame(con, Query.of(names, ("metric_time__day",), tuple(where)))
+    df = semantic.frame(con, Query.of(names, ("metric_time__day",), _care_filters(f, "care_day")))
     df = df.rename(columns={"metric_time__day": "date_day", **names})
     df["date_day"] = pd.to_datetime(df["date_day"]).dt.date
     return df[["date_day", *names.values()]]
@@ -347,12 +344,7 @@ def conversation_kpis(con: duckdb.DuckDBPyConnection, f: CareFilters) -> dict:
              "exchanges_per_conversation": "exchanges_per_conversation"}
     if not has_table(con, CONVERSATIONS_MART):
         return dict.fromkeys(names.values())
-    where = [Where("metric_time__day", "between", (f.start, f.end))]
-    if f.brands:
-        where.append(Where("care_conversation__brand", "in", [str(v) for v in f.brands]))
-    if f.channels:
-        where.append(Where("care_conversation__channel", "in", [str(v) for v in f.channels]))
-    got = semantic.row(con, Query.of(names, where=where))
+    got = semantic.row(con, Query.of(names, where=_care_filters(f, "care_conversation")))
     return {names[k]: v for k, v in got.items()}
 
 
