@@ -29,6 +29,13 @@ class SnapshotMissingError(FileNotFoundError):
         )
 
 
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether ``schema.table`` exists on ``con`` (a snapshot may predate a mart)."""
+    schema, name = table.split(".")
+    return bool(con.execute("select count(*) from information_schema.tables "
+                            "where table_schema = ? and table_name = ?", [schema, name]).fetchone()[0])
+
+
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
     con.execute("SET TimeZone = 'UTC'")

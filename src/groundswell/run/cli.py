@@ -456,13 +456,11 @@ def _command() -> str:
 def _print_published(settings, target: Path | None = None) -> None:
     """The snapshot's headline counts, and a query to start from on what it holds (posts after a
     care-only load would be no help)."""
-    from groundswell.warehouse import published
+    from groundswell.warehouse import has_table, published
 
     with published(settings) as con:
         counts = {table: con.execute(f"select count(*) from {table}").fetchone()[0]
-                  for table, _rows in HEADLINE_MARTS
-                  if con.execute("select count(*) from duckdb_tables() where schema_name || '.' || "
-                                 "table_name = ?", [table]).fetchone()[0]}
+                  for table, _rows in HEADLINE_MARTS if has_table(con, table)}
     shown = [f"{table}: {counts[table]:,} {rows}" for table, rows in HEADLINE_MARTS if table in counts]
     click.echo(f"published {target or settings.published_path} ({'; '.join(shown)})")
     start = next((t for t, _rows in HEADLINE_MARTS if counts.get(t)), HEADLINE_MARTS[0][0])

@@ -44,6 +44,7 @@ import duckdb
 
 from groundswell.config import ConfigError, Settings, get_settings
 from groundswell.transform.semantic import Query, SemanticLayer, Where
+from groundswell.warehouse import has_table
 
 log = logging.getLogger(__name__)
 
@@ -128,19 +129,13 @@ def _frame(con, layer: SemanticLayer, metrics: Iterable[str], group_by: Iterable
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def _has(con, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(con.execute("select count(*) from information_schema.tables "
-                            "where table_schema = ? and table_name = ?", [schema, name]).fetchone()[0])
-
-
 def default_week_end(con: duckdb.DuckDBPyConnection) -> date | None:
     """The newest UTC day with posts, care messages or mentions in the snapshot (None: none)."""
     days = []
     for table, column in (("marts.fct_post_performance", "posted_date"),
                           ("marts.fct_care_messages", "received_at"),
                           ("marts.agg_mentions_hourly", "hour_at")):
-        if _has(con, table):
+        if has_table(con, table):
             days.append(con.execute(f"select max({column})::date from {table}").fetchone()[0])
     days = [d for d in days if d is not None]
     return max(days) if days else None
@@ -164,7 +159,7 @@ def compute(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, week_end: date
 
     headlines = []
     for page, name, entity in HEADLINES:
-        if not _has(con, tables[name]):
+        if not has_table(con, tables[name]):
             continue
         metric = layer.metric(name)
         now = _row(con, layer, [name], where(entity, start, week_end))[name]
@@ -177,7 +172,7 @@ def compute(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, week_end: date
     movers = sorted((h for h in headlines if h.move), key=lambda h: (-h.move, h.label))[:MOVERS]
 
     breaches = []
-    if _has(con, "marts.fct_care_messages"):
+    if has_table(con, "marts.fct_care_messages"):
         fmt = layer.metric("breached_backlog").format
         rows = _frame(con, layer, ["breached_backlog"], ["care_message__brand", "care_message__channel"],
                       where(None, start, week_end))
@@ -188,7 +183,7 @@ def compute(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, week_end: date
                      fmt(r["breached_backlog"])) for r in rows[:BREACH_ROWS]]
 
     episodes = []
-    if _has(con, "marts.fct_crisis_episodes") and own:
+    if has_table(con, "marts.fct_crisis_episodes") and own:
         episodes = con.execute(
             "select brand, kind, start_at, duration_hours, peak_negative_mentions "
             "from marts.fct_crisis_episodes where start_at < ? + interval 1 day and end_at > ? "
@@ -196,7 +191,7 @@ def compute(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, week_end: date
 
     roi_month = roi_previous = None
     roi: list[tuple[str, dict]] = []
-    if _has(con, "marts.fct_social_roi"):
+    if has_table(con, "marts.fct_social_roi"):
         (roi_month,) = con.execute("select max(month) from marts.fct_social_roi "
                                    "where month <= ?", [week_end]).fetchone()
     if roi_month is not None:
@@ -220,7 +215,7 @@ def compute(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, week_end: date
             roi.append((department, cells))
 
     maturity, quarter = [], None
-    if _has(con, "marts.fct_maturity_stage"):
+    if has_table(con, "marts.fct_maturity_stage"):
         (quarter,) = con.execute("select max(quarter) from marts.fct_maturity_stage "
                                  "where quarter_start <= ?", [week_end]).fetchone()
         if quarter is not None:
@@ -242,7 +237,7 @@ def charts(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, digest: Digest)
 
     first = digest.week_start - timedelta(days=7)
     figures: dict[str, go.Figure] = {}
-    if _has(con, "marts.fct_care_messages"):
+    if has_table(con, "marts.fct_care_messages"):
         rows = _frame(con, layer, ["messages", "sla_attainment"], ["metric_time__day"],
                       [Where("metric_time__day", "between", (first, digest.week_end))])
         rows.sort(key=lambda r: r["metric_time__day"])
@@ -256,7 +251,7 @@ def charts(con: duckdb.DuckDBPyConnection, layer: SemanticLayer, digest: Digest)
         fig.update_layout(title="Customer care: messages and SLA attainment per day",
                           yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%", "range": [0, 1]})
         figures["care"] = fig
-    if _has(con, "marts.agg_mentions_hourly"):
+    if has_table(con, "marts.agg_mentions_hourly"):
         own = [b for (b,) in con.execute("select brand from seeds.brands where not is_competitor").fetchall()]
         sentiments = ("negative_mentions", "neutral_mentions", "positive_mentions")
         rows = _frame(con, layer, sentiments, ["metric_time__day"], [
