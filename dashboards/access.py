@@ -58,6 +58,7 @@ RULES: dict[str, str] = {
     "marts.fct_care_messages": _account_unit(_CARE_PLATFORM),
     "marts.fct_care_conversations": _account_unit(_CARE_PLATFORM),
     "marts.agg_care_daily": _account_unit(_CARE_PLATFORM),
+    "marts.agg_care_responsiveness": _account_unit(_CARE_PLATFORM),
     "marts.agg_care_coverage": _account_unit(_CARE_PLATFORM),
     "marts.agg_care_coverage_batches": _account_unit(_CARE_PLATFORM),
     # care rows as the care marts; mention rows as the listening marts
@@ -99,6 +100,13 @@ RULES: dict[str, str] = {
     "ops.pipeline_runs": ALL_ROWS,
     "ops.label_models": ALL_ROWS,  # per industry: what each model learned from, no brand's rows
     "ops.alerts": NO_ROWS,
+}
+#: Columns a restricted user's view blanks (rows are theirs, these values are not): the public
+#: handles of influential listening authors are for users of every unit, who also see ROI and
+#: identities (docs/operations.md, "Who sees what").
+MASKED = {
+    "marts.fct_mentions": ("public_handle",),
+    "marts.dim_influencers": ("public_handle",),
 }
 #: Schemas whose every table is reference data or about the snapshot itself.
 PUBLIC_SCHEMAS = ("seeds", "meta")
@@ -147,6 +155,19 @@ def rule(qualified: str) -> str:
     return ALL_ROWS if qualified.split(".")[0] in PUBLIC_SCHEMAS else NO_ROWS
 
 
+def _masked(qualified: str, con: duckdb.DuckDBPyConnection) -> str:
+    """`` replace (NULL as c, ...)`` for the MASKED columns the snapshot's table has (an older
+    snapshot may lack them)."""
+    if qualified not in MASKED:
+        return ""
+    schema, table = qualified.split(".")
+    present = {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where database_name = ? and schema_name = ? "
+        "and table_name = ?", [SOURCE, schema, table]).fetchall()}
+    columns = [c for c in MASKED[qualified] if c in present]
+    return f" replace ({', '.join(f'null::varchar as {c}' for c in columns)})" if columns else ""
+
+
 def connect(path: Path, units: frozenset[str] | None) -> duckdb.DuckDBPyConnection:
     """A connection to the snapshot at ``path`` showing only the rows of ``units`` (None: all)."""
     from groundswell.warehouse import connect as open_database
@@ -163,8 +184,9 @@ def connect(path: Path, units: frozenset[str] | None) -> duckdb.DuckDBPyConnecti
             "union all select schema_name, view_name from duckdb_views() "
             "where database_name = ? and not internal", [SOURCE, SOURCE]).fetchall()
         statements = [f'create schema if not exists "{schema}"' for schema in sorted({s for s, _ in tables})]
-        statements += [f'create view "{schema}"."{table}" as select r.* from {SOURCE}."{schema}"."{table}" '
-                       f"as r where {rule(f'{schema}.{table}')}" for schema, table in tables]
+        statements += [f'create view "{schema}"."{table}" as select r.*{_masked(f"{schema}.{table}", con)} '
+                       f'from {SOURCE}."{schema}"."{table}" as r where {rule(f"{schema}.{table}")}'
+                       for schema, table in tables]
         con.execute(";\n".join(statements))  # one round trip: a restricted request pays ~tens of ms
     except BaseException:
         con.close()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.shared.figures import MARGIN, MINUTES, PERCENT, empty_figure, fmt_minutes
+from dashboards.shared.figures import MARGIN, MINUTES, PERCENT, TIME_XAXIS, empty_figure, fmt_minutes
 
 if TYPE_CHECKING:
     from dashboards.care.queries import Drill
@@ -20,6 +20,9 @@ CHANNEL_LABELS = {"x": "X", "facebook_comment": "Facebook comments",
 BACKLOG_STATUSES = {"breached": ("over its SLA", "#dc3545"),
                     "in_time": ("still in time", "#ffc107"),
                     "no_sla": ("no SLA", "#adb5bd")}
+#: complaint_type values that are not complaints (the playbook's evaluation: a positive or neutral
+#: message; docs/metrics.md, "Sentiment, complaint type and topic").
+NOT_COMPLAINTS = ("positive", "neutral")
 #: The two response times of a responded message (queries.RESPONSE_MEASURES), in words.
 RESPONSE_MEASURE_LABELS = {"business": "First response (business minutes)",
                            "calendar": "First response (calendar minutes)"}
@@ -72,19 +75,20 @@ def sla_trend(df: pd.DataFrame) -> go.Figure:
 def backlog_trend(df: pd.DataFrame) -> go.Figure:
     """The backlog at each day's end (marts.agg_care_daily), and the part of it over its SLA."""
     fig = go.Figure()
-    fig.update_layout(title="Backlog at the end of each day", margin=MARGIN, template="plotly_white",
+    fig.update_layout(title="Open backlog at the end of each day", margin=MARGIN, template="plotly_white",
                       legend={"orientation": "h", "y": -0.15})
     if df.empty:
         return empty_figure(fig, NO_CARE)
     days = [f"{pd.Timestamp(d):%Y-%m-%d}" for d in df["date_day"]]
     fig.add_trace(go.Scatter(
         x=days, y=df["backlog"].tolist(), name="backlog", mode="lines", line={"color": "#6c757d"},
-        hovertemplate="%{x}<br>%{y:,} messages unanswered at the day's end (backlog)<extra></extra>"))
+        hovertemplate=("%{x}<br>%{y:,} messages unanswered and not expired at the day's end "
+                       "(open backlog)<extra></extra>")))
     fig.add_trace(go.Scatter(
         x=days, y=df["backlog_over_sla"].tolist(), name="over its SLA", mode="lines",
         fill="tozeroy", line={"color": "#dc3545"},
         hovertemplate="%{x}<br>%{y:,} of them past their SLA<extra></extra>"))
-    fig.update_layout(xaxis={"title": "day (each brand's calendar time zone)"},
+    fig.update_layout(xaxis={**TIME_XAXIS, "title": "day (each brand's calendar time zone)"},
                       yaxis={"title": "messages", "rangemode": "tozero"})
     return fig
 
@@ -94,7 +98,9 @@ def response_time_box(df: pd.DataFrame, measure: str = "business") -> go.Figure:
     whiskers p10 and p90 (queries.response_time_stats)."""
     column = RESPONSE_MEASURE_LABELS.get(measure, measure)
     fig = go.Figure()
-    fig.update_layout(title=f"{column} of responded messages, by channel", margin=MARGIN,
+    fig.update_layout(title={"text": f"{column}, by channel",
+                             "subtitle": {"text": "Of responded messages"}},
+                      margin={**MARGIN, "t": 75},
                       template="plotly_white", showlegend=False,
                       yaxis={"title": "minutes", "rangemode": "tozero"})
     if df.empty:
@@ -130,12 +136,20 @@ def backlog_bars(df: pd.DataFrame) -> go.Figure:
                       yaxis={"title": "open messages"}, xaxis={"type": "category"})
     if df.empty:
         return empty_figure(fig, "No open messages in this period")
+
+    def kind(t: str) -> str:
+        # positive and neutral messages are not complaints: counted as what they are
+        return f"{labels.value(t)} (no complaint)" if t in NOT_COMPLAINTS else labels.value(t)
+
+    types = sorted(df["complaint_type"].unique(), key=lambda t: (t in NOT_COMPLAINTS, labels.value(t)))
+    fig.update_layout(xaxis={"type": "category", "categoryorder": "array",
+                             "categoryarray": [kind(t) for t in types]})
     for status, (label, color) in BACKLOG_STATUSES.items():
         part = df[df["sla_status"] == status]
         if part.empty:
             continue
         fig.add_trace(go.Bar(
-            x=[labels.value(t) for t in part["complaint_type"]], y=part["messages"].tolist(), name=label,
+            x=[kind(t) for t in part["complaint_type"]], y=part["messages"].tolist(), name=label,
             marker={"color": color},
             text=part["messages"].tolist(), textposition="inside",
             customdata=[[f"open_{status}", t, fmt_minutes(m), fmt_minutes(o)] for t, m, o in zip(

@@ -35,7 +35,8 @@ CARDS = (
     ("care-kpi-messages", "messages", "all"),
     ("care-kpi-response-rate", "response_rate", "all"),
     ("care-kpi-sla", "sla_attainment", "judged"),
-    ("care-kpi-open", "open_backlog", "open"),
+    # the backlog chart's last point: the open backlog at the end of the period's last day
+    ("care-kpi-open", "backlog_at_day_end", "open"),
     ("care-kpi-median", "median_first_response_business_minutes", "responded"),
     ("care-kpi-p90", "p90_first_response_business_minutes", "responded"),
 )
@@ -135,7 +136,7 @@ def _conversation_columns(layer) -> list[dict]:
     ]
 
 
-_GRID_DEFAULTS = {"sortable": True, "filter": True, "resizable": True}
+_GRID_DEFAULTS = shared_figures.grid_column_defaults()
 
 
 def _card(card_id: str, label: str, tooltip: str) -> dbc.Col:
@@ -236,7 +237,8 @@ def layout(**_query) -> html.Div:
                     id="care-segments", columnDefs=_segment_columns(layer), defaultColDef=_GRID_DEFAULTS,
                     dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                       "enableClickSelection": True},
-                                     "pagination": True, "paginationPageSize": 10},
+                                     "pagination": True, "paginationPageSize": 10,
+                                     "paginationPageSizeSelector": [10, 20, 50]},
                     style={"height": "420px"}),
             ], md=7),
         ], className="mt-3"),
@@ -295,6 +297,8 @@ def update(start_date, end_date, brands, channels):
         trend = queries.sla_by_week(con, f)
         backlog = queries.backlog_by_type(con, f)
         daily = queries.backlog_by_day(con, f)
+        end = queries.backlog_at_end(daily)
+        end_before = queries.backlog_at_end(queries.backlog_by_day(con, before_f))
         layer = semantic.layer(con)
 
     def shown(metric: str, value) -> str:
@@ -302,15 +306,23 @@ def update(start_date, end_date, brands, channels):
 
     opened = c["conversations"]
     days = (f.end - f.start).days + 1
-    key = queries.CARE_KPIS
+    key = {**queries.CARE_KPIS, "backlog_at_day_end": "backlog"}
+    k, k_before = {**k, "backlog": end["backlog"]}, {**k_before, "backlog": end_before["backlog"]}
+    business, calendar = k["median_business_minutes"], k["median_calendar_minutes"]
     return (
         shown("messages", k["messages"]), f"received {f.start:%d %b} – {f.end:%d %b %Y}",
         shown("response_rate", k["response_rate"]),
         f"{shown('responded_messages', k['responded'])} of {shown('messages', k['messages'])} responded",
         shown("sla_attainment", k["sla_attainment"]),
         f"{shown('sla_met_messages', k['within_sla'])} of {shown('sla_judged_messages', k['judged'])} judged",
-        shown("open_backlog", k["open"]), f"{shown('breached_backlog', k['open_breached'])} breached",
-        shown("median_first_response_business_minutes", k["median_business_minutes"]), "business minutes",
+        shown("backlog_at_day_end", end["backlog"]),
+        (f"{end['date_day']:%d %b}: {shown('breached_backlog_at_day_end', end['backlog_over_sla'])} "
+         f"over SLA; {shown('expired_messages', k['expired'])} of the period's messages expired unanswered"
+         if end["date_day"] else f"{shown('expired_messages', k['expired'])} expired unanswered"),
+        shown("median_first_response_business_minutes", business),
+        [f"business minutes; calendar median {shown('median_first_response_minutes', calendar)}",
+         *([html.Br(), "answers before opening hours count 0 business minutes"]
+           if business == 0 and calendar else [])],
         shown("p90_first_response_business_minutes", k["p90_business_minutes"]), "business minutes",
         shown("conversations", opened), f"opened {f.start:%d %b} – {f.end:%d %b %Y}",
         shown("resolved_rate", c["resolved_rate"]),

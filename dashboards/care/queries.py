@@ -21,10 +21,12 @@ MESSAGE_SETS = {
     "judged": "is_within_sla is not null",
     "within_sla": "is_within_sla",
     "breached": "is_within_sla = false",
-    "open": "is_open",
-    "open_breached": "is_open and is_within_sla = false",
-    "open_in_time": "is_open and is_within_sla is null and sla_minutes is not null",
-    "open_no_sla": "is_open and sla_minutes is null",
+    # the open backlog: unanswered and not expired (fct_care_messages.backlog_status)
+    "open": "backlog_status in ('breached', 'in_time', 'no_sla')",
+    "open_breached": "backlog_status = 'breached'",
+    "open_in_time": "backlog_status = 'in_time'",
+    "open_no_sla": "backlog_status = 'no_sla'",
+    "expired": "is_expired",
 }
 
 #: Columns a drill-down may pin to one value (NULL included: `is not distinct from`).
@@ -46,6 +48,7 @@ EXPORT_LIMIT = 100_000
 
 #: SLA result of a message, in words (the drill-down and export column `sla_result`).
 SLA_RESULT = """case
+            when is_expired then 'expired (never answered)'
             when sla_minutes is null then 'no SLA'
             when is_within_sla then 'within SLA'
             when is_within_sla = false then 'breached'
@@ -57,9 +60,9 @@ EXPORT_COLUMNS = (
     "message_id", "conversation_id", "channel", "brand", "author_id", "received_at",
     "is_responded", "first_response_id", "first_response_at", "first_response_by",
     "first_response_minutes", "first_response_business_minutes", "priority", "calendar_id",
-    "sla_minutes", "is_within_sla", "sla_breach_at", "is_open", "open_business_minutes", "as_of",
-    "complaint_type", "complaint_topic", "recommended_response", "sentiment_score",
-    "sentiment_label", "has_reply_before_message", "source_system", "source",
+    "sla_minutes", "is_within_sla", "sla_breach_at", "is_open", "open_business_minutes", "expires_at",
+    "is_expired", "backlog_status", "as_of", "complaint_type", "complaint_topic", "recommended_response",
+    "sentiment_score", "sentiment_label", "has_reply_before_message", "source_system", "source",
 )
 
 #: What the drill-down grid shows of each message.
@@ -169,7 +172,9 @@ def _care_where(f: CareFilters, drill: Drill | None = None,
 #: The care page's headline metrics (dbt/models/marts/care/fct_care_messages.yml), by the page's names.
 CARE_KPIS = {"messages": "messages", "responded_messages": "responded", "sla_judged_messages": "judged",
              "sla_met_messages": "within_sla", "open_backlog": "open", "breached_backlog": "open_breached",
+             "expired_messages": "expired",
              "median_first_response_business_minutes": "median_business_minutes",
+             "median_first_response_minutes": "median_calendar_minutes",
              "p90_first_response_business_minutes": "p90_business_minutes",
              "response_rate": "response_rate", "sla_attainment": "sla_attainment"}
 #: The weekly trend's metrics.
@@ -329,6 +334,16 @@ def backlog_by_day(con: duckdb.DuckDBPyConnection, f: CareFilters) -> pd.DataFra
     df = df.rename(columns={"metric_time__day": "date_day", **names})
     df["date_day"] = pd.to_datetime(df["date_day"]).dt.date
     return df[["date_day", *names.values()]]
+
+
+def backlog_at_end(daily: pd.DataFrame) -> dict:
+    """The backlog card: the last point of the daily backlog chart (``backlog_by_day``), so the
+    card and the chart beside it cannot disagree. None for a period without a day."""
+    if daily.empty:
+        return {"date_day": None, "backlog": None, "backlog_over_sla": None}
+    last = daily.sort_values("date_day").iloc[-1]
+    return {"date_day": last["date_day"], "backlog": int(last["backlog"]),
+            "backlog_over_sla": int(last["backlog_over_sla"])}
 
 
 @cached

@@ -86,8 +86,7 @@ def layout(**_query) -> html.Div:
         html.H4("By type and slot", className="mt-3"),
         dag.AgGrid(
             id="content-table", columnDefs=table_columns(layer), rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True,
-                           "wrapHeaderText": True, "autoHeaderHeight": True},
+            defaultColDef=shared_figures.grid_column_defaults(),
             csvExportParams={"fileName": "groundswell-content.csv"},
             dashGridOptions={"pagination": True, "paginationPageSize": 20, "tooltipShowDelay": 300},
             style={"height": "520px"}, className="mb-5"),

@@ -69,7 +69,7 @@ FIELDS: dict[str, dict] = {
                      "models_failed", "tests_run", "tests_failed", "suites_run", "suites_failed",
                      "records", "brand_replies", "orphan_replies", "rows_checked",
                      "failed_expectations", "failures"), _COUNT),
-    **dict.fromkeys(("age_hours", "warn_after_hours", "error_after_hours"), _HOURS),
+    **dict.fromkeys(("age_hours", "event_age_hours", "warn_after_hours", "error_after_hours"), _HOURS),
     **dict.fromkeys(("gate_passed", "threads_incomplete"), _YES_NO),
     **dict.fromkeys(("resource_type", "kind", "channel"), {"valueFormatter": labels.CATEGORY}),
     "orphan_reply_share": _SHARE,
@@ -82,11 +82,16 @@ WIDTHS = {"reason": {"flex": 1, "minWidth": 480}, "message": {"flex": 1, "minWid
           "unique_id": {"width": 360}, "batch_id": {"width": 260}, "run_id": {"width": 260}}
 #: Headers whose meaning is this page's (the rest: labels.COLUMNS, or the field in words).
 HEADERS = {"created_at": "Sent (UTC)", "kind": "Alert", "subject": "Subject", "success": "Result",
-           "records": "Records", "status": "Status", "source": "Source", "channel": "Channel"}
+           "records": "Records", "status": "Status", "source": "Source", "channel": "Channel",
+           "age_hours": "Load age", "max_event_at": "Newest event (UTC)", "event_age_hours": "Event age",
+           "late_by": "Late by"}
 #: Statuses in words: a source's freshness, a dbt node's result.
 FRESHNESS_STATUS = {"cellStyle": STATUS_STYLE, "valueFormatter": _words(
     {"pass": "fresh", "warn": "late (warning)", "error": "late (error)",
-     "runtime error": "check failed", "no data": "no data yet"})}
+     "runtime error": "check failed", "no data": "never landed"})}
+#: Which judgement made a source late, in words (groundswell.gate.freshness).
+LATE_BY = {"valueFormatter": _words({"load time": "load time", "event time": "event time (stale data)",
+                                     "load and event time": "load and event time (stale data)"})}
 DBT_STATUS = {"cellStyle": STATUS_STYLE, "valueFormatter": _words(
     {"fail": "failed", "error": "error", "warn": "warning", "pass": "passed", "success": "succeeded"})}
 
@@ -102,6 +107,7 @@ def _columns(fields: list[str], **special) -> list[dict]:
 def _grid(grid_id: str, df, **special) -> dag.AgGrid:
     return dag.AgGrid(id=grid_id, columnDefs=_columns(list(df.columns), **special),
                       rowData=shared_figures.grid_rows(df), dashGridOptions={"domLayout": "autoHeight"},
+                      defaultColDef=shared_figures.grid_column_defaults(filter=False),
                       className="mb-4")
 
 
@@ -110,7 +116,7 @@ def _card(card_id: str, title: str, value: str, note: str, color: str) -> dbc.Co
         html.Div(title, className="text-muted small"),
         html.H3(value, id=card_id, className=f"text-{color}"),
         html.Div(note, className="small"),
-    ])), md=3)
+    ]), className="h-100"), md=True)
 
 
 def _coverage(coverage, batches) -> list:
@@ -155,6 +161,7 @@ def layout(**_query) -> html.Div:
     late = summary["freshness"].get("error", 0) + summary["freshness"].get("runtime error", 0)
     warn = summary["freshness"].get("warn", 0)
     fresh = summary["freshness"].get("pass", 0)
+    never = summary["freshness"].get("no data", 0)
     return html.Div([
         html.H2("Data health"),
         html.P(["Snapshot published by run ", html.Code(summary["run_id"]),
@@ -164,8 +171,14 @@ def layout(**_query) -> html.Div:
             _card("health-snapshot-age", "Snapshot age", Format("hours", 1)(age_hours),
                   "since the last publish", "success" if age_hours <= 36 else "danger"),
             _card("health-sources-late", "Sources late", f"{late:,}",
-                  f"{warn:,} late with a warning, {fresh:,} fresh (dbt source freshness)",
-                  "danger" if late else "success"),
+                  f"{summary['stale_by_event']:,} of them by event time (stale data); {warn:,} late "
+                  f"with a warning, {fresh:,} fresh (by load and event time)",
+                  "danger" if late else "warning" if warn else "success"),
+            # Not late (nothing is missing that ever came), yet no figure of theirs exists: in sight,
+            # not green. A deployment without Fivetran keeps its connector tables here.
+            _card("health-sources-never-landed", "Sources never landed", f"{never:,}",
+                  "nothing has landed in them yet: listed last under Source freshness",
+                  "warning" if never else "success"),
             _card("health-tests-failed", "Tests failed", f"{summary['tests_failed']:,}",
                   [f"of {summary['tests_run']:,} in run ",
                    html.Code(summary["tests_run_id"]) if summary["tests_run_id"] else "none yet"],
@@ -174,9 +187,10 @@ def layout(**_query) -> html.Div:
                   f"{summary['suites'] - summary['suites_failed']:,} / {summary['suites']:,}",
                   "suites passed for this snapshot", "danger" if summary["suites_failed"] else "success"),
         ], className="mb-4"),
-        html.H4("Source freshness", title="ops.source_freshness: each source's latest check; "
-                "'no data': nothing landed in it yet"),
-        _grid("health-freshness", freshness, status=FRESHNESS_STATUS),
+        html.H4("Source freshness", title="ops.source_freshness: each source's latest check, by load time "
+                "(its last landing) and by event time (the newest event it holds); late past error_after "
+                "by either; 'never landed': nothing landed in it yet"),
+        _grid("health-freshness", freshness, status=FRESHNESS_STATUS, late_by=LATE_BY),
         html.H4("Recent runs", title="ops.pipeline_runs: rows received, landed and quarantined; "
                 "models built and tests run; gate suites"),
         _grid("health-runs", runs),

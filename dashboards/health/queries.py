@@ -11,8 +11,11 @@ from groundswell.land.sources.base import BRAND_CONFIGURATION
 
 HEALTH_TABLES = ("ops.source_freshness", "ops.pipeline_runs", "ops.quarantine_summary",
                  "ops.validation_results", "ops.dbt_results", "ops.alerts")
-FRESHNESS_COLUMNS = ("source_name", "table_name", "status", "max_loaded_at", "age_hours",
-                     "warn_after_hours", "error_after_hours", "checked_at")
+FRESHNESS_COLUMNS = ("source_name", "table_name", "status", "late_by", "max_loaded_at", "age_hours",
+                     "max_event_at", "event_age_hours", "warn_after_hours", "error_after_hours", "checked_at")
+#: Columns ops.source_freshness gained with event time (groundswell.warehouse.OPS_ADDED_COLUMNS):
+#: NULL when the snapshot was published before them.
+_EVENT_COLUMNS = {"max_event_at": "TIMESTAMP", "event_age_hours": "DOUBLE", "late_by": "VARCHAR"}
 RUN_COLUMNS = ("dag_id", "run_id", "started_at", "finished_at", "rows_received", "rows_landed",
                "rows_quarantined", "models_built", "models_failed", "tests_run", "tests_failed",
                "suites_run", "suites_failed", "gate_passed")
@@ -26,8 +29,11 @@ def health_available(con: duckdb.DuckDBPyConnection) -> bool:
 def health_summary(con: duckdb.DuckDBPyConnection) -> dict:
     """The snapshot's age and gate, the sources per freshness status, the latest build's tests."""
     snapshot_at, run_id = con.execute("select snapshot_at, run_id from meta.snapshot").fetchone()
-    statuses = dict(con.execute(f"""
-        select status, count(*) from ({_LATEST_FRESHNESS}) group by status""").fetchall())
+    latest = _latest_freshness(con)
+    statuses = dict(con.execute(f"select status, count(*) from ({latest}) group by status").fetchall())
+    # Late by event time: landed lately, but what landed is old (stale data).
+    (stale,) = con.execute(f"select count(*) from ({latest}) where status in ('error', 'runtime error') "
+                           "and late_by like '%event%'").fetchone()
     suites, suites_failed = con.execute(
         "select count(*), count(*) filter (where not success) from ops.validation_results "
         "where run_id = ?", [run_id]).fetchone()
@@ -42,23 +48,29 @@ def health_summary(con: duckdb.DuckDBPyConnection) -> dict:
     quarantined_7d = con.execute("""
         select coalesce(sum(quarantined), 0) from ops.load_audit
         where finished_at >= (select max(finished_at) from ops.load_audit) - interval 7 day""").fetchone()[0]
-    return {"snapshot_at": snapshot_at, "run_id": run_id, "freshness": statuses,
+    return {"snapshot_at": snapshot_at, "run_id": run_id, "freshness": statuses, "stale_by_event": stale,
             "suites": suites, "suites_failed": suites_failed, "tests_run_id": tests[0],
             "tests_run": tests[1], "tests_failed": tests[2], "quarantined_7d": int(quarantined_7d)}
 
 
-# Each source's latest freshness check.
-_LATEST_FRESHNESS = """
-    select * from ops.source_freshness
-    qualify row_number() over (partition by source_name, table_name order by checked_at desc) = 1"""
+def _latest_freshness(con: duckdb.DuckDBPyConnection) -> str:
+    """Each source's latest freshness check, with every column of FRESHNESS_COLUMNS."""
+    present = {c for (c,) in con.execute(
+        "select column_name from duckdb_columns() where schema_name = 'ops' "
+        "and table_name = 'source_freshness' and database_name = current_database()").fetchall()}
+    missing = "".join(f", null::{kind} as {c}" for c, kind in _EVENT_COLUMNS.items() if c not in present)
+    return f"""
+        select *{missing} from ops.source_freshness
+        qualify row_number() over (partition by source_name, table_name order by checked_at desc) = 1"""
 
 
 def health_freshness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Each source's latest check, the late ones first (error, warn, runtime error, pass)."""
+    """Each source's latest check: the late ones first (error, runtime error, warn), then the
+    fresh, then the sources that never landed."""
     return con.execute(f"""
-        select {', '.join(FRESHNESS_COLUMNS)} from ({_LATEST_FRESHNESS})
+        select {', '.join(FRESHNESS_COLUMNS)} from ({_latest_freshness(con)})
         order by case status when 'error' then 0 when 'runtime error' then 1 when 'warn' then 2
-                 else 3 end, source_name, table_name""").df()
+                 when 'pass' then 3 else 4 end, source_name, table_name""").df()
 
 
 def health_runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:

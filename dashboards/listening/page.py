@@ -83,15 +83,16 @@ def _dimension(layer, model: str, name: str, field: str | None = None, *, catego
 def feedback_columns(layer) -> list[dict]:
     """The feedback loop's grid (marts.fct_feedback_actions): its sums are the metrics'."""
     return [
-        _dimension(layer, "fct_feedback_actions", "complaint_topic", "topic", pinned="left", width=200),
-        _dimension(layer, "fct_feedback_actions", "owner_department", width=160),
+        # headers wrap (grid_column_defaults): the widths fit the grid at 1280 px
+        _dimension(layer, "fct_feedback_actions", "complaint_topic", "topic", pinned="left", width=170),
+        _dimension(layer, "fct_feedback_actions", "owner_department", width=140),
         _metric(layer, "actions", "feedback_actions", width=130),
-        _metric(layer, "feedback_items", width=150),
+        _metric(layer, "feedback_items", width=130),
         _metric(layer, "actions_closed", "closed_actions", width=130),
         _metric(layer, "actions_open", "open_actions", width=130),
         _metric(layer, "closure_rate", width=130),
-        _metric(layer, "median_hours_to_action"),
-        _metric(layer, "median_hours_to_close", flex=1),
+        _metric(layer, "median_hours_to_action", flex=1, minWidth=140),
+        _metric(layer, "median_hours_to_close", flex=1, minWidth=140),
     ]
 
 
@@ -206,7 +207,7 @@ def layout(**_query) -> html.Div:
         ], className="mt-3 align-items-center"),
         dag.AgGrid(
             id="listening-episodes", columnDefs=episode_columns(layer), rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            defaultColDef=shared_figures.grid_column_defaults(),
             csvExportParams={"fileName": "groundswell-crisis-episodes.csv"},
             dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
             className="mb-4"),
@@ -222,7 +223,7 @@ def layout(**_query) -> html.Div:
         html.Div(MENTIONS_PROMPT, id="listening-mentions-title", className="small text-muted mb-2"),
         dag.AgGrid(
             id="listening-mentions", columnDefs=mention_columns(layer), rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            defaultColDef=shared_figures.grid_column_defaults(),
             getRowId="params.data.mention_id",
             dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                               "enableClickSelection": True},
@@ -237,7 +238,7 @@ def layout(**_query) -> html.Div:
                  for card_id, m in FEEDBACK_CARDS], className="mb-3 g-3"),
         dag.AgGrid(
             id="feedback-actions", columnDefs=feedback_columns(layer), rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            defaultColDef=shared_figures.grid_column_defaults(),
             dashGridOptions={"domLayout": "autoHeight"}, className="mb-5"),
     ])
 
@@ -265,7 +266,8 @@ def update(brand, start_date, end_date, grain):
         start, end = min(start, end), max(start, end)
         k = queries.listening_kpis(con, brand, start, end)
         k_before = queries.listening_kpis(con, brand, *shared_queries.previous_period(start, end))
-        series = queries.mention_series(con, brand, start, end, grain)
+        shown_from = queries.chart_window(start, end, grain)
+        series = queries.mention_series(con, brand, shown_from, end, grain)
         sov = queries.share_of_voice_series(con, brand, start, end, "day")
         episodes = queries.crisis_episodes(con, [brand], start, end)  # the card's, as the chart's
         feedback, feedback_rows = queries.feedback_loop(con, brand)
@@ -274,7 +276,9 @@ def update(brand, start_date, end_date, grain):
     feedback = {"feedback_actions": feedback["actions"], "closure_rate": feedback["closure_rate"],
                 "open_actions": feedback["actions_open"]}
     return (*[layer.metric(m).format(k[m]) for _id, m in CARDS],
-            figures.mention_volume(series, episodes, brand, grain), figures.share_of_voice_lines(
+            figures.mention_volume(series, episodes, brand, grain,
+                                   shown_from if shown_from > start else None),
+            figures.share_of_voice_lines(
                 sov, brand, shared_figures.brand_colors(options.brands)),
             shared_figures.grid_rows(episodes),
             *[layer.metric(m).format(feedback[m]) for _id, m in FEEDBACK_CARDS],

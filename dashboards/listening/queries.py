@@ -4,7 +4,7 @@ filters."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -18,6 +18,17 @@ HOURLY_MART = "marts.agg_mentions_hourly"
 EPISODES_MART = "marts.fct_crisis_episodes"
 EPISODE_DAYS_MART = "marts.fct_crisis_episode_days"  # the semantic model crisis_episode_day
 LISTENING_GRAINS = {"hour": "hour", "day": "day"}
+#: Days of hours the hourly chart shows at most (the period's last ones): 168 bars stay readable,
+#: 2,000 do not.
+HOURLY_WINDOW_DAYS = 7
+
+
+def chart_window(start: date, end: date, grain: str) -> date:
+    """The first day the volume chart shows: the period's, or at the hourly grain the first of
+    its last HOURLY_WINDOW_DAYS days (the cards still count the whole period)."""
+    if grain != "hour":
+        return start
+    return max(start, end - timedelta(days=HOURLY_WINDOW_DAYS - 1))
 EPISODE_COLUMNS = ("episode_id", "brand", "kind", "start_at", "peak_at", "end_at", "duration_hours",
                    "peak_negative_mentions", "negative_mentions", "dominant_complaint_type",
                    "hashtag", "top_post")

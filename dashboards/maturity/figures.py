@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.shared.figures import MARGIN, empty_figure
+from dashboards.shared.figures import MARGIN, empty_figure, two_lines
 
 STAGE_NAMES = ("dormant", "testing", "coordinating", "scaling_optimizing", "empowered")
 NO_MATURITY = "No maturity assessment in this snapshot"
@@ -30,8 +30,10 @@ def dimension_heatmap(df: pd.DataFrame) -> go.Figure:
                     colorbar={"tickformat": ".0%", "title": "passed"},
                     hovertemplate="%{y}, %{customdata}: %{text} criteria passed<extra></extra>")
     # the cells keep the mart's dimensions; the axis shows them in words
+    # level labels, two lines at most: slanted, they ran into each other
     fig.update_layout(margin=MARGIN, title="Criteria passed by dimension", yaxis={"autorange": "reversed"},
-                      xaxis={"tickvals": dimensions, "ticktext": [value(d) for d in dimensions]})
+                      xaxis={"tickvals": dimensions, "ticktext": [two_lines(value(d)) for d in dimensions],
+                             "tickangle": 0})
     return fig
 
 

@@ -95,11 +95,12 @@ def layout(**_query) -> html.Div:
         html.H4("Stage per business unit", title="marts.fct_maturity_stage: the highest stage whose "
                 "applicable criteria, and those of every stage below, all passed"),
         dag.AgGrid(id="maturity-stages", columnDefs=stage_columns(layer), rowData=[],
-                   defaultColDef={"sortable": True, "resizable": True},
+                   defaultColDef=shared_figures.grid_column_defaults(filter=False),
                    dashGridOptions={"domLayout": "autoHeight"}, className="mb-3"),
         dbc.Row([
-            dbc.Col(dcc.Graph(id="maturity-dimensions"), md=7),
-            dbc.Col(dcc.Graph(id="maturity-history"), md=5),
+            # the whole width: nine dimensions' labels stand level under their columns
+            dbc.Col(dcc.Graph(id="maturity-dimensions"), md=12),
+            dbc.Col(dcc.Graph(id="maturity-history"), md=12),
         ]),
         dbc.Row([
             dbc.Col([dbc.Label("Business unit"), dcc.Dropdown(
@@ -108,7 +109,7 @@ def layout(**_query) -> html.Div:
         ], className="mt-3 mb-2"),
         html.H4("–", id="maturity-checklist-title"),
         dag.AgGrid(id="maturity-checklist", columnDefs=checklist_columns(layer), rowData=[],
-                   defaultColDef={"sortable": True, "resizable": True},
+                   defaultColDef=shared_figures.grid_column_defaults(filter=False),
                    dashGridOptions={"domLayout": "autoHeight"}, className="mb-5"),
     ])
 

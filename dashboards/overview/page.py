@@ -81,7 +81,7 @@ def layout(**_query) -> html.Div:
         dag.AgGrid(
             id="overview-top-posts",
             columnDefs=top_post_columns(layer),
-            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            defaultColDef=shared_figures.grid_column_defaults(),
             csvExportParams={"fileName": "groundswell-top-posts.csv"},
             dashGridOptions={"pagination": True, "paginationPageSize": 20},
             style={"height": "480px"},

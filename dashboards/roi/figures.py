@@ -50,6 +50,9 @@ def _roi_words(v, names: dict | None, fallback: dict | None = None) -> str:
     return (names or {}).get(v) or (fallback or {}).get(v) or _labels.value(v)
 
 
+ROI_WHISKERS = "Whiskers: the range of ROI across the attribution models"
+
+
 def roi_bars(df: pd.DataFrame, dimension: str, model: str, *, model_labels: dict | None = None,
              value_labels: dict | None = None, roi_format=fmt_roi, money_format=fmt_money) -> go.Figure:
     """ROI of ``model`` per department or channel (queries.roi_by), each bar with the range of
@@ -58,8 +61,10 @@ def roi_bars(df: pd.DataFrame, dimension: str, model: str, *, model_labels: dict
     departments or channels (the seeds'); ``roi_format``, ``money_format``: the metrics' formats."""
     model_label = _roi_words(model, model_labels)
     fig = go.Figure()
-    fig.update_layout(title=f"ROI by {dimension} ({model_label} model; whiskers: range across the models)",
-                      margin=MARGIN, template="plotly_white", showlegend=False,
+    # the whiskers' note as a subtitle: one line of title fits the chart's width at 1280 px
+    fig.update_layout(title={"text": f"ROI by {dimension} ({model_label} model)",
+                             "subtitle": {"text": ROI_WHISKERS}},
+                      margin={**MARGIN, "t": 75}, template="plotly_white", showlegend=False,
                       xaxis={"type": "category"},
                       yaxis={"title": "ROI = (total value − program cost) / program cost",
                              "tickformat": ".0%", "zeroline": True, "zerolinecolor": "#adb5bd"})
@@ -71,8 +76,8 @@ def roi_bars(df: pd.DataFrame, dimension: str, model: str, *, model_labels: dict
         shared, df = df[df[dimension] == SHARED_COSTS], df[df[dimension] != SHARED_COSTS]
         if len(shared):
             fig.update_layout(title={"subtitle": {"text": (
-                f"Shared costs, no channel's: {money_format(shared['cost'].iloc[0])} of program cost, "
-                "counted in the totals above")}})
+                f"{ROI_WHISKERS}<br>Shared costs, no channel's: {money_format(shared['cost'].iloc[0])} "
+                "of program cost, counted in the totals above")}}, margin={"t": 95})
     fallback = ROI_CHANNEL_LABELS if dimension == "channel" else None
     labels = [_roi_words(v, value_labels, fallback) for v in df[dimension]]
     roi = [_nan_none(v) for v in df["roi"]]

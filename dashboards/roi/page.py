@@ -69,7 +69,7 @@ CAMPAIGN_TOOLTIPS = {
     "roi_min_model": "The attribution model of the lowest ROI of this row",
     "roi_max_model": "The attribution model of the highest ROI of this row",
 }
-_GRID_DEFAULTS = {"sortable": True, "filter": True, "resizable": True}
+_GRID_DEFAULTS = shared_figures.grid_column_defaults()
 FAN_QUALITY_HELP = ("Is your fan a customer? Engagers wrote to the brand (care "
                     "messages); followers follow its X accounts in the latest follower list. "
                     "Shares of them linked to a CRM contact, a customer, the brand's target "

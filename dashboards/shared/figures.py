@@ -50,7 +50,29 @@ def grid_rows(df: pd.DataFrame) -> list[dict]:
     return out.astype(object).where(out.notna(), None).to_dict("records")
 
 
+def grid_column_defaults(**options) -> dict:
+    """An AG Grid's defaultColDef: sortable, filterable, resizable columns whose header wraps onto
+    as many lines as it needs (the header row grows with it) rather than end in "..." when the
+    grid is narrow (1280 px); ``options`` add to or override these."""
+    return {"sortable": True, "filter": True, "resizable": True,
+            "wrapHeaderText": True, "autoHeaderHeight": True, **options}
+
+
+def two_lines(text: str) -> str:
+    """``text`` on two lines of about the same length (a Plotly <br> at the space that balances
+    them): a category's tick label narrow enough to stand level under its column."""
+    words = text.split()
+    if len(words) < 2:
+        return text
+    cut = min(range(1, len(words)),
+              key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return " ".join(words[:cut]) + "<br>" + " ".join(words[cut:])
+
+
 MARGIN = {"l": 50, "r": 20, "t": 50, "b": 40}
+#: A time x axis: its first and last tick labels, centred on the plot's corners, sit a few pixels
+#: lower than by default, clear of the y axes' lowest tick labels ("Oct 18 2026" over "0").
+TIME_XAXIS = {"ticklabelstandoff": 6}
 
 
 PERCENT = Format("percent", 1)  # the care rates' format in the semantic layer

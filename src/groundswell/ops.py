@@ -6,8 +6,8 @@ snapshot (without payloads), read by the Data health page and by analysts:
 
 - ``ops.dbt_results``: one row per dbt node per invocation (models, seeds, tests, unit
   tests), inserted by the project's ``on-run-end`` hook (``dbt/macros/record_run_results.sql``);
-- ``ops.source_freshness``: ``dbt source freshness`` of every source at each build
-  (groundswell.gate.freshness);
+- ``ops.source_freshness``: ``dbt source freshness`` of every source at each build, and the
+  newest event time of each (groundswell.gate.freshness);
 - ``ops.validation_results``: each gate suite's outcome;
 - ``ops.alerts``: every alert sent (crisis episodes, failed tasks, late sources, digests),
   ``groundswell.serve.alerts``.

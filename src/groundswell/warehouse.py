@@ -211,7 +211,8 @@ OPS_DDL = (
       age_hours DOUBLE,
       warn_after_hours DOUBLE,
       error_after_hours DOUBLE,
-      status VARCHAR NOT NULL          -- pass, warn, error, runtime error, no data (table empty)
+      status VARCHAR NOT NULL          -- pass, warn, error, runtime error, no data (table empty);
+                                       -- error also when the newest event is past error_after
     )""",
     """CREATE TABLE IF NOT EXISTS ops.validation_results (
       validated_at TIMESTAMP NOT NULL,
@@ -226,9 +227,22 @@ OPS_DDL = (
 )
 
 
+#: Columns ops tables gained after they were first created: added to an older warehouse in place.
+OPS_ADDED_COLUMNS = (
+    # The newest event of the source (its sources yml's ``event_time`` column), NULL without one or
+    # when nothing landed; its age at the check; which judgement made it late (groundswell.gate.freshness).
+    ("source_freshness", "max_event_at", "TIMESTAMP"),
+    ("source_freshness", "event_age_hours", "DOUBLE"),
+    ("source_freshness", "late_by", "VARCHAR"),  # load time, event time, load and event time; NULL: not late
+)
+
+
 def ensure_ops_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the ops tables; give an older warehouse's the columns they lack (NULL in old rows)."""
     for ddl in OPS_DDL:
         con.execute(ddl)
+    for table, name, kind in OPS_ADDED_COLUMNS:
+        con.execute(f"ALTER TABLE ops.{table} ADD COLUMN IF NOT EXISTS {name} {kind}")
 
 
 @contextmanager

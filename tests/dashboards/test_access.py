@@ -148,3 +148,19 @@ def test_the_scope_comes_from_the_request(path):
         access.set_scope(["northwind-cargo"], "cargo")
         assert access.current_scope() == CARGO
     assert access.current_scope() is None  # a script outside a request: the whole snapshot
+
+
+def test_public_handles_are_shown_to_users_of_every_unit_only(path):
+    """An influential listening author's public handle (docs/operations.md, "Who sees what") is
+    blanked in every view a restricted user reads; the rows themselves stay theirs."""
+    admin, passenger = access.connect(path, None), access.connect(path, PASSENGER)
+    try:
+        for table, columns in access.MASKED.items():
+            for column in columns:
+                shown = f"select count({column}) from {table}"
+                assert admin.execute(shown).fetchone()[0] > 0, table  # the demo has public authors
+                assert passenger.execute(shown).fetchone()[0] == 0, table
+            assert passenger.execute(f"select count(*) from {table}").fetchone()[0] > 0, table
+    finally:
+        admin.close()
+        passenger.close()

@@ -43,8 +43,9 @@ def varied_snapshot(published_home, tmp_path_factory) -> Path:
             "sla_breach_at = null where hash(message_id) % 9 = 1",
             "set brand = null where hash(message_id) % 23 = 3",
             # where an open message stands follows its verdict, as in the mart's view
-            "set backlog_status = case when not is_open then null when is_within_sla = false then "
-            "'breached' when sla_minutes is null then 'no_sla' else 'in_time' end",
+            "set backlog_status = case when not is_open then null when is_expired then 'expired' "
+            "when is_within_sla = false then 'breached' when sla_minutes is null then 'no_sla' "
+            "else 'in_time' end",
         ):
             con.execute(f"update marts.fct_care_messages {sql}")
     finally:
@@ -76,6 +77,8 @@ def care(con) -> pd.DataFrame:
                coalesce(is_within_sla, false) as within_flag,
                coalesce(not is_within_sla, false) as breached_flag,
                sla_minutes is null as no_sla_flag,
+               -- the open backlog: unanswered, not yet expired (written apart from MESSAGE_SETS)
+               is_open and not is_expired as open_flag,
                received_at::date as received_date
         from marts.fct_care_messages
         """).df()
@@ -106,10 +109,11 @@ PANDAS_SETS = {
     "judged": lambda d: d["judged_flag"],
     "within_sla": lambda d: d["within_flag"],
     "breached": lambda d: d["breached_flag"],
-    "open": lambda d: d["is_open"],
-    "open_breached": lambda d: d["is_open"] & d["breached_flag"],
-    "open_in_time": lambda d: d["is_open"] & ~d["judged_flag"] & ~d["no_sla_flag"],
-    "open_no_sla": lambda d: d["is_open"] & d["no_sla_flag"],
+    "open": lambda d: d["open_flag"],
+    "open_breached": lambda d: d["open_flag"] & d["breached_flag"],
+    "open_in_time": lambda d: d["open_flag"] & ~d["judged_flag"] & ~d["no_sla_flag"],
+    "open_no_sla": lambda d: d["open_flag"] & d["no_sla_flag"],
+    "expired": lambda d: d["is_open"] & d["is_expired"],
 }
 
 
@@ -133,8 +137,10 @@ def test_kpis_equal_an_independent_pandas_computation(con, care, everything, bra
     assert got["responded"] == mine.is_responded.sum()
     assert got["judged"] == mine.judged_flag.sum()
     assert got["within_sla"] == mine.within_flag.sum()
-    assert got["open"] == mine.is_open.sum()
-    assert got["open_breached"] == (mine.is_open & mine.breached_flag).sum()
+    assert got["open"] == mine.open_flag.sum()
+    assert got["open_breached"] == (mine.open_flag & mine.breached_flag).sum()
+    assert got["expired"] == (mine.is_open & mine.is_expired).sum()
+    assert got["open"] + got["expired"] == mine.is_open.sum()
     assert got["response_rate"] == pytest.approx(mine.is_responded.mean())
     assert got["sla_attainment"] == pytest.approx(mine.within_flag.sum() / mine.judged_flag.sum())
     times = mine.loc[mine.is_responded, "first_response_business_minutes"]
@@ -181,7 +187,7 @@ def test_response_time_percentiles_per_channel(con, care, everything):
 
 def test_backlog_counts_open_messages_by_type_and_sla_status(con, care, everything):
     df = care_queries.backlog_by_type(con, everything)
-    open_ = care[care.is_open]
+    open_ = care[care.open_flag]
     assert df.messages.sum() == len(open_) > 0
     status = np.where(open_.breached_flag, "breached", np.where(open_.no_sla_flag, "no_sla", "in_time"))
     expected = open_.groupby([open_.complaint_type, status]).open_business_minutes.agg(["size", "max"])
@@ -319,7 +325,7 @@ def test_figures_carry_the_marts_numbers(con, care, everything):
     line = next(t for t in trend.data if t.name == "SLA attainment")
     assert sum(c[3] for c in line.customdata) == care.judged_flag.sum()
     backlog = care_figures.backlog_bars(care_queries.backlog_by_type(con, everything))
-    assert sum(sum(t.y) for t in backlog.data) == care.is_open.sum()
+    assert sum(sum(t.y) for t in backlog.data) == care.open_flag.sum()
     assert {c[0] for t in backlog.data for c in t.customdata} <= set(care_queries.MESSAGE_SETS)
     box = care_figures.response_time_box(care_queries.response_time_stats(con, everything), "calendar")
     assert len(box.data) == care[care.is_responded].channel.nunique()
@@ -339,15 +345,18 @@ def test_daily_backlog_adds_up_to_the_messages_and_ends_at_the_open_ones(con, ca
     assert list(daily.date_day) == sorted(set(daily.date_day))  # one point per day
     # Both demo calendars (New York, Chicago) end on the same as_of day: its end is as_of.
     last = daily.iloc[-1]
-    assert last["backlog"] == care.is_open.sum() > 0
-    assert last["backlog_over_sla"] == (care.is_open & care.breached_flag).sum()
+    assert last["backlog"] == care.open_flag.sum() > 0
+    assert last["backlog_over_sla"] == (care.open_flag & care.breached_flag).sum()
+    # the card beside the chart is its last point
+    assert care_queries.backlog_at_end(daily) == {"date_day": last["date_day"], "backlog": last["backlog"],
+                                                  "backlog_over_sla": last["backlog_over_sla"]}
     assert (daily["backlog_over_sla"] <= daily["backlog"]).all()
     one = care_queries.backlog_by_day(con, care_queries.CareFilters(*WIDE, ["Northwind Air"], ["x"]))
     mine = care[(care.brand == "Northwind Air") & (care.channel == "x")]
-    assert len(mine) > 0 and one.iloc[-1]["backlog"] == mine.is_open.sum()
+    assert len(mine) > 0 and one.iloc[-1]["backlog"] == mine.open_flag.sum()
     fig = care_figures.backlog_trend(daily)
     assert [t.name for t in fig.data] == ["backlog", "over its SLA"]
-    assert fig.data[0].y[-1] == care.is_open.sum()
+    assert fig.data[0].y[-1] == care.open_flag.sum()
 
 
 @pytest.mark.parametrize(("brands", "channels"), [([], []), (["Contoso Mobile"], ["facebook_messenger"])])

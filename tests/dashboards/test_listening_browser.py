@@ -156,35 +156,61 @@ def test_influencers_page_ranks_authors_and_opens_a_profile(server, listening_ho
     page.get_by_role("link", name="Influencers").click()
     page.wait_for_url("**/influencers")
     brand = "Contoso Mobile"  # our brands first, by name
-    candidates = snapshot_sql(listening_home, "select influence_rank, author_id, author_handle, platform "
+    candidates = snapshot_sql(listening_home, "select influence_rank, author_id, public_handle, platform "
                                      "from marts.dim_influencers where brand = ? and program_role = "
                                      "'evangelist_candidate' order by influence_rank", [brand])
     assert candidates
-    title = f"Evangelist candidates of {brand}: {len(candidates):,} shown"
+    title = f"Evangelist candidates of {brand}: {len(candidates):,} authors, 20 a page"
     page.locator("#influencers-title").filter(has_text=title).wait_for(timeout=30_000)
     rows = page.locator("#influencers-grid .ag-center-cols-container .ag-row")
-    rows.first.wait_for(timeout=30_000)
+    # the rows come from the server a page at a time (the infinite row model): wait for the page
+    page.wait_for_function(
+        "n => dash_ag_grid.getApi('influencers-grid').paginationGetRowCount() === n && document"
+        ".querySelectorAll('#influencers-grid .ag-center-cols-container .ag-row').length === Math.min(n, 20)",
+        arg=len(candidates), timeout=30_000)
     assert rows.count() == min(len(candidates), 20)  # a page of 20
-    first = page.locator("#influencers-grid .ag-pinned-left-cols-container .ag-row").first
-    assert first.inner_text().strip() == str(candidates[0][0])
+    # Ranks within the list run 1, 2, 3... without gaps; the overall rank is the mart's.
+    pinned = page.locator("#influencers-grid .ag-pinned-left-cols-container .ag-row")
+    assert [pinned.nth(i).locator("[col-id=list_rank]").inner_text().strip()
+            for i in range(min(3, len(candidates)))] == [str(i + 1) for i in range(min(3, len(candidates)))]
+    assert page.locator("#influencers-grid .ag-center-cols-container .ag-row").first.locator(
+        "[col-id=influence_rank]").inner_text().strip() == str(candidates[0][0])
+
+    # All authors: every one, a page at a time from the server (not a fixed 100 nor 500).
+    everyone = snapshot_sql(listening_home, "select count(*) from marts.dim_influencers where brand = ?",
+                            [brand])[0][0]
+    page.get_by_text("All authors").click()
+    page.locator("#influencers-title").filter(
+        has_text=f"All authors of {brand}: {everyone:,} authors").wait_for(timeout=30_000)
+    page.wait_for_function("n => dash_ag_grid.getApi('influencers-grid').paginationGetRowCount() === n",
+                           arg=everyone, timeout=30_000)
+    page.evaluate("dash_ag_grid.getApi('influencers-grid').paginationGoToLastPage()")
+    last_rank = str(everyone)
+    page.locator("#influencers-grid .ag-pinned-left-cols-container [col-id=list_rank]").filter(
+        has_text=last_rank).first.wait_for(timeout=30_000)
 
     # The detractor watch list is a different set of authors.
     page.get_by_text("Detractor watch list").click()
     watched = snapshot_sql(listening_home, "select count(*) from marts.dim_influencers where brand = ? and "
                                   "program_role = 'detractor_watch'", [brand])[0][0]
     page.locator("#influencers-title").filter(
-        has_text=f"Detractor watch list of {brand}: {watched:,} shown").wait_for(timeout=30_000)
+        has_text=f"Detractor watch list of {brand}: {watched:,} authors").wait_for(timeout=30_000)
 
     # Back to the candidates: a click on the top one opens their mentions of the brand.
     page.get_by_text("Evangelist candidates").click()
     page.locator("#influencers-title").filter(has_text=title).wait_for(timeout=30_000)
-    rows.first.click()
     _, author_id, handle, platform = candidates[0]
+    # the candidates' first page is back from the server (the detractor list may be as long)
+    page.wait_for_function(
+        "id => { const r = dash_ag_grid.getApi('influencers-grid').getDisplayedRowAtIndex(0);"
+        " return r && r.data && r.data.author_id === id; }", arg=author_id, timeout=30_000)
+    rows.first.click()
     mentions = snapshot_sql(listening_home, "select count(*) from marts.fct_mentions where brand = ? and "
                                    "platform = ? and author_id = ?", [brand, platform, author_id])[0][0]
     profile = page.locator("#influencers-profile-text")
     profile.wait_for(timeout=30_000)
-    assert profile.inner_text().startswith(f"@{handle or author_id} on {words(platform)}: rank 1 for "
+    who = f"@{handle}" if handle else f"Author {author_id}"
+    assert profile.inner_text().startswith(f"{who} on {words(platform)}: rank {candidates[0][0]} for "
                                            f"{brand}")
     shown = page.locator("#influencers-mentions .ag-center-cols-container .ag-row")
     shown.first.wait_for(timeout=30_000)

@@ -54,8 +54,10 @@ def test_no_mart_column_holds_a_customer_identity(writer):
         except select brand from seeds.brands""")
     identities = writer.execute("select count(*) from temp.identities").fetchone()[0]
     assert identities > 1000  # the demo has customers on every source
+    # public_handle names public voices on purpose: test_only_public_authors_are_named
     columns = writer.execute("""select table_name, column_name from duckdb_columns()
-        where schema_name = 'marts' and data_type = 'VARCHAR' order by all""").fetchall()
+        where schema_name = 'marts' and data_type = 'VARCHAR' and column_name <> 'public_handle'
+        order by all""").fetchall()
     assert len(columns) > 50
     leaks = {}
     for table, column in columns:
@@ -64,6 +66,28 @@ def test_no_mart_column_holds_a_customer_identity(writer):
         if hits[0]:
             leaks[f"{table}.{column}"] = hits
     assert not leaks
+
+
+def test_only_public_authors_are_named(writer):
+    """A listening author is named (public_handle) only on a mention that came with at least
+    influencer_public_followers followers (10,000), and then by their own handle; no care mart
+    names anyone."""
+    named = writer.execute("""
+        select count(*) filter (where m.public_handle is not null),
+               count(*) filter (where m.public_handle is not null
+                                and (s.author_followers < 10000 or m.public_handle <> s.author_handle)),
+               count(*) filter (where m.public_handle is null and s.author_followers >= 10000
+                                and s.author_handle is not null)
+        from marts.fct_mentions as m
+        inner join staging.stg_listening__mentions as s on s.mention_id = m.mention_id""").fetchone()
+    assert named[0] > 0 and named[1:] == (0, 0)
+    assert writer.execute("""select count(*) from marts.dim_influencers as i
+        where public_handle is not null and not exists (select 1 from marts.fct_mentions as m
+            where m.brand = i.brand and m.platform = i.platform and m.author_id = i.author_id
+              and m.public_handle = i.public_handle)""").fetchone()[0] == 0
+    care = writer.execute("""select count(*) from duckdb_columns() where schema_name = 'marts'
+        and table_name like '%care%' and column_name like '%handle%'""").fetchone()[0]
+    assert care == 0
 
 
 def test_pseudonyms_are_stable_across_marts_and_keyed(writer, published_home):

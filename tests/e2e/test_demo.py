@@ -121,8 +121,10 @@ def test_listen_dag_alerts_each_crisis_once_through_the_webhook(demo_home, webho
     try:
         ours = con.execute("select episode_id, brand from marts.fct_crisis_episodes join seeds.brands "
                            "using (brand) where not is_competitor order by episode_id").fetchall()
+        # Crisis alerts only: the demo's data ends on a fixed day, so its build also alerts the
+        # sources late by event time (docs/operations.md, "Freshness by load time and by event time").
         recorded = con.execute("select alert_key, channel, subject from ops.alerts "
-                               "order by alert_key").fetchall()
+                               "where kind = 'crisis' order by alert_key").fetchall()
     finally:
         con.close()
     assert ours, "the tiny demo injects a crisis per brand"

@@ -7,7 +7,12 @@ with pandas and a minute-by-minute walk of the business calendar, and compare ex
 from __future__ import annotations
 
 import csv
+import os
+import re
+import subprocess
+import sys
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -23,15 +28,27 @@ SEEDS = PROJECT_ROOT / "dbt" / "seeds"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> dict[str, pd.DataFrame]:
-    """The published care marts after `load twcs` and `build` in a fresh home, by name."""
+def built(tmp_path_factory) -> tuple[Path, str]:
+    """A fresh home after `load twcs` and a real `groundswell build` (its own process, as a user runs
+    it: what it prints is the terminal's), and what the build printed (stdout, then stderr)."""
     path = shared_file("twcs", "twcs_head5000.csv")
     home = tmp_path_factory.mktemp("care") / "home"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GROUNDSWELL_HOME", str(home))
-        for args in (["load", "twcs", str(path)], ["build"]):
-            result = CliRunner().invoke(main, args)
-            assert result.exit_code == 0, result.output
+        result = CliRunner().invoke(main, ["load", "twcs", str(path)])
+        assert result.exit_code == 0, result.output
+    script = Path(sys.executable).with_name("groundswell")  # the venv's, which `make` installs
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "groundswell.run.cli"]
+    done = subprocess.run([*command, "build"], env=os.environ | {"GROUNDSWELL_HOME": str(home)},
+                          capture_output=True, text=True, check=False, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return home, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def published(built) -> dict[str, pd.DataFrame]:
+    """The published care marts of ``built``, by name."""
+    home, _output = built
     con = connect(home / "published" / "warehouse.duckdb", read_only=True)
     try:
         return {name: con.execute(f"select * from marts.{name}").df()
@@ -49,6 +66,37 @@ def care(published) -> tuple[pd.DataFrame, pd.DataFrame]:
     tweets["created_at"] = pd.to_datetime(tweets["created_at"], format="%a %b %d %H:%M:%S %z %Y")
     tweets["parent"] = tweets["in_response_to_tweet_id"].map(lambda v: None if pd.isna(v) else str(int(v)))
     return mart, tweets
+
+
+def test_build_prints_a_line_per_step_and_a_summary_and_logs_the_rest(built):
+    """`groundswell build` after a care-only load (issue: 1,594 lines, 33 red ERROR STALE lines for
+    sources never loaded, hundreds of Great Expectations INFO lines): a line per step, a summary,
+    the details in the build's log file."""
+    from groundswell.run.build import STEPS
+
+    home, output = built
+    lines = output.splitlines()
+    assert len(lines) <= 25, output
+    assert "ERROR STALE" not in output and "Status: error" not in output
+    assert not [line for line in lines if re.search(r"\bINFO\b|\[info\s*\]", line)], output
+    for step in (s for s in STEPS if not s.dag_only):
+        assert [line for line in lines if line.startswith(f"{step.name} ") and line.endswith(" s")], output
+    freshness = next(line for line in lines if line.startswith("freshness "))
+    assert "never landed (no rows yet)" in freshness
+    summary = next(line for line in lines if line.startswith("built in "))
+    assert re.search(r"dbt: \d+ models and \d+ seeds built, \d+ tests passed, 0 failed", summary)
+    assert re.search(r"gate: (\d+) of \1 suites passed", summary)
+    assert any(line.startswith("published ") and "2,778 care messages" in line for line in lines)
+    assert 'query it: ' in output and "marts.fct_care_messages limit 5" in output
+    assert lines[-1].startswith("log: ")
+    log = Path(lines[-1].removeprefix("log: "))
+    assert log.parent == home / "logs" and log.name.startswith("build-cli__")
+    text = log.read_text()
+    # dbt's own output, per node, is there (the freshness of the sources never landed too)...
+    assert re.search(r"\d+ of \d+ START sql \w+ model marts\.fct_care_messages", text)
+    assert "ERROR STALE freshness of x.x__tweets" in text
+    # ...and so is what the libraries log
+    assert "great_expectations" in text
 
 
 def test_one_row_per_inbound_tweet(care):
@@ -200,7 +248,8 @@ def test_conversations_match_an_independent_computation(published, care):
 
 def test_daily_backlog_matches_a_day_by_day_count(published):
     """Each day's backlog, counted message by message at the day's end in New York (as_of on the
-    last day), equals the running sums of agg_care_daily; the day's other figures match pandas."""
+    last day), equals the running sums of agg_care_daily; the day's other figures match pandas.
+    Messages unanswered for care_backlog_expiry_days leave it as expired."""
     messages = published["fct_care_messages"]
     daily = published["agg_care_daily"]
     assert (daily["time_zone"] == "America/New_York").all()  # every twcs brand: default calendar
@@ -218,15 +267,17 @@ def test_daily_backlog_matches_a_day_by_day_count(published):
         days = [segment["day"].min() + timedelta(days=i)
                 for i in range((last_day - segment["day"].min()).days + 1)]
         assert list(rows.index) == days
-        response = segment["first_response_at"]
+        response, expires = segment["first_response_at"], segment["expires_at"]
+        # A message leaves the backlog when answered, or when it expires unanswered (by as_of).
+        left = response.where(response < expires, expires.where(expires <= as_of))
         for day in days:
             if day < last_day:
                 end = pd.Timestamp(datetime.combine(day + timedelta(days=1), time(), zone)
                                    .astimezone(UTC).replace(tzinfo=None))
-                open_ = (segment["received_at"] < end) & (response.isna() | (response >= end))
+                open_ = (segment["received_at"] < end) & (left.isna() | (left >= end))
                 over = open_ & (segment["sla_breach_at"] < end)
             else:
-                open_ = response.isna()
+                open_ = left.isna()
                 over = open_ & (segment["sla_breach_at"] < as_of)
             row = rows.loc[day]
             assert (row["backlog"], row["backlog_over_sla"]) == (open_.sum(), over.sum()), (key, day)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -71,3 +73,46 @@ def test_build_before_anything_landed_still_publishes_an_empty_snapshot(home):
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 0, result.output
     assert "marts.fct_post_performance: 0 posts" in result.output
+
+
+def test_build_says_what_each_step_did_in_a_few_words():
+    from groundswell.run.cli import _dbt_said, _freshness_said
+
+    # Sources nothing ever landed in are not late: one clause, no names, no alert.
+    assert _freshness_said({"no data": 33}, None) == "33 sources never landed (no rows yet)"
+    assert (_freshness_said({"pass": 12, "no data": 33}, None)
+            == "12 sources fresh, 33 never landed (no rows yet)")
+    assert _freshness_said({}, None) == "no source has a freshness check"
+    assert (_dbt_said({"models built": 70, "seeds built": 15, "tests passed": 436})
+            == "70 models and 15 seeds built, 436 tests passed, 0 failed")
+    assert (_dbt_said({"models built": 69, "models skipped": 1, "tests failed": 1, "tests passed": 10})
+            == "69 models built, 10 tests passed, 1 failed, 1 models skipped")
+
+
+def test_a_failed_dbt_command_names_the_nodes_and_the_log():
+    from types import SimpleNamespace as Result
+
+    from groundswell.transform.dbt import _failure_message, summarize
+
+    def node(unique_id: str, status: str, message: str | None = None) -> Result:
+        return Result(node=Result(unique_id=unique_id, resource_type=unique_id.split(".")[0]),
+                      status=status, message=message)
+
+    results = Result(results=[
+        node("operation.groundswell.groundswell-on-run-end-0", "success"),  # a hook: not counted
+        node("seed.groundswell.brands", "success", "INSERT 12"),
+        node("model.groundswell.fct_care_messages", "success", "OK"),
+        node("test.groundswell.unique_fct_care_messages_message_id.1a2b", "fail",
+             "Got 3 results, configured to fail if != 0\nmore detail"),
+        node("unit_test.groundswell.fct_care_messages.sla", "pass"),
+        node("model.groundswell.agg_care_daily", "skipped"),
+    ])
+    assert summarize(results) == {"models built": 1, "models skipped": 1, "seeds built": 1,
+                                  "tests failed": 1, "tests passed": 1}
+    message = _failure_message(["build"], Result(result=results, exception=None), Path("/h/logs/build-1.log"))
+    assert message.splitlines() == [
+        "dbt build failed: 1 node(s) failed, 1 skipped after them",
+        "  test.groundswell.unique_fct_care_messages_message_id.1a2b: "
+        "Got 3 results, configured to fail if != 0",
+        "log: /h/logs/build-1.log",
+    ]

@@ -50,3 +50,20 @@ def test_natural_keys_are_required_fields():
         fields = {f.name: f for f in source.fields}
         for key in source.natural_key:
             assert fields[key].required, (source.key, key)
+
+
+def test_every_declared_event_time_is_a_time_column_of_the_contract():
+    """The freshness check reads max(event_time) of each source table (groundswell.gate.freshness):
+    a column that is not there, or not a time, would leave the source judged by load time alone."""
+    declared = dbt_sources()
+    timed = 0
+    for source in SOURCES.values():
+        column = declared[source.table].get("config", {}).get("event_time")
+        if column is None:
+            continue
+        timed += 1
+        types = dict(source.columns())
+        assert column in types, (source.table, column)
+        assert types[column].startswith(("TIMESTAMP", "DATE")), (source.table, column, types[column])
+        assert declared[source.table]["freshness"] is not None, source.table  # else never checked
+    assert timed >= 25  # every stream of events; not the CRM's contacts and accounts

@@ -216,8 +216,9 @@ judged as (
 
 ),
 
--- The most specific SLA policy wins (fewest wildcards); between equally specific ones, the
--- stricter promise. Resolved once per (channel, complaint type, priority), then joined.
+-- Of the SLA policies matching a message, the one of lowest precedence wins (the seed's order,
+-- after the playbook: evaluate, then respond; docs/metrics.md#customer-care). Resolved once per
+-- (channel, complaint type, priority), then joined.
 policies as (
 
     select
@@ -226,13 +227,8 @@ policies as (
         j.priority,
         -- A policy without a target (`troll`: no response expected) wins as any other does, so
         -- its messages get none. min_by skips a NULL value on DuckDB (not on Spark): the
-        -- winner's target travels as -1 and comes back NULL. Equally specific, the stricter
-        -- target wins, and no target is the least strict.
-        nullif(min_by(
-            coalesce(cast(p.sla_minutes as integer), -1),
-            ((p.channel = '*')::int + (p.complaint_type = '*')::int + (p.priority = '*')::int,
-             coalesce(cast(p.sla_minutes as integer), 2147483647))
-        ), -1) as sla_minutes
+        -- winner's target travels as -1 and comes back NULL.
+        nullif(min_by(coalesce(cast(p.sla_minutes as integer), -1), p.precedence), -1) as sla_minutes
     from (select distinct channel, complaint_type, priority from judged) as j
     inner join {{ ref('sla_policies') }} as p
         on p.channel in (j.channel, '*')

@@ -71,10 +71,11 @@ def enrich(settings: Settings, options: Options, previous: object = None):
     return run(settings)  # its counts (the DAG keeps them as a dict)
 
 
-def dbt(settings: Settings, options: Options, previous: object = None) -> None:
-    from groundswell.transform.dbt import build
+def dbt(settings: Settings, options: Options, previous: object = None) -> dict:
+    from groundswell.transform.dbt import build, summarize
 
-    build(settings, select=options.select, full_refresh=options.full_refresh)
+    # What it built and tested, by outcome (the CLI's line; the DAG runs Cosmos' tasks instead).
+    return summarize(build(settings, select=options.select, full_refresh=options.full_refresh))
 
 
 def validate(settings: Settings, options: Options, previous: object = None) -> str:

@@ -7,6 +7,7 @@ each says what it reads and writes.  Everything a command writes lands under
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -16,6 +17,8 @@ from pathlib import Path
 import click
 
 from groundswell.config import ConfigError, get_settings
+
+log = logging.getLogger(__name__)
 
 HOME_HELP = "Everything is read from and written under $GROUNDSWELL_HOME (default ./.groundswell)."
 
@@ -339,29 +342,195 @@ def enrich() -> None:
 @click.option("--full-refresh", is_flag=True,
               help="Rebuild incremental models and reload seeds from scratch: once after "
                    "upgrading groundswell, or after editing a seed (docs/operations.md).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Print everything dbt, Great Expectations and the steps say as they run, instead "
+                   "of one line per step (the rest in the build's log file).")
 @_fail_cleanly
-def build(select: str | None, full_refresh: bool) -> None:
+def build(select: str | None, full_refresh: bool, verbose: bool) -> None:
     """Source freshness, enrichment, dbt build, then the validation gate, then publish the snapshot.
 
     Without Airflow: the steps of the groundswell_build DAG (groundswell.run.build), in its
     order.  A failed dbt test or expectation stops before publish; the snapshot dashboards read
-    stays as it was.
+    stays as it was.  Prints a line per step and a summary; dbt's output per node and every
+    library's log go to $GROUNDSWELL_HOME/logs/build-<run>.log (--verbose: on the terminal).
     """
+    import time
+
     from groundswell.run import build as pipeline
+    from groundswell.runs import current_run
+    from groundswell.transform.dbt import DbtError
 
     settings = get_settings()
+    verbose = verbose or bool(click.get_current_context().find_root().params.get("verbose"))
     options = pipeline.Options(select=select, full_refresh=full_refresh)
-    result = None
-    for step in pipeline.STEPS:
-        if step.dag_only:
-            continue
-        click.echo(f"{step.name}: {step.does}")
-        result = step.run(settings, options, result)
-        if isinstance(result, dict):
-            click.echo(f"  {_counts(result)}")
-        elif hasattr(result, "summary"):
-            click.echo(f"  {result.summary()}")
+    log_file = None if verbose else settings.logs_dir / f"build-{_file_safe(current_run()[1])}.log"
+    started = time.monotonic()
+    said: dict[str, str] = {}  # each step's line
+    with _build_log(log_file) if log_file else contextlib.nullcontext():
+        result = None
+        for step in pipeline.STEPS:
+            if step.dag_only:
+                continue
+            if verbose:
+                click.echo(f"{step.name}: {step.does}")
+            else:
+                click.echo(f"{step.name:<11}", nl=False)  # the line ends when the step does
+            if log_file:  # where each step begins and ends, in the log
+                log.info("== %s: %s", step.name, step.does)
+            step_started = time.monotonic()
+            try:
+                result = step.run(settings, options, result)
+            except BaseException as exc:
+                if log_file:  # the traceback, for whoever reads the log
+                    log.exception("%s failed", step.name)
+                seconds = time.monotonic() - step_started
+                ended = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+                click.echo(f"{step.name + ' ' if verbose else ''}{ended} after {seconds:.1f} s")
+                if log_file and not isinstance(exc, DbtError):  # dbt's error names the log itself
+                    click.echo(f"log: {log_file}")
+                raise
+            said[step.name] = line = _STEP_SAYS.get(step.name, _said)(result, settings)
+            if log_file:
+                log.info("== %s: %s", step.name, line)
+            seconds = time.monotonic() - step_started
+            click.echo(f"{step.name + ' ' if verbose else ''}{line:<62} {seconds:6.1f} s")
+    click.echo(_build_summary(said, time.monotonic() - started))
     _print_published(settings, Path(result))
+    if log_file:
+        click.echo(f"log: {log_file}")
+
+
+def _file_safe(name: str) -> str:
+    """A run id as part of a file name (``cli__2026-12-06T05:34:33.1`` -> ``cli__2026-12-06T05-34-33.1``)."""
+    import re
+
+    return re.sub(r"[^\w.-]", "-", name)
+
+
+@contextlib.contextmanager
+def _build_log(log_file: Path):
+    """Everything but the build's own lines into ``log_file``: dbt's console output (a line per
+    node), every library's log records (Great Expectations' INFO, enrichment's progress) and
+    Python's warnings. The terminal is left to the steps' lines and the errors that stop the build."""
+    from groundswell.transform.dbt import console_to_log
+
+    try:
+        # Importing Airflow (the freshness step's alerts do) replaces the root logger's handlers with
+        # its own on stdout at INFO: import it first, then put ours in their place.
+        import airflow  # noqa: F401
+    except ImportError:  # pragma: no cover - a dependency
+        pass
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers = [handler]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        with console_to_log(log_file):
+            yield
+    finally:
+        logging.captureWarnings(False)
+        root.handlers = saved_handlers
+        root.setLevel(saved_level)
+        handler.close()
+
+
+def _said(result, settings) -> str:
+    """A step's result in a few words: counts, a summary, or what it returned."""
+    if isinstance(result, dict):
+        return _counts(result)
+    if hasattr(result, "summary"):
+        return result.summary()
+    return "done" if result is None else str(result)
+
+
+def _prepare_said(result, settings) -> str:
+    return f"raw tables readable in {result}"
+
+
+def _freshness_said(counts: dict[str, int], settings) -> str:
+    """``12 sources fresh, 2 late (x.x__tweets: warn, ...), 33 never landed (no rows yet)``: a source
+    with no rows is not late, only not there yet (a deployment that uses no Fivetran connector
+    never fills those tables)."""
+    late = sum(n for status, n in counts.items() if status not in ("pass", "no data"))
+    parts = []
+    if counts.get("pass"):
+        parts.append(f"{counts['pass']:,} fresh")
+    if late:
+        parts.append(f"{late:,} late ({_late_sources(settings)}; Data health shows them)")
+    if counts.get("no data"):
+        parts.append(f"{counts['no data']:,} never landed (no rows yet)")
+        log.info("%d sources have no rows yet: dbt calls them ERROR STALE above, but they are not late "
+                 "(ops.source_freshness: status 'no data')", counts["no data"])
+    if not parts:
+        return "no source has a freshness check"
+    number, rest = parts[0].split(" ", 1)
+    return ", ".join([f"{number} source{'' if number == '1' else 's'} {rest}", *parts[1:]])
+
+
+def _late_sources(settings, shown: int = 3) -> str:
+    """This run's late sources, from ops.source_freshness (where the freshness step wrote them)."""
+    from groundswell.runs import current_run
+    from groundswell.warehouse import writer
+
+    with writer(settings) as con:
+        rows = con.execute("select source_name || '.' || table_name, status from ops.source_freshness "
+                           "where run_id = ? and status not in ('pass', 'no data') order by 1",
+                           [current_run()[1]]).fetchall()
+    named = ", ".join(f"{name}: {status}" for name, status in rows[:shown])
+    return named + (f" and {len(rows) - shown} more" if len(rows) > shown else "")
+
+
+def _enrich_said(result, settings) -> str:
+    return (f"{result.candidates:,} texts scored ({result.scored:,} distinct), "
+            f"{result.unchanged:,} unchanged")
+
+
+def _dbt_said(counts: dict[str, int], settings=None) -> str:
+    """``70 models and 15 seeds built, 436 tests passed, 0 failed`` (and any other outcome)."""
+    built = " and ".join(f"{n:,} {what.removesuffix(' built')}" for what, n in counts.items()
+                         if what.endswith(" built"))
+    parts = [f"{built or 'nothing'} built", f"{counts.get('tests passed', 0):,} tests passed",
+             f"{counts.get('tests failed', 0):,} failed"]
+    parts += [f"{n:,} {what}" for what, n in counts.items()
+              if not what.endswith(" built") and what not in ("tests passed", "tests failed")]
+    return ", ".join(parts)
+
+
+def _gate_report(candidate) -> dict:
+    """The gate's report, which it leaves beside the candidate for the publish step."""
+    import json
+
+    from groundswell.gate.candidate import candidate_report_path
+
+    path = candidate_report_path(Path(str(candidate)))
+    return json.loads(path.read_text()) if path.exists() else {"suites": []}
+
+
+def _validate_said(candidate, settings) -> str:
+    suites = _gate_report(candidate)["suites"]
+    passed = sum(1 for s in suites if s["success"])
+    return f"{passed} of {len(suites)} suites passed on {sum(s['rows'] for s in suites):,} rows"
+
+
+def _publish_said(result, settings) -> str:
+    from groundswell.publish.snapshots import current_snapshot_id
+
+    return f"snapshot {current_snapshot_id(settings)} is the published one"
+
+
+_STEP_SAYS = {"prepare": _prepare_said, "freshness": _freshness_said, "enrich": _enrich_said,
+              "dbt": _dbt_said, "validate": _validate_said, "publish": _publish_said}
+
+
+def _build_summary(said: dict[str, str], seconds: float) -> str:
+    """The build in one line: what dbt built and tested, what the gate passed."""
+    return "; ".join([f"built in {seconds:.1f} s",
+                      *(f"{what}: {said[step]}" for step, what in (("dbt", "dbt"), ("validate", "gate"))
+                        if step in said)])
 
 
 def _counts(counts: dict[str, int]) -> str:

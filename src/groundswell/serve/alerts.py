@@ -27,11 +27,11 @@ spent) is alerted through the same notifier, with its error and its log's addres
 
 :func:`send_late_source_alerts` runs after each build's ``dbt source freshness`` (the build's
 freshness step, groundswell.gate.freshness): the sources past their ``warn_after`` or ``error_after``
-go out in one message, each source once per status per UTC day
-(``source_late:<status>:<source>.<table>:<day>``), so a source that stays late is told again
-the next day, not at every build. Unlike a crisis alert, neither a failed task's nor a late
-source's alert raises when its delivery fails: it is recorded as ``undelivered`` and logged (the
-task has failed already, or the build should go on).
+by load time, or past ``error_after`` by their newest event's time (stale data), go out in one
+message, each source once per status per UTC day (``source_late:<status>:<source>.<table>:<day>``),
+so a source that stays late is told again the next day, not at every build. Unlike a crisis alert,
+neither a failed task's nor a late source's alert raises when its delivery fails: it is recorded as
+``undelivered`` and logged (the task has failed already, or the build should go on).
 """
 
 from __future__ import annotations

@@ -2,14 +2,12 @@
 -- brand's business-hours calendar: messages received that day and how they were answered, and
 -- the backlog at the day's end. Every figure comes from fct_care_messages; definitions:
 -- docs/metrics.md#customer-care.
+-- depends_on: {{ ref('business_calendars') }}
 with
 
 zones as (
 
-    -- a calendar has one time zone (tested on the seed)
-    select calendar_id, min(time_zone) as time_zone
-    from {{ ref('business_calendars') }}
-    group by all
+    {{ calendar_time_zones() }}
 
 ),
 
@@ -37,12 +35,24 @@ messages as (
         m.sla_breach_at,
         as_of.as_of,
         {{ local_date('m.received_at', 'z.time_zone') }} as received_date,
-        {{ local_date('m.first_response_at', 'z.time_zone') }} as response_date,
         {{ local_date('m.sla_breach_at', 'z.time_zone') }} as breach_date,
+        {{ local_date('m.left_at', 'z.time_zone') }} as left_date,
+        m.left_at is not null as has_left,
         -- the SLA ran out while the message waited, by as_of
-        m.sla_breach_at < coalesce(m.first_response_at, as_of.as_of) and m.sla_breach_at < as_of.as_of
+        m.sla_breach_at < coalesce(m.left_at, as_of.as_of) and m.sla_breach_at < as_of.as_of
             as breached_while_open
-    from {{ ref('fct_care_messages') }} as m
+    from (
+        -- The backlog's exit: the first response, unless the message expired first (unanswered
+        -- var care_backlog_expiry_days after receipt, by as_of); NULL while it waits.
+        select
+            f.*,
+            case
+                when f.first_response_at < f.expires_at then f.first_response_at
+                when f.expires_at <= a.as_of then f.expires_at
+            end as left_at
+        from {{ ref('fct_care_messages') }} as f
+        cross join as_of as a
+    ) as m
     cross join as_of
     left join zones as z on z.calendar_id = m.calendar_id
 
@@ -70,22 +80,22 @@ received as (
 ),
 
 -- The backlog at a day's end as a running sum of changes: a message joins it the day it is
--- received and leaves it the day it is answered; it is over its SLA from the day the SLA runs
--- out (if still unanswered then) until the day it is answered.
+-- received and leaves it the day it is answered or expires, whichever comes first; it is over
+-- its SLA from the day the SLA runs out (if still waiting then) until the day it leaves.
 backlog_changes as (
 
     select brand, channel, complaint_type, time_zone, received_date as date_day,
         1 as backlog_change, 0 as over_sla_change
     from messages
     union all
-    select brand, channel, complaint_type, time_zone, response_date, -1, 0
-    from messages where is_responded
+    select brand, channel, complaint_type, time_zone, left_date, -1, 0
+    from messages where has_left
     union all
     select brand, channel, complaint_type, time_zone, breach_date, 0, 1
     from messages where breached_while_open
     union all
-    select brand, channel, complaint_type, time_zone, response_date, 0, -1
-    from messages where breached_while_open and is_responded
+    select brand, channel, complaint_type, time_zone, left_date, 0, -1
+    from messages where breached_while_open and has_left
 
 ),
 
@@ -172,11 +182,6 @@ final as (
         within_sla / nullif(sla_judged, 0) as sla_attainment,
         cast(sum(backlog_change) over segment_days as bigint) as backlog,
         cast(sum(over_sla_change) over segment_days as bigint) as backlog_over_sla,
-        -- Facebook's "very responsive" badge: at least 90% answered, typically within 15 minutes
-        case
-            when messages > 0
-                then responded >= 0.9 * messages and coalesce(median_first_response_minutes <= 15, false)
-        end as is_very_responsive,
         as_of
     from joined
     window segment_days as (

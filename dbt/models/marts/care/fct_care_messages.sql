@@ -10,6 +10,8 @@
     the figures are the same, as_of being the latest message in the data unless care_as_of is set. -#}
 {{ config(materialized='table' if target.type == 'spark' else 'view') }}
 {%- set as_of = var('care_as_of', none) %}
+{#- unanswered by then, a message leaves the open backlog: expired (never answered) #}
+{%- set expires_at = dbt.dateadd('day', var('care_backlog_expiry_days'), 'j.received_at') %}
 with
 
 judged as (
@@ -61,11 +63,15 @@ final as (
         end as is_within_sla,
         j.sla_breach_at,
         j.is_open,
+        {{ expires_at }} as expires_at,
+        -- unanswered past the expiry age: out of the open backlog (docs/metrics.md#customer-care)
+        coalesce(j.is_open and as_of.as_of >= {{ expires_at }}, false) as is_expired,
         case when j.is_open then (c.as_of_business_second - j.received_business_second) / 60 end
             as open_business_minutes,
-        -- where an open message stands (the backlog's three parts); NULL once answered
+        -- where an unanswered message stands (the backlog's three parts, or expired); NULL once answered
         case
             when not j.is_open then null
+            when as_of.as_of >= {{ expires_at }} then 'expired'
             when c.as_of_business_second - j.received_business_second > j.sla_minutes * 60 then 'breached'
             when j.sla_minutes is null then 'no_sla'
             else 'in_time'

@@ -44,6 +44,7 @@ mentions as (
         m.platform,
         m.author_id,
         m.author_handle,
+        m.public_handle,
         m.author_followers,
         m.mentioned_at,
         m.mention_id,
@@ -71,6 +72,8 @@ authors as (
         author_id,
         -- the latest (two mentions of one instant: the greater id, so both engines pick the same)
         max_by(author_handle, {{ latest }}) as author_handle,
+        -- the latest handle seen on a public mention (NULL: never above the threshold)
+        max_by(public_handle, {{ latest }}) filter (where public_handle is not null) as public_handle,
         -- the latest follower count seen (reach changes; the newest is the truth now)
         max_by(author_followers, {{ latest }}) filter (where author_followers is not null) as reach,
         count(*) as mentions,

@@ -72,6 +72,7 @@ final as (
         platform,
         author_id,
         author_handle,
+        public_handle,
         reach,
         mentions,
         positive_mentions,

@@ -14,7 +14,7 @@
 -- A rebuilt mention no source holds any more is a tombstone (only its mention_id): its row is
 -- deleted. Before it writes, its pre-hook (macro record_replaced_mentions) appends where the rows
 -- it replaces stood to int_mentions_replaced, for agg_mentions_hourly and agg_influencer_authors.
--- Nothing here reads seeds or vars.
+-- Nothing here reads seeds or vars but influencer_public_followers (after changing it: --full-refresh).
 {{ config(
     materialized=incremental_materialization(),
     incremental_strategy='replace_keys',
@@ -180,6 +180,10 @@ final as (
         -- customers and the public: keyed pseudonyms (docs/metrics.md#pseudonyms)
         {{ pseudonymize('m.author_id') }} as author_id,
         {{ pseudonymize('m.author_handle') }} as author_handle,
+        -- an author this many follow speaks in public: the handle itself (dashboards show it to
+        -- users of every unit only: dashboards/access.MASKED)
+        case when m.author_followers >= {{ var('influencer_public_followers') }} then m.author_handle end
+            as public_handle,
         m.author_followers,
         m.hashtags,
         m.text,
