@@ -160,14 +160,16 @@ clientside_callback(
           State("influencers-brand", "value"), State("influencers-role", "value"))
 def rows(request, brand, role):
     """One page of the list, from the server: the rows the grid asked for and the list's size."""
-    if not request:
+    if not isinstance(request, dict):  # whatever a browser sends: only the grid's request is answered
         raise PreventUpdate
     role = inputs.one_of(role, queries.INFLUENCER_ROLES, "all")
-    start = max(0, int(request.get("startRow") or 0))
-    end = min(start + 10 * PAGE_SIZE, max(start, int(request.get("endRow") or start + PAGE_SIZE)))
+    start = inputs.an_int(request.get("startRow"), 0, 0, 10**9)
+    end = inputs.an_int(request.get("endRow"), start + PAGE_SIZE, start, start + 10 * PAGE_SIZE)
+    sort = request.get("sortModel")
+    sort = [s for s in sort if isinstance(s, dict)] if isinstance(sort, list) else []
     with snapshot() as con:
         brand = _brand(con, brand)
-        df = queries.influencers(con, brand, role, start, end - start, request.get("sortModel"))
+        df = queries.influencers(con, brand, role, start, end - start, sort)
         count = queries.influencer_count(con, brand, role)
     return {"rowData": shared_figures.grid_rows(df), "rowCount": count}
 

@@ -1,5 +1,5 @@
-"""dbt's partial parse is dropped after any model or source yml change (dbt 1.12 otherwise reads
-the metrics of a file it re-parses twice and stops: "two metrics named ...")."""
+"""dbt's partial parse is dropped after any change under models/ (dbt 1.12 otherwise reads the
+metrics of a file it re-parses twice and stops: "two metrics named ...")."""
 
 from types import SimpleNamespace
 
@@ -28,11 +28,14 @@ def test_a_changed_source_yml_drops_the_partial_parse(tmp_path):
     assert not parse.exists(), "a source yml without metrics changed: parse in full"
 
 
-def test_a_changed_sql_file_keeps_the_partial_parse(tmp_path):
+def test_a_changed_sql_file_drops_it_too_and_an_unchanged_project_keeps_it(tmp_path):
     settings, models = _project(tmp_path)
     parse = settings.dbt_target_dir / "partial_parse.msgpack"
-    forget_stale_partial_parse(settings)
-    parse.write_bytes(b"parsed")
     (models / "stg_x.sql").write_text("select 1")
     forget_stale_partial_parse(settings)
+    parse.write_bytes(b"parsed")
+    forget_stale_partial_parse(settings)
     assert parse.exists()
+    (models / "stg_x.sql").write_text("select 2")  # its yml (metrics) would be re-read: parse in full
+    forget_stale_partial_parse(settings)
+    assert not parse.exists()

@@ -142,16 +142,17 @@ _SPARK_KEY_ENV = "GROUNDSWELL_PSEUDONYM_KEY"
 
 
 def forget_stale_partial_parse(settings: Settings) -> None:
-    """Drop dbt's partial parse when a model or source yml changed since it was written.
+    """Drop dbt's partial parse when a model's SQL or yml changed since it was written.
 
     dbt 1.12 re-reads a yml defining metrics as a second copy of each of its metrics and stops
     ("two metrics named social_roi"). Not only when that file changed: a changed source yml
-    re-parses the files of the models that read it, metrics included (a new column on a source
-    broke the next build). So the first build after any yml change parses in full, a few
-    seconds once; a change to SQL alone keeps the partial parse.
+    re-parses the files of the models that read it, and a changed model's SQL re-parses its yml,
+    metrics included (both broke the next build). So the first build after any change under
+    models/ parses in full, a few seconds once; runs without a change (a DAG's tasks, the hourly
+    listening run) keep the partial parse.
     """
     digest = hashlib.sha256()
-    for path in sorted(settings.dbt_project_dir.glob("models/**/*.yml")):
+    for path in sorted(p for p in settings.dbt_project_dir.glob("models/**/*") if p.is_file()):
         digest.update(str(path.relative_to(settings.dbt_project_dir)).encode() + b"\0" + path.read_bytes())
     stamp = settings.dbt_target_dir / "semantic-layer.sha256"
     if stamp.is_file() and stamp.read_text() == digest.hexdigest():

@@ -62,7 +62,7 @@ windows as (
         on m.brand is not distinct from d.brand
         and m.channel = d.channel
         and m.time_zone = d.time_zone
-        and m.received_date between {{ dbt.dateadd('day', -6, 'd.date_day') }} and d.date_day
+        and m.received_date between d.date_day - interval 6 day and d.date_day
 
 ),
 

@@ -11,7 +11,8 @@
 {{ config(materialized='table' if target.type == 'spark' else 'view') }}
 {%- set as_of = var('care_as_of', none) %}
 {#- unanswered by then, a message leaves the open backlog: expired (never answered) #}
-{%- set expires_at = dbt.dateadd('day', var('care_backlog_expiry_days'), 'j.received_at') %}
+{#- interval arithmetic, as the business clock's: the same on both engines #}
+{%- set expires_at = "(j.received_at + " ~ var('care_backlog_expiry_days') ~ " * interval 1 day)" %}
 with
 
 judged as (
