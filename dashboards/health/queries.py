@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from dashboards.care.queries import COVERAGE_COLUMNS, COVERAGE_MART
-from dashboards.shared.queries import has_table
+from dashboards.shared.queries import has_column, has_table
 from groundswell.land.sources.base import BRAND_CONFIGURATION
 
 HEALTH_TABLES = ("ops.source_freshness", "ops.pipeline_runs", "ops.quarantine_summary",
@@ -55,10 +55,8 @@ def health_summary(con: duckdb.DuckDBPyConnection) -> dict:
 
 def _latest_freshness(con: duckdb.DuckDBPyConnection) -> str:
     """Each source's latest freshness check, with every column of FRESHNESS_COLUMNS."""
-    present = {c for (c,) in con.execute(
-        "select column_name from duckdb_columns() where schema_name = 'ops' "
-        "and table_name = 'source_freshness' and database_name = current_database()").fetchall()}
-    missing = "".join(f", null::{kind} as {c}" for c, kind in _EVENT_COLUMNS.items() if c not in present)
+    missing = "".join(f", null::{kind} as {c}" for c, kind in _EVENT_COLUMNS.items()
+                      if not has_column(con, "ops.source_freshness", c))
     return f"""
         select *{missing} from ops.source_freshness
         qualify row_number() over (partition by source_name, table_name order by checked_at desc) = 1"""

@@ -18,6 +18,7 @@ from groundswell.config import Settings, get_settings
 from groundswell.land.sources.base import quote_ident
 from groundswell.runs import current_run, utcnow
 from groundswell.transform.dbt import run_dbt
+from groundswell.transform.semantic import Format
 from groundswell.warehouse import writer
 
 log = logging.getLogger(__name__)
@@ -53,15 +54,13 @@ class LateSource:
         limits = ", ".join(f"{what} after {hours:g} h" for what, hours in
                            (("warn", self.warn_after_hours), ("error", self.error_after_hours)) if hours)
         stale = (f"; stale data: its newest event is of {self.max_event_at:%Y-%m-%d %H:%M} UTC, "
-                 f"{_age(self.event_age_hours)} old" if self.late_by and "event" in self.late_by else "")
+                 f"{_AGE(self.event_age_hours)} old" if self.late_by and "event" in self.late_by else "")
         return (f"- {self.name}: {self.status}, last landed {self.max_loaded_at:%Y-%m-%d %H:%M} UTC, "
                 f"{self.age_hours:.1f} h ago{stale} ({limits})")
 
 
-def _age(hours: float) -> str:
-    """Hours as the Data health page writes them: 5.3 h, 2.1 d from 48 h on."""
-    return f"{hours:,.1f} h" if hours < 48 else f"{hours / 24:,.1f} d"
-
+#: Hours as the Data health page writes them (the semantic layer's format): 5.3 h, 2.1 d from 48 h on.
+_AGE = Format("hours", 1)
 
 # Hours in a dbt freshness threshold's period.
 _PERIOD_HOURS = {"minute": 1 / 60, "hour": 1, "day": 24}
